@@ -1,0 +1,489 @@
+//! A zero-copy view of the parts of an X.509 certificate (RFC 5280 §4.1)
+//! that DANE and MTA-STS need: the raw SubjectPublicKeyInfo (TLSA selector 1),
+//! the validity period, the issuer and subject names, the subject common
+//! names, and the DNS names of the subjectAltName extension.
+//!
+//! Parsing is strict DER: non-canonical lengths, oversized lengths, truncation
+//! and trailing data are [`Error::BadDer`]. Structures that later accessors
+//! iterate (the subject name, the subjectAltName) are checked completely by
+//! [`Certificate::parse`], so no accessor can fail afterwards. Signatures are
+//! not checked here; that is the job of path validation.
+
+use crate::Error;
+use crate::der;
+use crate::limits::MAX_CERTIFICATE_LEN;
+use untrusted::Input;
+use untrusted::Reader;
+
+const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+const OID_SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+const SAN_DNS_NAME: u8 = 0x82;
+
+/// A parsed certificate that borrows its DER encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Certificate<'a> {
+    der: &'a [u8],
+    issuer: &'a [u8],
+    subject: &'a [u8],
+    spki: &'a [u8],
+    spki_value: &'a [u8],
+    validity: Validity,
+    subject_alt_names: Option<&'a [u8]>,
+}
+
+/// The validity period of a certificate, in seconds since the Unix epoch
+/// (negative before 1970), both ends inclusive (RFC 5280 §4.1.2.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Validity {
+    /// `notBefore`.
+    pub not_before: i64,
+    /// `notAfter`.
+    pub not_after: i64,
+}
+
+/// Where a time stands relative to a [`Validity`] period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValidityStatus {
+    /// `notBefore <= time <= notAfter`.
+    Valid,
+    /// `time < notBefore`.
+    NotYetValid,
+    /// `time > notAfter`.
+    Expired,
+}
+
+impl Validity {
+    /// Where `time` (seconds since the Unix epoch) falls in this period.
+    pub fn status_at(&self, time: u64) -> ValidityStatus {
+        // A time beyond i64 is after every representable notAfter.
+        let time = i64::try_from(time).unwrap_or(i64::MAX);
+        if time < self.not_before {
+            ValidityStatus::NotYetValid
+        } else if time > self.not_after {
+            ValidityStatus::Expired
+        } else {
+            ValidityStatus::Valid
+        }
+    }
+}
+
+impl<'a> Certificate<'a> {
+    /// Parses a DER certificate.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CertificateTooLarge`] beyond
+    /// [`MAX_CERTIFICATE_LEN`](crate::limits::MAX_CERTIFICATE_LEN) octets, and
+    /// [`Error::BadDer`] for anything that is not a well-formed certificate,
+    /// including a subjectAltName extension that appears twice.
+    pub fn parse(der: &'a [u8]) -> Result<Self, Error> {
+        if der.len() > MAX_CERTIFICATE_LEN {
+            return Err(Error::CertificateTooLarge);
+        }
+        der::read_all(Input::from(der), |r| {
+            let cert = der::expect_tag(r, der::SEQUENCE)?;
+            der::read_all(cert, |r| {
+                let tbs = der::expect_tag(r, der::SEQUENCE)?;
+                let parsed = der::read_all(tbs, |tbs| parse_tbs(der, tbs))?;
+                der::expect_tag(r, der::SEQUENCE)?; // signatureAlgorithm
+                der::expect_tag(r, der::BIT_STRING)?; // signatureValue
+                Ok(parsed)
+            })
+        })
+    }
+
+    /// The whole DER encoding (what TLSA selector 0 matches).
+    pub fn der(&self) -> &'a [u8] {
+        self.der
+    }
+
+    /// The DER encoding of the SubjectPublicKeyInfo, tag and length included
+    /// (what TLSA selector 1 matches, RFC 6698 §2.1.2).
+    pub fn spki(&self) -> &'a [u8] {
+        self.spki
+    }
+
+    /// The contents of the SubjectPublicKeyInfo SEQUENCE, without its tag and
+    /// length (the form rustls-webpki's trust anchors hold).
+    pub fn spki_value(&self) -> &'a [u8] {
+        self.spki_value
+    }
+
+    /// The contents of the issuer Name SEQUENCE.
+    pub fn issuer(&self) -> &'a [u8] {
+        self.issuer
+    }
+
+    /// The contents of the subject Name SEQUENCE.
+    pub fn subject(&self) -> &'a [u8] {
+        self.subject
+    }
+
+    /// The validity period.
+    pub fn validity(&self) -> Validity {
+        self.validity
+    }
+
+    /// Whether subject and issuer are the same name (RFC 5280 §3.2
+    /// "self-issued"), compared octet for octet.
+    pub fn is_self_issued(&self) -> bool {
+        self.issuer == self.subject
+    }
+
+    /// Whether this certificate's issuer name is `other`'s subject name.
+    pub fn is_issued_by(&self, other: &Certificate<'_>) -> bool {
+        self.issuer == other.subject
+    }
+
+    /// The dNSName entries of the subjectAltName extension (RFC 5280
+    /// §4.2.1.6), in order. Empty when there is no such extension.
+    pub fn dns_names(&self) -> DnsNames<'a> {
+        DnsNames {
+            rest: self.subject_alt_names.unwrap_or(&[]),
+        }
+    }
+
+    /// The values of the subject's commonName attributes (all of them, in
+    /// order), as their raw string octets.
+    pub fn common_names(&self) -> CommonNames<'a> {
+        CommonNames {
+            rdns: self.subject,
+            attributes: &[],
+        }
+    }
+
+    /// The names an identity check compares against reference identifiers:
+    /// the DNS-IDs when there is at least one, otherwise the subject's
+    /// common names (RFC 6125 §6.4.4).
+    pub fn presented_names(&self) -> PresentedNames<'a> {
+        if self.dns_names().next().is_some() {
+            PresentedNames::DnsIds(self.dns_names())
+        } else {
+            PresentedNames::CommonNames(self.common_names())
+        }
+    }
+}
+
+fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, Error> {
+    der::optional_tag(r, der::context_constructed(0))?; // version
+    der::expect_tag(r, der::INTEGER)?; // serialNumber
+    der::expect_tag(r, der::SEQUENCE)?; // signature
+    let issuer = der::expect_tag(r, der::SEQUENCE)?;
+    check_name(issuer)?;
+    let validity = der::expect_tag(r, der::SEQUENCE)?;
+    let validity = der::read_all(validity, |r| {
+        Ok(Validity {
+            not_before: read_time(r)?,
+            not_after: read_time(r)?,
+        })
+    })?;
+    let subject = der::expect_tag(r, der::SEQUENCE)?;
+    check_name(subject)?;
+    let (spki, spki_value) = der::expect_tag_with_header(r, der::SEQUENCE)?;
+    check_spki_value(spki_value)?;
+    // issuerUniqueID [1] and subjectUniqueID [2] are IMPLICIT BIT STRINGs.
+    der::optional_tag(r, 0x81)?;
+    der::optional_tag(r, 0x82)?;
+    let mut subject_alt_names = None;
+    if let Some(extensions) = der::optional_tag(r, der::context_constructed(3))? {
+        let extensions = der::read_all(extensions, |r| der::expect_tag(r, der::SEQUENCE))?;
+        der::for_each_tlv(extensions, |tag, extension| {
+            if tag != der::SEQUENCE {
+                return Err(Error::BadDer);
+            }
+            let (oid, value) = der::read_all(extension, |r| {
+                let oid = der::expect_tag(r, der::OID)?;
+                der::optional_tag(r, der::BOOLEAN)?;
+                let value = der::expect_tag(r, der::OCTET_STRING)?;
+                Ok((oid, value))
+            })?;
+            if oid.as_slice_less_safe() == OID_SUBJECT_ALT_NAME {
+                if subject_alt_names.is_some() {
+                    return Err(Error::BadDer);
+                }
+                let names = der::read_all(value, |r| der::expect_tag(r, der::SEQUENCE))?;
+                // Every GeneralName must be a well-formed TLV.
+                der::for_each_tlv(names, |_, _| Ok(()))?;
+                subject_alt_names = Some(names.as_slice_less_safe());
+            }
+            Ok(())
+        })?;
+    }
+    Ok(Certificate {
+        der,
+        issuer: issuer.as_slice_less_safe(),
+        subject: subject.as_slice_less_safe(),
+        spki: spki.as_slice_less_safe(),
+        spki_value: spki_value.as_slice_less_safe(),
+        validity,
+        subject_alt_names,
+    })
+}
+
+/// Checks a Name: SEQUENCE OF SET OF SEQUENCE { OID, value }.
+fn check_name(name: Input<'_>) -> Result<(), Error> {
+    der::for_each_tlv(name, |tag, rdn| {
+        if tag != der::SET {
+            return Err(Error::BadDer);
+        }
+        der::for_each_tlv(rdn, |tag, attribute| {
+            if tag != der::SEQUENCE {
+                return Err(Error::BadDer);
+            }
+            der::read_all(attribute, |r| {
+                der::expect_tag(r, der::OID)?;
+                der::read_tlv(r).map(|_| ())
+            })
+        })
+    })
+}
+
+/// Checks the contents of a SubjectPublicKeyInfo SEQUENCE:
+/// `AlgorithmIdentifier, BIT STRING` (RFC 5280 §4.1.2.7).
+fn check_spki_value(value: Input<'_>) -> Result<(), Error> {
+    der::read_all(value, |r| {
+        let algorithm = der::expect_tag(r, der::SEQUENCE)?;
+        der::read_all(algorithm, |a| {
+            der::expect_tag(a, der::OID)?;
+            der::skip_rest(a);
+            Ok(())
+        })?;
+        let key = der::expect_tag(r, der::BIT_STRING)?;
+        match key.as_slice_less_safe().first() {
+            Some(0) => Ok(()),
+            _ => Err(Error::BadDer),
+        }
+    })
+}
+
+/// Checks that `der` is exactly one DER SubjectPublicKeyInfo, as a TLSA
+/// record with selector 1 and matching type 0 must hold (RFC 6698 §2.1.2).
+///
+/// # Errors
+///
+/// [`Error::BadDer`] otherwise.
+pub fn check_spki(der: &[u8]) -> Result<(), Error> {
+    der::read_all(Input::from(der), |r| {
+        let value = der::expect_tag(r, der::SEQUENCE)?;
+        check_spki_value(value)
+    })
+}
+
+fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
+    let (tag, value) = der::read_tlv(r)?;
+    let s = value.as_slice_less_safe();
+    // RFC 5280 §4.1.2.5.1/2: YYMMDDHHMMSSZ and YYYYMMDDHHMMSSZ, seconds
+    // required, always Zulu, no fractions.
+    let (year, rest) = match (tag, s.len()) {
+        (der::UTC_TIME, 13) => {
+            let (yy, rest) = s.split_at(2);
+            let yy = digits(yy)?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, rest)
+        }
+        (der::GENERALIZED_TIME, 15) => {
+            let (yyyy, rest) = s.split_at(4);
+            (digits(yyyy)?, rest)
+        }
+        _ => return Err(Error::BadDer),
+    };
+    let [mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1, b'Z'] = rest else {
+        return Err(Error::BadDer);
+    };
+    let month = digits(&[*mo0, *mo1])?;
+    let day = digits(&[*d0, *d1])?;
+    let hour = digits(&[*h0, *h1])?;
+    let minute = digits(&[*mi0, *mi1])?;
+    let second = digits(&[*s0, *s1])?;
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return Err(Error::BadDer);
+    }
+    let days = days_from_civil(year, month, day);
+    // Bounded above: |days| < 4e6, so no overflow in i64.
+    days.checked_mul(86_400)
+        .and_then(|s| s.checked_add(hour * 3600 + minute * 60 + second))
+        .ok_or(Error::BadDer)
+}
+
+fn digits(s: &[u8]) -> Result<i64, Error> {
+    s.iter().try_fold(0i64, |acc, &b| {
+        if b.is_ascii_digit() {
+            Ok(acc * 10 + i64::from(b - b'0'))
+        } else {
+            Err(Error::BadDer)
+        }
+    })
+}
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// `days_from_civil`), for years 0 to 9999.
+#[allow(clippy::arithmetic_side_effects)] // inputs bounded by read_time
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Iterator over the dNSName entries of a subjectAltName, as raw octets.
+#[derive(Clone, Debug)]
+pub struct DnsNames<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for DnsNames<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.rest.is_empty() {
+            // Checked by `Certificate::parse`, so this cannot fail.
+            let (tag, value, rest) = der::split_tlv(self.rest).ok()?;
+            self.rest = rest;
+            if tag == SAN_DNS_NAME {
+                return Some(value);
+            }
+        }
+        None
+    }
+}
+
+/// Iterator over the subject's commonName values, as raw string octets.
+#[derive(Clone, Debug)]
+pub struct CommonNames<'a> {
+    /// RDNs not yet visited.
+    rdns: &'a [u8],
+    /// Attributes of the current RDN not yet visited.
+    attributes: &'a [u8],
+}
+
+impl<'a> Iterator for CommonNames<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // The name was checked by `Certificate::parse`, so reads cannot fail.
+        loop {
+            if !self.attributes.is_empty() {
+                let (_, attribute, rest) = der::split_tlv(self.attributes).ok()?;
+                self.attributes = rest;
+                let (_, oid, value) = der::split_tlv(attribute).ok()?;
+                let (_, value, _) = der::split_tlv(value).ok()?;
+                if oid == OID_COMMON_NAME {
+                    return Some(value);
+                }
+                continue;
+            }
+            if self.rdns.is_empty() {
+                return None;
+            }
+            let (_, rdn, rest) = der::split_tlv(self.rdns).ok()?;
+            self.rdns = rest;
+            self.attributes = rdn;
+        }
+    }
+}
+
+/// The names an identity check uses; see [`Certificate::presented_names`].
+#[derive(Clone, Debug)]
+pub enum PresentedNames<'a> {
+    /// The certificate has DNS-IDs; only they count.
+    DnsIds(DnsNames<'a>),
+    /// No DNS-ID; the subject common names count.
+    CommonNames(CommonNames<'a>),
+}
+
+impl<'a> Iterator for PresentedNames<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Self::DnsIds(names) => names.next(),
+            Self::CommonNames(names) => names.next(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn time(tag: u8, s: &str) -> Result<i64, Error> {
+        let mut der = [0u8; 32];
+        der[0] = tag;
+        der[1] = u8::try_from(s.len()).unwrap();
+        der[2..2 + s.len()].copy_from_slice(s.as_bytes());
+        der::read_all(Input::from(&der[..2 + s.len()]), read_time)
+    }
+
+    #[test]
+    fn times() {
+        let cases: &[(u8, &str, Option<i64>)] = &[
+            (der::UTC_TIME, "700101000000Z", Some(0)),
+            (der::UTC_TIME, "491231235959Z", Some(2_524_607_999)),
+            (der::UTC_TIME, "500101000000Z", Some(-631_152_000)),
+            (
+                der::GENERALIZED_TIME,
+                "20261128130000Z",
+                Some(1_795_870_800),
+            ),
+            (
+                der::GENERALIZED_TIME,
+                "20240229000000Z",
+                Some(1_709_164_800),
+            ),
+            (der::GENERALIZED_TIME, "20230229000000Z", None),
+            (
+                der::GENERALIZED_TIME,
+                "99991231235959Z",
+                Some(253_402_300_799),
+            ),
+            (der::UTC_TIME, "700101000000", None),
+            (der::UTC_TIME, "7001010000Z", None),
+            (der::UTC_TIME, "701301000000Z", None),
+            (der::UTC_TIME, "700100000000Z", None),
+            (der::UTC_TIME, "700101240000Z", None),
+            (der::UTC_TIME, "700101006000Z", None),
+            (der::UTC_TIME, "700101000060Z", None),
+            (der::UTC_TIME, "70010100000+Z", None),
+            (der::GENERALIZED_TIME, "20261128130000.5Z", None),
+            (der::GENERALIZED_TIME, "700101000000Z", None),
+            (der::OCTET_STRING, "700101000000Z", None),
+        ];
+        for (tag, s, expected) in cases {
+            assert_eq!(time(*tag, s).ok(), *expected, "{s}");
+        }
+    }
+
+    #[test]
+    fn validity_status() {
+        let v = Validity {
+            not_before: 100,
+            not_after: 200,
+        };
+        assert_eq!(v.status_at(99), ValidityStatus::NotYetValid);
+        assert_eq!(v.status_at(100), ValidityStatus::Valid);
+        assert_eq!(v.status_at(200), ValidityStatus::Valid);
+        assert_eq!(v.status_at(201), ValidityStatus::Expired);
+        assert_eq!(v.status_at(u64::MAX), ValidityStatus::Expired);
+    }
+}

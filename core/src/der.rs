@@ -1,0 +1,166 @@
+//! A strict, zero-copy DER reader over [`untrusted`]: canonical definite
+//! lengths only, low tag numbers only, no trailing data, every read checked.
+
+use crate::Error;
+use untrusted::{Input, Reader};
+
+pub(crate) const SEQUENCE: u8 = 0x30;
+pub(crate) const SET: u8 = 0x31;
+pub(crate) const INTEGER: u8 = 0x02;
+pub(crate) const BIT_STRING: u8 = 0x03;
+pub(crate) const OCTET_STRING: u8 = 0x04;
+pub(crate) const OID: u8 = 0x06;
+pub(crate) const BOOLEAN: u8 = 0x01;
+pub(crate) const UTC_TIME: u8 = 0x17;
+pub(crate) const GENERALIZED_TIME: u8 = 0x18;
+
+/// `[n]` constructed, context-specific.
+pub(crate) const fn context_constructed(n: u8) -> u8 {
+    0xa0 | n
+}
+
+/// Reads one TLV, returning its tag and contents.
+pub(crate) fn read_tlv<'a>(r: &mut Reader<'a>) -> Result<(u8, Input<'a>), Error> {
+    let tag = r.read_byte().map_err(|_| Error::BadDer)?;
+    if tag & 0x1f == 0x1f {
+        // High tag numbers never occur in the structures mxtrust reads.
+        return Err(Error::BadDer);
+    }
+    let len = read_length(r)?;
+    let value = r.read_bytes(len).map_err(|_| Error::BadDer)?;
+    Ok((tag, value))
+}
+
+fn read_length(r: &mut Reader<'_>) -> Result<usize, Error> {
+    let first = r.read_byte().map_err(|_| Error::BadDer)?;
+    let octets = match first {
+        0..=0x7f => return Ok(usize::from(first)),
+        0x81 => 1,
+        0x82 => 2,
+        0x83 => 3,
+        // 0x80 is BER's indefinite form; longer forms exceed every limit here.
+        _ => return Err(Error::BadDer),
+    };
+    let mut len: usize = 0;
+    for _ in 0..octets {
+        let b = r.read_byte().map_err(|_| Error::BadDer)?;
+        len = len
+            .checked_mul(256)
+            .and_then(|l| l.checked_add(usize::from(b)))
+            .ok_or(Error::BadDer)?;
+    }
+    // Canonical: the shortest form, so the long form must need every octet.
+    let min = match octets {
+        1 => 0x80,
+        2 => 0x100,
+        _ => 0x1_0000,
+    };
+    if len < min {
+        return Err(Error::BadDer);
+    }
+    Ok(len)
+}
+
+/// Reads a TLV that must carry `tag`, returning its contents.
+pub(crate) fn expect_tag<'a>(r: &mut Reader<'a>, tag: u8) -> Result<Input<'a>, Error> {
+    match read_tlv(r)? {
+        (t, value) if t == tag => Ok(value),
+        _ => Err(Error::BadDer),
+    }
+}
+
+/// Reads a TLV with `tag` if it is next, else nothing.
+pub(crate) fn optional_tag<'a>(r: &mut Reader<'a>, tag: u8) -> Result<Option<Input<'a>>, Error> {
+    if r.peek(tag) {
+        expect_tag(r, tag).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Reads a TLV with `tag` and returns the whole encoding (tag and length
+/// included), as DANE's selectors hash it.
+pub(crate) fn expect_tag_with_header<'a>(
+    r: &mut Reader<'a>,
+    tag: u8,
+) -> Result<(Input<'a>, Input<'a>), Error> {
+    let (whole, (t, value)) = r.read_partial(read_tlv)?;
+    if t == tag {
+        Ok((whole, value))
+    } else {
+        Err(Error::BadDer)
+    }
+}
+
+/// Splits the first TLV off `bytes`: its tag, its contents, and the rest.
+pub(crate) fn split_tlv(bytes: &[u8]) -> Result<(u8, &[u8], &[u8]), Error> {
+    let mut r = Reader::new(Input::from(bytes));
+    let (whole, (tag, value)) = r.read_partial(read_tlv)?;
+    let rest = bytes.get(whole.len()..).ok_or(Error::BadDer)?;
+    Ok((tag, value.as_slice_less_safe(), rest))
+}
+
+/// Runs `f` over all of `input`, which must be consumed entirely.
+pub(crate) fn read_all<'a, T>(
+    input: Input<'a>,
+    f: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    input.read_all(Error::BadDer, f)
+}
+
+/// Calls `f` on each TLV of `input` until it is consumed.
+pub(crate) fn for_each_tlv<'a>(
+    input: Input<'a>,
+    mut f: impl FnMut(u8, Input<'a>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    read_all(input, |r| {
+        while !r.at_end() {
+            let (tag, value) = read_tlv(r)?;
+            f(tag, value)?;
+        }
+        Ok(())
+    })
+}
+
+/// Skips the rest of a reader.
+pub(crate) fn skip_rest(r: &mut Reader<'_>) {
+    r.skip_to_end();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tlv(bytes: &[u8]) -> Result<(u8, &[u8]), Error> {
+        read_all(Input::from(bytes), |r| {
+            read_tlv(r).map(|(t, v)| (t, v.as_slice_less_safe()))
+        })
+    }
+
+    #[test]
+    fn lengths_must_be_canonical_and_complete() {
+        assert_eq!(tlv(&[0x04, 0x01, 0xaa]), Ok((0x04, &[0xaa][..])));
+        assert_eq!(tlv(&[0x04, 0x00]), Ok((0x04, &[][..])));
+        let mut long = [0u8; 0x83];
+        long[0] = 0x04;
+        long[1] = 0x81;
+        long[2] = 0x80;
+        assert!(tlv(&long).is_ok());
+        // Long form for a length that fits the short form.
+        assert_eq!(tlv(&[0x04, 0x81, 0x01, 0xaa]), Err(Error::BadDer));
+        // Leading zero octet in the long form.
+        assert_eq!(tlv(&[0x04, 0x82, 0x00, 0x81]), Err(Error::BadDer));
+        // Indefinite length.
+        assert_eq!(tlv(&[0x30, 0x80, 0x00, 0x00]), Err(Error::BadDer));
+        // Four length octets.
+        assert_eq!(tlv(&[0x04, 0x84, 0, 0, 0, 1, 0]), Err(Error::BadDer));
+        // Truncated value and truncated header.
+        assert_eq!(tlv(&[0x04, 0x02, 0xaa]), Err(Error::BadDer));
+        assert_eq!(tlv(&[0x04]), Err(Error::BadDer));
+        assert_eq!(tlv(&[]), Err(Error::BadDer));
+        // Trailing data.
+        assert_eq!(tlv(&[0x04, 0x00, 0x00]), Err(Error::BadDer));
+        // High tag number form.
+        assert_eq!(tlv(&[0x1f, 0x81, 0x00, 0x00]), Err(Error::BadDer));
+    }
+}

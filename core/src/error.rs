@@ -1,0 +1,96 @@
+use core::fmt;
+
+/// Why an input was rejected.
+///
+/// These are errors in what the caller handed over (malformed records,
+/// exceeded limits, storage too small), kept apart from verdicts about the
+/// server: a certificate chain that fails DANE is a
+/// [`dane::Outcome`](crate::dane::Outcome), not an `Error`. When a function
+/// returns an `Error`, it has written nothing into caller storage that the
+/// documentation of that function does not name.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// Caller-provided storage is too small; `needed` is the size (in the
+    /// storage's own units) that would have been enough.
+    BufferTooSmall {
+        /// Capacity that would have been enough.
+        needed: usize,
+    },
+    /// A reference identifier is not a DNS name (RFC 1035 §2.3.1, with `_`
+    /// allowed, an optional leading `.`, one optional trailing `.`).
+    InvalidReferenceName,
+    /// No reference identifier was given; RFC 7672 §3.2.3 always has at least
+    /// the TLSA base domain.
+    NoReferenceIds,
+    /// More than [`MAX_REFERENCE_IDS`](crate::limits::MAX_REFERENCE_IDS)
+    /// reference identifiers.
+    TooManyReferenceIds,
+    /// The presented chain is empty; TLS always presents a leaf.
+    EmptyChain,
+    /// More than [`MAX_CHAIN_LEN`](crate::limits::MAX_CHAIN_LEN) certificates.
+    ChainTooLong,
+    /// A certificate larger than
+    /// [`MAX_CERTIFICATE_LEN`](crate::limits::MAX_CERTIFICATE_LEN).
+    CertificateTooLarge,
+    /// More than [`MAX_TLSA_RECORDS`](crate::limits::MAX_TLSA_RECORDS) TLSA
+    /// records.
+    TooManyRecords,
+    /// TLSA RDATA shorter than its three one-octet fields (RFC 6698 §2.1).
+    TlsaRdataTooShort,
+    /// TLSA presentation text is not `usage selector matching-type data`
+    /// (RFC 6698 §2.2), optionally preceded by `owner [ttl] [class] TLSA`.
+    TlsaSyntax,
+    /// A TLSA field in presentation form is not a decimal number from 0 to
+    /// 255 (RFC 6698 §2.2).
+    TlsaFieldOutOfRange,
+    /// Certificate association data is not an even number of hexadecimal
+    /// digits (RFC 6698 §2.2).
+    InvalidHex,
+    /// Certificate association data longer than
+    /// [`MAX_TLSA_DATA_LEN`](crate::limits::MAX_TLSA_DATA_LEN).
+    TlsaDataTooLong,
+    /// DER that is not a well-formed certificate (RFC 5280 §4.1) or
+    /// SubjectPublicKeyInfo: wrong tag, non-canonical or oversized length,
+    /// truncated, or trailing data.
+    BadDer,
+    /// A selector or matching type that mxtrust cannot compute data for
+    /// (only 0 and 1, and 0, 1 and 2, are defined by RFC 6698 §2.1.2–2.1.3).
+    UnsupportedParameter,
+}
+
+impl Error {
+    /// A short description, for logs and for the wrappers' error strings.
+    pub const fn description(&self) -> &'static str {
+        match self {
+            Self::BufferTooSmall { .. } => "caller-provided storage is too small",
+            Self::InvalidReferenceName => "reference identifier is not a valid DNS name",
+            Self::NoReferenceIds => "no reference identifier given",
+            Self::TooManyReferenceIds => "too many reference identifiers",
+            Self::EmptyChain => "the certificate chain is empty",
+            Self::ChainTooLong => "the certificate chain has too many certificates",
+            Self::CertificateTooLarge => "a certificate is too large",
+            Self::TooManyRecords => "too many TLSA records",
+            Self::TlsaRdataTooShort => "TLSA RDATA shorter than 3 octets",
+            Self::TlsaSyntax => "TLSA record text is not 'usage selector matching-type data'",
+            Self::TlsaFieldOutOfRange => "TLSA field is not a number from 0 to 255",
+            Self::InvalidHex => "certificate association data is not valid hexadecimal",
+            Self::TlsaDataTooLong => "certificate association data is too long",
+            Self::BadDer => "malformed DER",
+            Self::UnsupportedParameter => "unsupported selector or matching type",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BufferTooSmall { needed } => {
+                write!(f, "{} (need {needed})", self.description())
+            }
+            _ => f.write_str(self.description()),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

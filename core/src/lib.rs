@@ -1,0 +1,79 @@
+//! mxtrust decides whether an SMTP server's TLS certificate chain may be
+//! trusted for a destination, using DANE (TLSA records; RFC 6698, RFC 7671,
+//! RFC 7672) and MTA-STS (RFC 8461), and says which TLS reporting result
+//! (RFC 8460) a failure maps to.
+//!
+//! # Architecture
+//!
+//! The crate does no I/O and never allocates. Everything that comes from the
+//! outside world is an input: DNS answers together with their DNSSEC status,
+//! the certificate chain the server presented, policy bodies, and the clock.
+//! Data flows one way:
+//!
+//! ```text
+//! caller bytes ──▶ borrowed, validated views ──▶ a verdict value
+//!   TLSA RDATA        Tlsa<'a>                    dane::Outcome
+//!   DER certificates  cert::Certificate<'a>       + per-record reports
+//! ```
+//!
+//! Views borrow the caller's bytes; decoded data (hex in presentation-format
+//! TLSA records, per-record reports) is written into storage the caller
+//! provides, and a buffer that is too small is a typed [`Error`], never a
+//! reallocation. All parsing goes through a checked reader that returns
+//! `Result`; every size and count limit is a documented constant in
+//! [`limits`].
+//!
+//! # Modules
+//!
+//! - [`tlsa`]: TLSA record fields, parsing (wire RDATA and presentation text),
+//!   usability classification and digest agility.
+//! - [`cert`]: a zero-copy reader for the parts of an X.509 certificate that
+//!   DANE and MTA-STS need.
+//! - [`name`]: reference identifiers and DNS name matching (RFC 6125 as
+//!   profiled by RFC 7672 §3.2.3 and RFC 8461 §4.1).
+//! - [`dane`]: DANE verification of a presented chain against a TLSA RRset.
+//! - [`tlsrpt`]: RFC 8460 result types.
+//!
+//! # Signature algorithms
+//!
+//! DANE-TA and PKIX usages verify signatures through rustls-webpki with a
+//! caller-supplied set of [`SignatureVerificationAlgorithm`]s. Without a
+//! crypto provider (for example on bare-metal targets) DANE-EE still works in
+//! full. With the `ring` feature, [`algorithms::RING`] supplies ECDSA and
+//! Ed25519. RSA in rustls-webpki needs its `alloc` feature, which this crate
+//! never turns on; std callers enable it themselves and get every ring
+//! algorithm with one line, see [`ring_algorithms_with_rsa!`].
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::arithmetic_side_effects,
+        clippy::as_conversions,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+pub mod algorithms;
+pub mod cert;
+mod der;
+mod error;
+pub mod limits;
+pub mod name;
+pub mod tlsrpt;
+
+pub use error::Error;
+
+pub use rustls_pki_types::{SignatureVerificationAlgorithm, TrustAnchor};
+
+#[doc(hidden)]
+pub mod __private {
+    pub use webpki;
+}
