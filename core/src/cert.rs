@@ -269,6 +269,43 @@ pub fn check_spki(der: &[u8]) -> Result<(), Error> {
     })
 }
 
+/// The contents of a DER SubjectPublicKeyInfo SEQUENCE (the form trust
+/// anchors hold), after checking it as [`check_spki`] does.
+pub(crate) fn spki_value(der: &[u8]) -> Result<&[u8], Error> {
+    der::read_all(Input::from(der), |r| {
+        let value = der::expect_tag(r, der::SEQUENCE)?;
+        check_spki_value(value)?;
+        Ok(value.as_slice_less_safe())
+    })
+}
+
+/// The DER header (tag and length) of a SEQUENCE with `len` octets of
+/// contents, written into `out`.
+pub(crate) fn sequence_header(len: usize, out: &mut [u8; 4]) -> Option<&[u8]> {
+    let [b0, b1, b2, b3] = out;
+    *b0 = der::SEQUENCE;
+    let used = match len {
+        0..=0x7f => {
+            *b1 = u8::try_from(len).ok()?;
+            2
+        }
+        0x80..=0xff => {
+            *b1 = 0x81;
+            *b2 = u8::try_from(len).ok()?;
+            3
+        }
+        0x100..=0xffff => {
+            let [high, low] = u16::try_from(len).ok()?.to_be_bytes();
+            *b1 = 0x82;
+            *b2 = high;
+            *b3 = low;
+            4
+        }
+        _ => return None,
+    };
+    out.get(..used)
+}
+
 fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
     let (tag, value) = der::read_tlv(r)?;
     let s = value.as_slice_less_safe();
@@ -278,7 +315,8 @@ fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
         (der::UTC_TIME, 13) => {
             let (yy, rest) = s.split_at(2);
             let yy = digits(yy)?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, rest)
+            let century = if yy >= 50 { 1900 } else { 2000 };
+            (yy.checked_add(century).ok_or(Error::BadDer)?, rest)
         }
         (der::GENERALIZED_TIME, 15) => {
             let (yyyy, rest) = s.split_at(4);
@@ -306,14 +344,18 @@ fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
     let days = days_from_civil(year, month, day);
     // Bounded above: |days| < 4e6, so no overflow in i64.
     days.checked_mul(86_400)
-        .and_then(|s| s.checked_add(hour * 3600 + minute * 60 + second))
+        .and_then(|s| s.checked_add(hour.checked_mul(3600)?))
+        .and_then(|s| s.checked_add(minute.checked_mul(60)?))
+        .and_then(|s| s.checked_add(second))
         .ok_or(Error::BadDer)
 }
 
 fn digits(s: &[u8]) -> Result<i64, Error> {
     s.iter().try_fold(0i64, |acc, &b| {
         if b.is_ascii_digit() {
-            Ok(acc * 10 + i64::from(b - b'0'))
+            acc.checked_mul(10)
+                .and_then(|a| a.checked_add(i64::from(b.wrapping_sub(b'0'))))
+                .ok_or(Error::BadDer)
         } else {
             Err(Error::BadDer)
         }

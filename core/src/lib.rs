@@ -63,13 +63,17 @@
 
 pub mod algorithms;
 pub mod cert;
+pub mod dane;
 mod der;
 mod error;
+mod hex;
 pub mod limits;
 pub mod name;
+pub mod tlsa;
 pub mod tlsrpt;
 
 pub use error::Error;
+pub use tlsa::{CertUsage, MatchingType, Selector, Tlsa};
 
 pub use rustls_pki_types::{SignatureVerificationAlgorithm, TrustAnchor};
 

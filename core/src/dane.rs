@@ -1,0 +1,841 @@
+//! DANE verification of a presented certificate chain against a TLSA RRset
+//! (RFC 6698, RFC 7671, and the SMTP profile of RFC 7672).
+//!
+//! [`verify`] takes the chain the server presented (DER, leaf first), the
+//! TLSA records of a DNSSEC-secure RRset, the reference identifiers and
+//! [`Options`], and returns an [`Outcome`], writing one [`RecordStatus`] per
+//! record into caller storage:
+//!
+//! - **DANE-EE(3)** matches the leaf only; no names, no dates, no chain
+//!   (RFC 7672 §3.1.1), unless [`Options::ee_name_checks`] asks for names.
+//! - **DANE-TA(2)** names a trust anchor: a presented certificate at depth
+//!   ≥ 1 that matches the record, or the certificate of a `2 0 0` record, or
+//!   the key of a `2 1 0` record, which must then have signed the topmost
+//!   presented certificate (RFC 7671 §5.2.2). The path from the leaf to that
+//!   anchor is validated with rustls-webpki: signatures, CA and key usage,
+//!   path length, the serverAuth EKU when present, and the validity of every
+//!   certificate below the anchor. The local trust store is never used. The
+//!   anchor's own dates are checked only when it is a self-issued
+//!   certificate the server presented (as OpenSSL does). Then the leaf must
+//!   name one of the reference identifiers (RFC 7672 §3.2.3).
+//! - **PKIX-TA(0)** and **PKIX-EE(1)**, under the generic profile only, also
+//!   need a PKIX path to the caller's trust anchors (RFC 6698 §2.1.1).
+//!
+//! Records that cannot be used are ignored, never counted as mismatches; if
+//! every record is unusable the outcome is [`Outcome::Unauthenticated`]: TLS
+//! is still required, without authentication, and never a silent fallback to
+//! PKIX (RFC 7672 §2.2). Any record that authenticates the chain wins.
+
+use core::cell::Cell;
+use core::fmt;
+use core::time::Duration;
+
+use rustls_pki_types::{CertificateDer, Der, TrustAnchor, UnixTime};
+use webpki::{EndEntityCert, KeyUsage};
+
+use crate::cert::{self, Certificate, ValidityStatus};
+use crate::limits::{MAX_CERTIFICATE_LEN, MAX_CHAIN_LEN, MAX_REFERENCE_IDS, MAX_TLSA_RECORDS};
+use crate::name::ReferenceId;
+use crate::tlsa::{
+    self, DigestAlgorithm, DigestPreference, ProfileKind, Selection, Unusable,
+};
+use crate::tlsrpt::ResultType;
+use crate::{CertUsage, Error, MatchingType, Selector, SignatureVerificationAlgorithm, Tlsa};
+
+/// The protocol profile: which usages count, and what PKIX usages need.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Profile<'a> {
+    /// SMTP (RFC 7672), the default: DANE-TA(2) and DANE-EE(3) only.
+    #[default]
+    Smtp,
+    /// Generic DANE (RFC 6698, RFC 7671): PKIX-TA(0) and PKIX-EE(1) are
+    /// usable too and need a valid PKIX path to one of `trust_anchors`.
+    Generic {
+        /// The PKIX trust anchors for usages 0 and 1.
+        trust_anchors: &'a [TrustAnchor<'a>],
+    },
+}
+
+impl Profile<'_> {
+    /// The profile's kind, for usability classification.
+    pub fn kind(&self) -> ProfileKind {
+        match self {
+            Self::Smtp => ProfileKind::Smtp,
+            Self::Generic { .. } => ProfileKind::Generic,
+        }
+    }
+}
+
+/// How to verify.
+#[derive(Clone, Copy, Debug)]
+pub struct Options<'a> {
+    /// The validation time, in seconds since the Unix epoch.
+    pub time: u64,
+    /// The protocol profile.
+    pub profile: Profile<'a>,
+    /// Digest algorithm agility (RFC 7671 §9).
+    pub digest_preference: DigestPreference,
+    /// Check the leaf's names under DANE-EE(3) too. RFC 7672 §3.2.3 says not
+    /// to; some callers want it anyway.
+    pub ee_name_checks: bool,
+    /// Signature algorithms for DANE-TA and PKIX paths, e.g.
+    /// [`crate::algorithms::RING`] or [`crate::ring_algorithms_with_rsa!`].
+    /// Empty means only DANE-EE can authenticate.
+    pub signature_algorithms: &'a [&'a dyn SignatureVerificationAlgorithm],
+}
+
+impl<'a> Options<'a> {
+    /// The SMTP profile at `time`, default digest preference, no EE name
+    /// checks, with the given signature algorithms.
+    pub const fn new(
+        time: u64,
+        signature_algorithms: &'a [&'a dyn SignatureVerificationAlgorithm],
+    ) -> Self {
+        Self {
+            time,
+            profile: Profile::Smtp,
+            digest_preference: DigestPreference::SHA512_SHA256,
+            ee_name_checks: false,
+            signature_algorithms,
+        }
+    }
+}
+
+/// The result of verifying a chain against a TLSA RRset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// A usable record authenticated the chain.
+    Authenticated(Authenticated),
+    /// Every record is unusable: TLS is still mandatory, but the server
+    /// cannot be authenticated (RFC 7672 §2.2). Reported as `tlsa-invalid`.
+    Unauthenticated,
+    /// Usable records exist and none authenticated the chain.
+    Failed(Failure),
+}
+
+impl Outcome {
+    /// The RFC 8460 result type to report, if this outcome is reportable.
+    pub fn result_type(&self) -> Option<ResultType> {
+        match self {
+            Self::Authenticated(_) => None,
+            Self::Unauthenticated => Some(ResultType::TlsaInvalid),
+            Self::Failed(failure) => Some(failure.result_type()),
+        }
+    }
+}
+
+/// Which record authenticated the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Authenticated {
+    /// The index of the record in the RRset given to [`verify`] (the first
+    /// one that authenticates, when several do).
+    pub record: usize,
+    /// Its certificate usage.
+    pub usage: CertUsage,
+    /// The depth (0 = leaf) of the presented certificate it matched; `None`
+    /// when the anchor came from the record itself (`2 0 0`, `2 1 0`) or from
+    /// the caller's PKIX trust anchors.
+    pub depth: Option<usize>,
+}
+
+/// Why usable records did not authenticate the chain, the most specific
+/// reason found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Failure {
+    /// No usable record matched any certificate it applies to.
+    NoMatch,
+    /// A record matched, but the leaf names none of the reference
+    /// identifiers (RFC 7672 §3.2.3).
+    NameMismatch,
+    /// A certificate the path needs has expired.
+    Expired {
+        /// Its depth in the presented chain, when known.
+        depth: Option<usize>,
+    },
+    /// A certificate the path needs is not valid yet.
+    NotYetValid {
+        /// Its depth in the presented chain, when known.
+        depth: Option<usize>,
+    },
+    /// No path from the leaf reaches the anchor: an issuer is missing.
+    IssuerNotFound,
+    /// A signature on the path does not verify.
+    BadSignature,
+    /// A signature on the path uses an algorithm not in
+    /// [`Options::signature_algorithms`].
+    UnsupportedSignatureAlgorithm,
+    /// A certificate needed for the check does not parse.
+    MalformedCertificate {
+        /// Its depth in the presented chain, when known.
+        depth: Option<usize>,
+    },
+    /// The path breaks an X.509 constraint.
+    InvalidChain(ChainProblem),
+}
+
+/// Which X.509 constraint a path breaks (RFC 5280 §6.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChainProblem {
+    /// The leaf is a CA certificate.
+    CaUsedAsEndEntity,
+    /// An issuer is not a CA (basicConstraints, keyUsage).
+    EndEntityUsedAsCa,
+    /// A pathLenConstraint is exceeded.
+    PathLength,
+    /// The leaf's extendedKeyUsage lacks serverAuth.
+    ExtendedKeyUsage,
+    /// A name constraint is violated.
+    NameConstraints,
+    /// An unsupported critical extension.
+    UnsupportedCriticalExtension,
+    /// Path building gave up (too many signatures, candidates or depth).
+    ResourceLimit,
+    /// Any other constraint.
+    Other,
+}
+
+impl Failure {
+    /// The RFC 8460 result type for this failure.
+    pub fn result_type(&self) -> ResultType {
+        match self {
+            Self::NameMismatch => ResultType::CertificateHostMismatch,
+            Self::Expired { .. } | Self::NotYetValid { .. } => ResultType::CertificateExpired,
+            Self::MalformedCertificate { .. } => ResultType::ValidationFailure,
+            Self::NoMatch
+            | Self::IssuerNotFound
+            | Self::BadSignature
+            | Self::UnsupportedSignatureAlgorithm
+            | Self::InvalidChain(_) => ResultType::CertificateNotTrusted,
+        }
+    }
+
+    /// A short description.
+    pub const fn description(&self) -> &'static str {
+        match self {
+            Self::NoMatch => "no usable TLSA record matches the certificate chain",
+            Self::NameMismatch => "the certificate names none of the reference identifiers",
+            Self::Expired { .. } => "certificate expired",
+            Self::NotYetValid { .. } => "certificate not yet valid",
+            Self::IssuerNotFound => "issuer certificate not found",
+            Self::BadSignature => "bad certificate signature",
+            Self::UnsupportedSignatureAlgorithm => "unsupported signature algorithm",
+            Self::MalformedCertificate { .. } => "malformed certificate",
+            Self::InvalidChain(problem) => problem.description(),
+        }
+    }
+}
+
+impl ChainProblem {
+    /// A short description.
+    pub const fn description(&self) -> &'static str {
+        match self {
+            Self::CaUsedAsEndEntity => "CA certificate used as end entity",
+            Self::EndEntityUsedAsCa => "end-entity certificate used as CA",
+            Self::PathLength => "path length constraint violated",
+            Self::ExtendedKeyUsage => "extended key usage does not allow serverAuth",
+            Self::NameConstraints => "name constraint violated",
+            Self::UnsupportedCriticalExtension => "unsupported critical extension",
+            Self::ResourceLimit => "path building limit exceeded",
+            Self::Other => "invalid certificate chain",
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())?;
+        match self {
+            Self::Expired { depth: Some(d) }
+            | Self::NotYetValid { depth: Some(d) }
+            | Self::MalformedCertificate { depth: Some(d) } => write!(f, " at depth {d}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What became of one TLSA record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordStatus {
+    /// The record is unusable and was ignored.
+    Unusable(Unusable),
+    /// Usable, but a more preferred digest is present for its usage and
+    /// selector, so it was not considered (RFC 7671 §9).
+    Superseded,
+    /// The record matched no certificate it applies to.
+    NotMatched,
+    /// The record authenticates the chain.
+    Matched {
+        /// Depth of the presented certificate it matched, if any.
+        depth: Option<usize>,
+    },
+    /// The record matched, but the rest of the check failed.
+    Rejected {
+        /// Depth of the presented certificate it matched, if any.
+        depth: Option<usize>,
+        /// Why.
+        failure: Failure,
+    },
+}
+
+impl RecordStatus {
+    /// A value to fill report storage with before calling [`verify`].
+    pub const EMPTY: Self = Self::NotMatched;
+}
+
+/// Verifies `chain` against the TLSA `records`.
+///
+/// - `chain`: the DER certificates the server presented, leaf first; extra
+///   and out-of-order intermediates are tolerated.
+/// - `records`: the TLSA RRset (DNSSEC-secure; the caller checks that).
+/// - `reference_ids`: names the leaf must match for DANE-TA and PKIX usages
+///   (and DANE-EE with [`Options::ee_name_checks`]): the TLSA base domain
+///   first, then e.g. the MX host name or the destination domain; a name
+///   starting with `.` matches any subdomain (RFC 7672 §3.2.3).
+/// - `report`: one entry per record is written on success.
+///
+/// # Errors
+///
+/// Errors name inputs the caller should not have passed; nothing is written
+/// into `report` then: [`Error::EmptyChain`], [`Error::ChainTooLong`],
+/// [`Error::CertificateTooLarge`], [`Error::TooManyRecords`],
+/// [`Error::NoReferenceIds`], [`Error::TooManyReferenceIds`],
+/// [`Error::InvalidReferenceName`], and [`Error::BufferTooSmall`] when
+/// `report` is shorter than `records`.
+///
+/// # Examples
+///
+/// ```no_run
+/// use mxtrust::dane::{self, Options, Outcome, RecordStatus};
+/// use mxtrust::Tlsa;
+/// # let chain: &[&[u8]] = &[];
+/// let mut storage = [0u8; 32];
+/// let record = Tlsa::parse_text("3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &mut storage)?;
+/// let mut report = [RecordStatus::EMPTY; 1];
+/// let options = Options::new(1_795_870_800, &[]);
+/// match dane::verify(chain, &[record], &["mx.example.com"], &options, &mut report)? {
+///     Outcome::Authenticated(auth) => println!("record {} matched", auth.record),
+///     Outcome::Unauthenticated => println!("encrypt, but cannot authenticate"),
+///     Outcome::Failed(failure) => println!("do not deliver: {failure}"),
+/// }
+/// # Ok::<(), mxtrust::Error>(())
+/// ```
+pub fn verify(
+    chain: &[&[u8]],
+    records: &[Tlsa<'_>],
+    reference_ids: &[&str],
+    options: &Options<'_>,
+    report: &mut [RecordStatus],
+) -> Result<Outcome, Error> {
+    if chain.is_empty() {
+        return Err(Error::EmptyChain);
+    }
+    if chain.len() > MAX_CHAIN_LEN {
+        return Err(Error::ChainTooLong);
+    }
+    if chain.iter().any(|der| der.len() > MAX_CERTIFICATE_LEN) {
+        return Err(Error::CertificateTooLarge);
+    }
+    if records.len() > MAX_TLSA_RECORDS {
+        return Err(Error::TooManyRecords);
+    }
+    let report = report.get_mut(..records.len()).ok_or(Error::BufferTooSmall {
+        needed: records.len(),
+    })?;
+    let mut references = [None; MAX_REFERENCE_IDS];
+    if reference_ids.is_empty() {
+        return Err(Error::NoReferenceIds);
+    }
+    if reference_ids.len() > MAX_REFERENCE_IDS {
+        return Err(Error::TooManyReferenceIds);
+    }
+    for (slot, name) in references.iter_mut().zip(reference_ids) {
+        *slot = Some(ReferenceId::new(name)?);
+    }
+
+    let mut verifier = Verifier {
+        chain: Chain::new(chain),
+        options,
+        references: &references,
+        names: None,
+        anchored: [None; MAX_CHAIN_LEN],
+        pkix: None,
+        malformed: None,
+    };
+    for (i, slot) in report.iter_mut().enumerate() {
+        *slot = match tlsa::selection(records, i, options.profile.kind(), &options.digest_preference)
+        {
+            Selection::Usable => RecordStatus::NotMatched,
+            Selection::Unusable(why) => RecordStatus::Unusable(why),
+            Selection::Superseded => RecordStatus::Superseded,
+        };
+    }
+    if report
+        .iter()
+        .all(|status| matches!(status, RecordStatus::Unusable(_)))
+    {
+        return Ok(Outcome::Unauthenticated);
+    }
+    verifier.match_presented(records, report);
+    for (record, status) in records.iter().zip(report.iter_mut()) {
+        *status = verifier.evaluate(record, *status);
+    }
+
+    let authenticated = records
+        .iter()
+        .zip(report.iter())
+        .enumerate()
+        .find_map(|(i, (record, status))| match status {
+            RecordStatus::Matched { depth } => Some(Authenticated {
+                record: i,
+                usage: record.usage,
+                depth: *depth,
+            }),
+            _ => None,
+        });
+    if let Some(authenticated) = authenticated {
+        return Ok(Outcome::Authenticated(authenticated));
+    }
+    let rejected = report.iter().find_map(|status| match status {
+        RecordStatus::Rejected { failure, .. } => Some(*failure),
+        _ => None,
+    });
+    Ok(Outcome::Failed(
+        rejected
+            .or(verifier.malformed)
+            .unwrap_or(Failure::NoMatch),
+    ))
+}
+
+/// The presented chain, parsed lazily: a DANE-EE check with selector 0 never
+/// parses anything, and a malformed extra certificate harms no check that
+/// does not need it.
+struct Chain<'c> {
+    der: &'c [&'c [u8]],
+    parsed: [Option<Result<Certificate<'c>, Error>>; MAX_CHAIN_LEN],
+}
+
+impl<'c> Chain<'c> {
+    fn new(der: &'c [&'c [u8]]) -> Self {
+        Self {
+            der,
+            parsed: [None; MAX_CHAIN_LEN],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.der.len()
+    }
+
+    fn der(&self, depth: usize) -> Option<&'c [u8]> {
+        self.der.get(depth).copied()
+    }
+
+    fn cert(&mut self, depth: usize) -> Result<Certificate<'c>, Failure> {
+        let malformed = Failure::MalformedCertificate { depth: Some(depth) };
+        let der = self.der(depth).ok_or(malformed)?;
+        let slot = self.parsed.get_mut(depth).ok_or(malformed)?;
+        slot.get_or_insert_with(|| Certificate::parse(der))
+            .map_err(|_| malformed)
+    }
+
+    /// Depths along issuer names from the leaf upwards, as far as presented
+    /// certificates go (each used once), written into `path`; returns the
+    /// count. Used to place validity failures and to find the topmost
+    /// certificate for `2 1 0` anchors.
+    fn issuer_path(&mut self, path: &mut [usize; MAX_CHAIN_LEN]) -> usize {
+        let mut len = 0;
+        let mut current = 0;
+        let mut used = [false; MAX_CHAIN_LEN];
+        loop {
+            if let (Some(slot), Some(flag)) = (path.get_mut(len), used.get_mut(current)) {
+                *slot = current;
+                *flag = true;
+            } else {
+                return len;
+            }
+            len = len.saturating_add(1);
+            let Ok(cert) = self.cert(current) else {
+                return len;
+            };
+            if cert.is_self_issued() {
+                return len;
+            }
+            let next = (1..self.len()).find(|&depth| {
+                !used.get(depth).copied().unwrap_or(true)
+                    && self.cert(depth).is_ok_and(|issuer| cert.is_issued_by(&issuer))
+            });
+            match next {
+                Some(next) => current = next,
+                None => return len,
+            }
+        }
+    }
+}
+
+struct Verifier<'c, 'o> {
+    chain: Chain<'c>,
+    options: &'o Options<'o>,
+    references: &'o [Option<ReferenceId<'o>>; MAX_REFERENCE_IDS],
+    /// The leaf's name check, once done.
+    names: Option<Result<(), Failure>>,
+    /// Path validation to a presented anchor, by the anchor's depth.
+    anchored: [Option<Result<(), Failure>>; MAX_CHAIN_LEN],
+    /// PKIX path validation to the caller's trust anchors, once done.
+    pkix: Option<Result<(), Failure>>,
+    /// A certificate that matching needed but could not parse.
+    malformed: Option<Failure>,
+}
+
+impl Verifier<'_, '_> {
+    /// Marks each usable DANE-EE, DANE-TA and PKIX-EE record with the depth
+    /// of the first presented certificate it matches. Each certificate's
+    /// selected bytes are hashed at most once per digest.
+    fn match_presented(&mut self, records: &[Tlsa<'_>], report: &mut [RecordStatus]) {
+        for depth in 0..self.chain.len() {
+            let mut digests = DigestCache::default();
+            for (record, status) in records.iter().zip(report.iter_mut()) {
+                let applies = match record.usage {
+                    CertUsage::DaneEe | CertUsage::PkixEe => depth == 0,
+                    CertUsage::DaneTa => depth >= 1,
+                    _ => false,
+                };
+                if !applies || *status != RecordStatus::NotMatched {
+                    continue;
+                }
+                let selected = match record.selector {
+                    Selector::Full => self.chain.der(depth),
+                    _ => match self.chain.cert(depth) {
+                        Ok(cert) => Some(cert.spki()),
+                        Err(failure) => {
+                            self.malformed.get_or_insert(failure);
+                            None
+                        }
+                    },
+                };
+                let Some(selected) = selected else { continue };
+                if digests.matches(record, selected) {
+                    *status = RecordStatus::Matched { depth: Some(depth) };
+                }
+            }
+        }
+    }
+
+    /// Turns a record's provisional status into its final one.
+    fn evaluate(&mut self, record: &Tlsa<'_>, status: RecordStatus) -> RecordStatus {
+        let depth = match status {
+            RecordStatus::Matched { depth } => depth,
+            RecordStatus::NotMatched => None,
+            other => return other,
+        };
+        let result = match (record.usage, depth) {
+            (CertUsage::DaneEe, Some(_)) if self.options.ee_name_checks => self.check_names(),
+            (CertUsage::DaneEe, Some(_)) => Ok(()),
+            (CertUsage::DaneTa, Some(depth)) => self.check_presented_anchor(depth),
+            (CertUsage::DaneTa, None) if record.matching_type == MatchingType::Full => {
+                match self.check_record_anchor(record) {
+                    // The record's key signs nothing presented: no match.
+                    Err(Failure::IssuerNotFound) => return RecordStatus::NotMatched,
+                    other => other,
+                }
+            }
+            (CertUsage::PkixEe, Some(_)) => self.check_pkix().and_then(|()| self.check_names()),
+            (CertUsage::PkixTa, _) => return self.evaluate_pkix_ta(record),
+            _ => return RecordStatus::NotMatched,
+        };
+        match result {
+            Ok(()) => RecordStatus::Matched { depth },
+            Err(failure) => RecordStatus::Rejected { depth, failure },
+        }
+    }
+
+    fn check_names(&mut self) -> Result<(), Failure> {
+        if let Some(result) = self.names {
+            return result;
+        }
+        let result = self.chain.cert(0).and_then(|leaf| {
+            let named = leaf.presented_names().any(|presented| {
+                self.references
+                    .iter()
+                    .flatten()
+                    .any(|reference| reference.matches(presented))
+            });
+            if named { Ok(()) } else { Err(Failure::NameMismatch) }
+        });
+        self.names = Some(result);
+        result
+    }
+
+    /// DANE-TA with a presented anchor at `depth` ≥ 1.
+    fn check_presented_anchor(&mut self, depth: usize) -> Result<(), Failure> {
+        let cached = self.anchored.get(depth).copied().flatten();
+        let result = match cached {
+            Some(result) => result,
+            None => {
+                let result = self.validate_to_presented_anchor(depth);
+                if let Some(slot) = self.anchored.get_mut(depth) {
+                    *slot = Some(result);
+                }
+                result
+            }
+        };
+        result.and_then(|()| self.check_names())
+    }
+
+    fn validate_to_presented_anchor(&mut self, depth: usize) -> Result<(), Failure> {
+        let anchor_cert = self.chain.cert(depth)?;
+        if anchor_cert.is_self_issued() {
+            match anchor_cert.validity().status_at(self.options.time) {
+                ValidityStatus::Valid => {}
+                ValidityStatus::Expired => return Err(Failure::Expired { depth: Some(depth) }),
+                ValidityStatus::NotYetValid => {
+                    return Err(Failure::NotYetValid { depth: Some(depth) });
+                }
+            }
+        }
+        let der = CertificateDer::from(anchor_cert.der());
+        let anchor = webpki::anchor_from_trusted_cert(&der)
+            .map_err(|_| Failure::MalformedCertificate { depth: Some(depth) })?;
+        self.validate_path(&[anchor], Some(depth), None)
+    }
+
+    /// DANE-TA with the anchor in a `2 0 0` or `2 1 0` record.
+    fn check_record_anchor(&mut self, record: &Tlsa<'_>) -> Result<(), Failure> {
+        let malformed = Failure::MalformedCertificate { depth: None };
+        match record.selector {
+            Selector::Full => {
+                let der = CertificateDer::from(record.data);
+                let anchor = webpki::anchor_from_trusted_cert(&der).map_err(|_| malformed)?;
+                self.validate_path(&[anchor], None, None)?;
+            }
+            _ => {
+                // A bare key has no name: it must sign the topmost presented
+                // certificate, so it takes that certificate's issuer name.
+                let mut path = [0; MAX_CHAIN_LEN];
+                let len = self.chain.issuer_path(&mut path);
+                let top = path.get(..len).and_then(|p| p.last()).copied().unwrap_or(0);
+                let top = self.chain.cert(top)?;
+                let anchor = TrustAnchor {
+                    subject: Der::from(top.issuer()),
+                    subject_public_key_info: Der::from(
+                        cert::spki_value(record.data).map_err(|_| malformed)?,
+                    ),
+                    name_constraints: None,
+                };
+                self.validate_path(&[anchor], None, None)?;
+            }
+        }
+        self.check_names()
+    }
+
+    fn check_pkix(&mut self) -> Result<(), Failure> {
+        if let Some(result) = self.pkix {
+            return result;
+        }
+        let anchors = match self.options.profile {
+            Profile::Generic { trust_anchors } => trust_anchors,
+            Profile::Smtp => &[],
+        };
+        let result = self.validate_path(anchors, None, None);
+        self.pkix = Some(result);
+        result
+    }
+
+    /// PKIX-TA(0): a PKIX path to the caller's anchors that contains a
+    /// certificate (or the anchor's key) the record matches.
+    fn evaluate_pkix_ta(&mut self, record: &Tlsa<'_>) -> RecordStatus {
+        let anchors = match self.options.profile {
+            Profile::Generic { trust_anchors } => trust_anchors,
+            Profile::Smtp => &[],
+        };
+        let matched_depth: Cell<Option<Option<usize>>> = Cell::new(None);
+        let saw_valid_path = Cell::new(false);
+        let chain = self.chain.der;
+        let on_path = |path: &webpki::VerifiedPath<'_>| -> Result<(), webpki::Error> {
+            saw_valid_path.set(true);
+            for cert in path.intermediate_certificates() {
+                let der = cert.der();
+                let selected = match record.selector {
+                    Selector::Full => Some(der.as_ref()),
+                    _ => Certificate::parse(der.as_ref()).ok().map(|c| c.spki()),
+                };
+                if selected.is_some_and(|s| record.matches_selected(s)) {
+                    let depth = chain.iter().position(|c| *c == der.as_ref());
+                    matched_depth.set(Some(depth));
+                    return Ok(());
+                }
+            }
+            if record.selector == Selector::Spki
+                && matches_spki_value(record, &path.anchor().subject_public_key_info)
+            {
+                matched_depth.set(Some(None));
+                return Ok(());
+            }
+            Err(webpki::Error::UnknownIssuer)
+        };
+        let result = self.validate_path(anchors, None, Some(&on_path));
+        match (result, matched_depth.get()) {
+            (Ok(()), Some(depth)) => match self.check_names() {
+                Ok(()) => RecordStatus::Matched { depth },
+                Err(failure) => RecordStatus::Rejected { depth, failure },
+            },
+            _ if saw_valid_path.get() => RecordStatus::NotMatched,
+            (Err(failure), _) => RecordStatus::Rejected {
+                depth: None,
+                failure,
+            },
+            (Ok(()), None) => RecordStatus::NotMatched,
+        }
+    }
+
+    /// Validates a path from the leaf to one of `anchors` through the other
+    /// presented certificates (except the one at `anchor_depth`).
+    fn validate_path(
+        &mut self,
+        anchors: &[TrustAnchor<'_>],
+        anchor_depth: Option<usize>,
+        on_path: Option<PathCheck<'_>>,
+    ) -> Result<(), Failure> {
+        let leaf_der = CertificateDer::from(self.chain.der(0).unwrap_or(&[]));
+        let leaf = EndEntityCert::try_from(&leaf_der)
+            .map_err(|_| Failure::MalformedCertificate { depth: Some(0) })?;
+        let mut intermediates: [CertificateDer<'_>; MAX_CHAIN_LEN] =
+            core::array::from_fn(|_| CertificateDer::from(&[][..]));
+        let mut count: usize = 0;
+        let others = self
+            .chain
+            .der
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(depth, _)| Some(*depth) != anchor_depth);
+        for (slot, (_, der)) in intermediates.iter_mut().zip(others) {
+            *slot = CertificateDer::from(*der);
+            count = count.saturating_add(1);
+        }
+        let time = UnixTime::since_unix_epoch(Duration::from_secs(self.options.time));
+        leaf.verify_for_usage(
+            self.options.signature_algorithms,
+            anchors,
+            intermediates.get(..count).unwrap_or(&[]),
+            time,
+            KeyUsage::server_auth(),
+            None,
+            on_path,
+        )
+        .map(|_| ())
+        .map_err(|error| self.failure_from_webpki(&error, anchor_depth))
+    }
+
+    fn failure_from_webpki(&mut self, error: &webpki::Error, anchor_depth: Option<usize>) -> Failure {
+        use webpki::Error as E;
+        match error {
+            E::CertExpired { .. } => Failure::Expired {
+                depth: self.first_with_validity(ValidityStatus::Expired, anchor_depth),
+            },
+            E::CertNotValidYet { .. } => Failure::NotYetValid {
+                depth: self.first_with_validity(ValidityStatus::NotYetValid, anchor_depth),
+            },
+            E::UnknownIssuer => Failure::IssuerNotFound,
+            E::InvalidSignatureForPublicKey => Failure::BadSignature,
+            E::UnsupportedSignatureAlgorithmContext(_)
+            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+            | E::SignatureAlgorithmMismatch => Failure::UnsupportedSignatureAlgorithm,
+            E::BadDer | E::BadDerTime | E::TrailingData(_) | E::UnsupportedCertVersion => {
+                Failure::MalformedCertificate { depth: None }
+            }
+            E::CaUsedAsEndEntity => Failure::InvalidChain(ChainProblem::CaUsedAsEndEntity),
+            E::EndEntityUsedAsCa => Failure::InvalidChain(ChainProblem::EndEntityUsedAsCa),
+            E::PathLenConstraintViolated => Failure::InvalidChain(ChainProblem::PathLength),
+            E::RequiredEkuNotFoundContext(_) => {
+                Failure::InvalidChain(ChainProblem::ExtendedKeyUsage)
+            }
+            E::NameConstraintViolation
+            | E::InvalidNetworkMaskConstraint
+            | E::MalformedNameConstraint => Failure::InvalidChain(ChainProblem::NameConstraints),
+            E::UnsupportedCriticalExtension => {
+                Failure::InvalidChain(ChainProblem::UnsupportedCriticalExtension)
+            }
+            E::MaximumPathDepthExceeded
+            | E::MaximumSignatureChecksExceeded
+            | E::MaximumPathBuildCallsExceeded
+            | E::MaximumNameConstraintComparisonsExceeded => {
+                Failure::InvalidChain(ChainProblem::ResourceLimit)
+            }
+            _ => Failure::InvalidChain(ChainProblem::Other),
+        }
+    }
+
+    /// The depth of the first certificate on the issuer path (the anchor
+    /// excluded) whose validity has `status` at the validation time.
+    fn first_with_validity(
+        &mut self,
+        status: ValidityStatus,
+        anchor_depth: Option<usize>,
+    ) -> Option<usize> {
+        let mut path = [0; MAX_CHAIN_LEN];
+        let len = self.chain.issuer_path(&mut path);
+        let time = self.options.time;
+        path.get(..len)?
+            .iter()
+            .copied()
+            .take_while(|depth| Some(*depth) != anchor_depth)
+            .find(|&depth| {
+                self.chain
+                    .cert(depth)
+                    .is_ok_and(|cert| cert.validity().status_at(time) == status)
+            })
+    }
+}
+
+/// Whether a selector-1 record matches an SPKI given as the contents of its
+/// SEQUENCE (as trust anchors hold it).
+fn matches_spki_value(record: &Tlsa<'_>, value: &[u8]) -> bool {
+    let mut header = [0u8; 4];
+    let Some(header) = cert::sequence_header(value.len(), &mut header) else {
+        return false;
+    };
+    match record.matching_type.digest() {
+        None => {
+            record.matching_type == MatchingType::Full
+                && record.data.len() == header.len().saturating_add(value.len())
+                && record.data.starts_with(header)
+                && record.data.ends_with(value)
+        }
+        Some(digest) => {
+            let mut out = [0u8; 64];
+            tlsa::digest_parts_into(digest, header, value, &mut out) == record.data
+        }
+    }
+}
+
+/// An extra check rustls-webpki runs on each otherwise valid path.
+type PathCheck<'f> = &'f dyn Fn(&webpki::VerifiedPath<'_>) -> Result<(), webpki::Error>;
+
+/// Digests of one certificate's selected bytes, computed at most once each.
+#[derive(Default)]
+struct DigestCache {
+    slots: [Option<(Selector, DigestAlgorithm, [u8; 64])>; 4],
+}
+
+impl DigestCache {
+    fn matches(&mut self, record: &Tlsa<'_>, selected: &[u8]) -> bool {
+        let Some(digest) = record.matching_type.digest() else {
+            return record.matching_type == MatchingType::Full && record.data == selected;
+        };
+        let len = digest.output_len();
+        let found = self
+            .slots
+            .iter()
+            .flatten()
+            .find(|(s, d, _)| *s == record.selector && *d == digest);
+        if let Some((_, _, out)) = found {
+            return out.get(..len) == Some(record.data);
+        }
+        let mut out = [0u8; 64];
+        tlsa::digest_into(digest, selected, &mut out);
+        if let Some(slot) = self.slots.iter_mut().find(|slot| slot.is_none()) {
+            *slot = Some((record.selector, digest, out));
+        }
+        out.get(..len) == Some(record.data)
+    }
+}
