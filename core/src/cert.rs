@@ -17,6 +17,7 @@ use untrusted::Reader;
 
 const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 const OID_SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+const OID_BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
 const SAN_DNS_NAME: u8 = 0x82;
 
 /// A parsed certificate that borrows its DER encoding.
@@ -29,6 +30,17 @@ pub struct Certificate<'a> {
     spki_value: &'a [u8],
     validity: Validity,
     subject_alt_names: Option<&'a [u8]>,
+    basic_constraints: Option<BasicConstraints>,
+}
+
+/// The basicConstraints extension (RFC 5280 §4.2.1.9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BasicConstraints {
+    /// `cA`: the key may sign certificates.
+    pub ca: bool,
+    /// `pathLenConstraint`: how many intermediate CA certificates may follow
+    /// this one, when limited.
+    pub path_len: Option<u8>,
 }
 
 /// The validity period of a certificate, in seconds since the Unix epoch
@@ -135,6 +147,11 @@ impl<'a> Certificate<'a> {
         self.issuer == other.subject
     }
 
+    /// The basicConstraints extension, if present.
+    pub fn basic_constraints(&self) -> Option<BasicConstraints> {
+        self.basic_constraints
+    }
+
     /// The dNSName entries of the subjectAltName extension (RFC 5280
     /// §4.2.1.6), in order. Empty when there is no such extension.
     pub fn dns_names(&self) -> DnsNames<'a> {
@@ -185,6 +202,7 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
     der::optional_tag(r, 0x81)?;
     der::optional_tag(r, 0x82)?;
     let mut subject_alt_names = None;
+    let mut basic_constraints = None;
     if let Some(extensions) = der::optional_tag(r, der::context_constructed(3))? {
         let extensions = der::read_all(extensions, |r| der::expect_tag(r, der::SEQUENCE))?;
         der::for_each_tlv(extensions, |tag, extension| {
@@ -205,6 +223,11 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
                 // Every GeneralName must be a well-formed TLV.
                 der::for_each_tlv(names, |_, _| Ok(()))?;
                 subject_alt_names = Some(names.as_slice_less_safe());
+            } else if oid.as_slice_less_safe() == OID_BASIC_CONSTRAINTS {
+                if basic_constraints.is_some() {
+                    return Err(Error::BadDer);
+                }
+                basic_constraints = Some(parse_basic_constraints(value)?);
             }
             Ok(())
         })?;
@@ -217,6 +240,47 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
         spki_value: spki_value.as_slice_less_safe(),
         validity,
         subject_alt_names,
+        basic_constraints,
+    })
+}
+
+/// A non-negative, minimally encoded INTEGER: `Some` up to 255, `None` for
+/// larger values.
+fn small_unsigned(bytes: &[u8]) -> Result<Option<u8>, Error> {
+    let magnitude = match bytes {
+        [] => return Err(Error::BadDer),
+        [first, ..] if first & 0x80 != 0 => return Err(Error::BadDer),
+        [0, second, ..] if second & 0x80 == 0 => return Err(Error::BadDer),
+        [0, rest @ ..] => rest,
+        all => all,
+    };
+    Ok(match magnitude {
+        [] => Some(0),
+        [n] => Some(*n),
+        _ => None,
+    })
+}
+
+/// `SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX)
+/// OPTIONAL }`; a path length beyond 255 is treated as unlimited.
+fn parse_basic_constraints(value: Input<'_>) -> Result<BasicConstraints, Error> {
+    der::read_all(value, |r| {
+        let inner = der::expect_tag(r, der::SEQUENCE)?;
+        der::read_all(inner, |r| {
+            let ca = match der::optional_tag(r, der::BOOLEAN)? {
+                Some(b) => match b.as_slice_less_safe() {
+                    [0xff] => true,
+                    // DER encodes the DEFAULT value by omission.
+                    _ => return Err(Error::BadDer),
+                },
+                None => false,
+            };
+            let path_len = match der::optional_tag(r, der::INTEGER)? {
+                Some(n) => small_unsigned(n.as_slice_less_safe())?,
+                None => None,
+            };
+            Ok(BasicConstraints { ca, path_len })
+        })
     })
 }
 
@@ -513,6 +577,25 @@ mod tests {
         ];
         for (tag, s, expected) in cases {
             assert_eq!(time(*tag, s).ok(), *expected, "{s}");
+        }
+    }
+
+    #[test]
+    fn small_unsigned_integers() {
+        let cases: &[(&[u8], Result<Option<u8>, Error>)] = &[
+            (&[0], Ok(Some(0))),
+            (&[5], Ok(Some(5))),
+            (&[0x7f], Ok(Some(0x7f))),
+            (&[0, 0x80], Ok(Some(0x80))),
+            (&[0, 0xff], Ok(Some(0xff))),
+            (&[1, 0], Ok(None)),
+            (&[0, 0x80, 0], Ok(None)),
+            (&[], Err(Error::BadDer)),
+            (&[0x80], Err(Error::BadDer)),
+            (&[0, 5], Err(Error::BadDer)),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(small_unsigned(bytes), *expected, "{bytes:02x?}");
         }
     }
 

@@ -36,9 +36,7 @@ use webpki::{EndEntityCert, KeyUsage};
 use crate::cert::{self, Certificate, ValidityStatus};
 use crate::limits::{MAX_CERTIFICATE_LEN, MAX_CHAIN_LEN, MAX_REFERENCE_IDS, MAX_TLSA_RECORDS};
 use crate::name::ReferenceId;
-use crate::tlsa::{
-    self, DigestAlgorithm, DigestPreference, ProfileKind, Selection, Unusable,
-};
+use crate::tlsa::{self, DigestAlgorithm, DigestPreference, ProfileKind, Selection, Unusable};
 use crate::tlsrpt::ResultType;
 use crate::{CertUsage, Error, MatchingType, Selector, SignatureVerificationAlgorithm, Tlsa};
 
@@ -338,9 +336,11 @@ pub fn verify(
     if records.len() > MAX_TLSA_RECORDS {
         return Err(Error::TooManyRecords);
     }
-    let report = report.get_mut(..records.len()).ok_or(Error::BufferTooSmall {
-        needed: records.len(),
-    })?;
+    let report = report
+        .get_mut(..records.len())
+        .ok_or(Error::BufferTooSmall {
+            needed: records.len(),
+        })?;
     let mut references = [None; MAX_REFERENCE_IDS];
     if reference_ids.is_empty() {
         return Err(Error::NoReferenceIds);
@@ -362,8 +362,12 @@ pub fn verify(
         malformed: None,
     };
     for (i, slot) in report.iter_mut().enumerate() {
-        *slot = match tlsa::selection(records, i, options.profile.kind(), &options.digest_preference)
-        {
+        *slot = match tlsa::selection(
+            records,
+            i,
+            options.profile.kind(),
+            &options.digest_preference,
+        ) {
             Selection::Usable => RecordStatus::NotMatched,
             Selection::Unusable(why) => RecordStatus::Unusable(why),
             Selection::Superseded => RecordStatus::Superseded,
@@ -380,18 +384,16 @@ pub fn verify(
         *status = verifier.evaluate(record, *status);
     }
 
-    let authenticated = records
-        .iter()
-        .zip(report.iter())
-        .enumerate()
-        .find_map(|(i, (record, status))| match status {
+    let authenticated = records.iter().zip(report.iter()).enumerate().find_map(
+        |(i, (record, status))| match status {
             RecordStatus::Matched { depth } => Some(Authenticated {
                 record: i,
                 usage: record.usage,
                 depth: *depth,
             }),
             _ => None,
-        });
+        },
+    );
     if let Some(authenticated) = authenticated {
         return Ok(Outcome::Authenticated(authenticated));
     }
@@ -400,9 +402,7 @@ pub fn verify(
         _ => None,
     });
     Ok(Outcome::Failed(
-        rejected
-            .or(verifier.malformed)
-            .unwrap_or(Failure::NoMatch),
+        rejected.or(verifier.malformed).unwrap_or(Failure::NoMatch),
     ))
 }
 
@@ -462,7 +462,9 @@ impl<'c> Chain<'c> {
             }
             let next = (1..self.len()).find(|&depth| {
                 !used.get(depth).copied().unwrap_or(true)
-                    && self.cert(depth).is_ok_and(|issuer| cert.is_issued_by(&issuer))
+                    && self
+                        .cert(depth)
+                        .is_ok_and(|issuer| cert.is_issued_by(&issuer))
             });
             match next {
                 Some(next) => current = next,
@@ -534,7 +536,9 @@ impl Verifier<'_, '_> {
             (CertUsage::DaneTa, None) if record.matching_type == MatchingType::Full => {
                 match self.check_record_anchor(record) {
                     // The record's key signs nothing presented: no match.
-                    Err(Failure::IssuerNotFound) => return RecordStatus::NotMatched,
+                    Err(Failure::IssuerNotFound | Failure::BadSignature) => {
+                        return RecordStatus::NotMatched;
+                    }
                     other => other,
                 }
             }
@@ -559,7 +563,11 @@ impl Verifier<'_, '_> {
                     .flatten()
                     .any(|reference| reference.matches(presented))
             });
-            if named { Ok(()) } else { Err(Failure::NameMismatch) }
+            if named {
+                Ok(())
+            } else {
+                Err(Failure::NameMismatch)
+            }
         });
         self.names = Some(result);
         result
@@ -595,7 +603,36 @@ impl Verifier<'_, '_> {
         let der = CertificateDer::from(anchor_cert.der());
         let anchor = webpki::anchor_from_trusted_cert(&der)
             .map_err(|_| Failure::MalformedCertificate { depth: Some(depth) })?;
-        self.validate_path(&[anchor], Some(depth), None)
+        self.validate_below_anchor_cert(&anchor_cert, anchor, Some(depth))
+    }
+
+    /// Validates the path to an anchor that is a whole certificate, whose
+    /// own basicConstraints bind what is below it as they do in OpenSSL:
+    /// rustls-webpki, like RFC 5280 §6.1, ignores a trust anchor's.
+    fn validate_below_anchor_cert(
+        &mut self,
+        anchor_cert: &Certificate<'_>,
+        anchor: TrustAnchor<'_>,
+        anchor_depth: Option<usize>,
+    ) -> Result<(), Failure> {
+        let max_intermediates = match anchor_cert.basic_constraints() {
+            Some(bc) if !bc.ca => {
+                return Err(Failure::InvalidChain(ChainProblem::EndEntityUsedAsCa));
+            }
+            Some(bc) => bc.path_len,
+            None => None,
+        };
+        let Some(max) = max_intermediates else {
+            return self.validate_path(&[anchor], anchor_depth, None);
+        };
+        let within_path_len = |path: &webpki::VerifiedPath<'_>| {
+            if path.intermediate_certificates().count() > usize::from(max) {
+                Err(webpki::Error::PathLenConstraintViolated)
+            } else {
+                Ok(())
+            }
+        };
+        self.validate_path(&[anchor], anchor_depth, Some(&within_path_len))
     }
 
     /// DANE-TA with the anchor in a `2 0 0` or `2 1 0` record.
@@ -603,9 +640,10 @@ impl Verifier<'_, '_> {
         let malformed = Failure::MalformedCertificate { depth: None };
         match record.selector {
             Selector::Full => {
+                let anchor_cert = Certificate::parse(record.data).map_err(|_| malformed)?;
                 let der = CertificateDer::from(record.data);
                 let anchor = webpki::anchor_from_trusted_cert(&der).map_err(|_| malformed)?;
-                self.validate_path(&[anchor], None, None)?;
+                self.validate_below_anchor_cert(&anchor_cert, anchor, None)?;
             }
             _ => {
                 // A bare key has no name: it must sign the topmost presented
@@ -726,7 +764,11 @@ impl Verifier<'_, '_> {
         .map_err(|error| self.failure_from_webpki(&error, anchor_depth))
     }
 
-    fn failure_from_webpki(&mut self, error: &webpki::Error, anchor_depth: Option<usize>) -> Failure {
+    fn failure_from_webpki(
+        &mut self,
+        error: &webpki::Error,
+        anchor_depth: Option<usize>,
+    ) -> Failure {
         use webpki::Error as E;
         match error {
             E::CertExpired { .. } => Failure::Expired {

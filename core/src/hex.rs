@@ -4,34 +4,40 @@
 
 use crate::Error;
 
-/// Decodes `text` into the front of `out`, returning the number of octets.
-///
-/// Nothing is written unless the whole input is valid and fits.
+/// Decodes `text`, ignoring ASCII whitespace, as [`decode_digits`] does.
+#[cfg(test)]
+fn decode_into(text: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+    decode_digits(
+        text.iter().copied().filter(|c| !c.is_ascii_whitespace()),
+        out,
+    )
+}
+
+/// Decodes a sequence of hex digits into the front of `out`, returning the
+/// number of octets. Nothing is written unless the whole input is valid and
+/// fits.
 ///
 /// # Errors
 ///
 /// [`Error::InvalidHex`] for a non-hex character or an odd digit count,
 /// [`Error::BufferTooSmall`] when `out` is shorter than the decoded data.
-pub(crate) fn decode_into(text: &[u8], out: &mut [u8]) -> Result<usize, Error> {
-    let mut digits: usize = 0;
-    for &c in text {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
+pub(crate) fn decode_digits(
+    digits: impl Iterator<Item = u8> + Clone,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let mut count: usize = 0;
+    for c in digits.clone() {
         nibble(c)?;
-        digits = digits.checked_add(1).ok_or(Error::InvalidHex)?;
+        count = count.checked_add(1).ok_or(Error::InvalidHex)?;
     }
-    if !digits.is_multiple_of(2) {
+    if !count.is_multiple_of(2) {
         return Err(Error::InvalidHex);
     }
-    let needed = digits / 2;
+    let needed = count / 2;
     let out = out
         .get_mut(..needed)
         .ok_or(Error::BufferTooSmall { needed })?;
-    let mut nibbles = text
-        .iter()
-        .filter(|c| !c.is_ascii_whitespace())
-        .map(|&c| nibble(c));
+    let mut nibbles = digits.map(nibble);
     for byte in out.iter_mut() {
         let (Some(Ok(high)), Some(Ok(low))) = (nibbles.next(), nibbles.next()) else {
             return Err(Error::InvalidHex);
@@ -88,7 +94,10 @@ mod tests {
     fn nothing_is_written_on_error() {
         let mut out = [0xeeu8; 2];
         assert_eq!(decode_into(b"0011zz", &mut out), Err(Error::InvalidHex));
-        assert_eq!(decode_into(b"001122", &mut out), Err(Error::BufferTooSmall { needed: 3 }));
+        assert_eq!(
+            decode_into(b"001122", &mut out),
+            Err(Error::BufferTooSmall { needed: 3 })
+        );
         assert_eq!(out, [0xee, 0xee]);
     }
 }

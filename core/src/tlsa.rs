@@ -355,7 +355,7 @@ impl<'a> Tlsa<'a> {
 
         let mut fields = rdata_words.clone();
         if fields.clone().next() == Some(b"\\#") {
-            return parse_generic(fields.rest, storage);
+            return parse_generic(fields, storage);
         }
         let usage = fields.next().ok_or(Error::TlsaSyntax).and_then(field)?;
         let selector = fields.next().ok_or(Error::TlsaSyntax).and_then(field)?;
@@ -363,13 +363,14 @@ impl<'a> Tlsa<'a> {
         if fields.clone().next().is_none() {
             return Err(Error::TlsaSyntax);
         }
-        let hex_text = fields.rest;
-        check_hex_words(hex_text)?;
-        let len = hex::decode_into(hex_text, storage)?;
-        let data = storage.get(..len).ok_or(Error::BufferTooSmall { needed: len })?;
-        if data.len() > MAX_TLSA_DATA_LEN {
+        // Every check before decoding, so that an error leaves `storage` as it was.
+        if encoded_len(fields.clone()) > MAX_TLSA_DATA_LEN {
             return Err(Error::TlsaDataTooLong);
         }
+        let len = hex::decode_digits(fields.flat_map(|word| word.iter().copied()), storage)?;
+        let data = storage
+            .get(..len)
+            .ok_or(Error::BufferTooSmall { needed: len })?;
         Ok(Self {
             usage: usage.into(),
             selector: selector.into(),
@@ -457,29 +458,35 @@ impl fmt::Display for Tlsa<'_> {
 }
 
 /// `\# length hex` (RFC 3597 §5).
-fn parse_generic<'a>(text: &[u8], storage: &'a mut [u8]) -> Result<Tlsa<'a>, Error> {
-    let mut words = Words { rest: text };
+fn parse_generic<'a>(mut words: Words<'_>, storage: &'a mut [u8]) -> Result<Tlsa<'a>, Error> {
     words.next(); // `\#`
     let length = words.next().ok_or(Error::TlsaSyntax).and_then(decimal)?;
-    check_hex_words(words.rest)?;
-    let len = hex::decode_into(words.rest, storage)?;
-    if usize::try_from(length).ok() != Some(len) {
+    let length = usize::try_from(length).map_err(|_| Error::TlsaSyntax)?;
+    // Every check before decoding, so that an error leaves `storage` as it was.
+    if encoded_len(words.clone()) != length {
         return Err(Error::TlsaSyntax);
     }
-    Tlsa::from_rdata(storage.get(..len).ok_or(Error::BufferTooSmall { needed: len })?)
+    if length < 3 {
+        return Err(Error::TlsaRdataTooShort);
+    }
+    if length.saturating_sub(3) > MAX_TLSA_DATA_LEN {
+        return Err(Error::TlsaDataTooLong);
+    }
+    let len = hex::decode_digits(words.flat_map(|word| word.iter().copied()), storage)?;
+    Tlsa::from_rdata(
+        storage
+            .get(..len)
+            .ok_or(Error::BufferTooSmall { needed: len })?,
+    )
+}
+
+/// The number of octets hex words would decode to (rounded down).
+fn encoded_len(words: Words<'_>) -> usize {
+    words.fold(0usize, |n, word| n.saturating_add(word.len())) / 2
 }
 
 fn is_type_word(word: &[u8]) -> bool {
     word.eq_ignore_ascii_case(b"TLSA") || word.eq_ignore_ascii_case(b"TYPE52")
-}
-
-/// Rejects a closing parenthesis anywhere but last, so that stray words after
-/// the record are not taken for data.
-fn check_hex_words(text: &[u8]) -> Result<(), Error> {
-    if text.contains(&b'(') {
-        return Err(Error::TlsaSyntax);
-    }
-    Ok(())
 }
 
 fn field(word: &[u8]) -> Result<u8, Error> {
@@ -552,11 +559,21 @@ pub(crate) fn digest_parts_into<'o>(
     match digest {
         DigestAlgorithm::Sha256 => {
             let (first, _) = out.split_at_mut(32);
-            first.copy_from_slice(&Sha256::new().chain_update(head).chain_update(tail).finalize());
+            first.copy_from_slice(
+                &Sha256::new()
+                    .chain_update(head)
+                    .chain_update(tail)
+                    .finalize(),
+            );
             first
         }
         DigestAlgorithm::Sha512 => {
-            out.copy_from_slice(&Sha512::new().chain_update(head).chain_update(tail).finalize());
+            out.copy_from_slice(
+                &Sha512::new()
+                    .chain_update(head)
+                    .chain_update(tail)
+                    .finalize(),
+            );
             out
         }
     }
@@ -612,7 +629,11 @@ pub(crate) fn selection(
     if let Err(why) = record.usability(profile, preference) {
         return Selection::Unusable(why);
     }
-    let Some(rank) = record.matching_type.digest().and_then(|d| preference.rank(d)) else {
+    let Some(rank) = record
+        .matching_type
+        .digest()
+        .and_then(|d| preference.rank(d))
+    else {
         return Selection::Usable;
     };
     // Only digest records of the same usage and selector compete; checking
@@ -621,8 +642,14 @@ pub(crate) fn selection(
         .iter()
         .filter(|other| other.usage == record.usage && other.selector == record.selector)
         .filter_map(|other| {
-            let other_rank = other.matching_type.digest().and_then(|d| preference.rank(d))?;
-            other.usability(profile, preference).ok().map(|()| other_rank)
+            let other_rank = other
+                .matching_type
+                .digest()
+                .and_then(|d| preference.rank(d))?;
+            other
+                .usability(profile, preference)
+                .ok()
+                .map(|()| other_rank)
         })
         .min();
     match best {
@@ -677,4 +704,166 @@ pub fn association_data(
         .ok_or(Error::BufferTooSmall { needed: data.len() })?
         .copy_from_slice(data);
     Ok(data.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_points_are_total_and_round_trip() {
+        for value in 0..=255u8 {
+            assert_eq!(u8::from(CertUsage::from(value)), value);
+            assert_eq!(u8::from(Selector::from(value)), value);
+            assert_eq!(u8::from(MatchingType::from(value)), value);
+        }
+        assert_eq!(CertUsage::from(2), CertUsage::DaneTa);
+        assert_eq!(CertUsage::from(255), CertUsage::PrivCert);
+        assert_eq!(CertUsage::from(4), CertUsage::Unassigned(4));
+        assert_eq!(Selector::from(1), Selector::Spki);
+        assert_eq!(Selector::from(255), Selector::PrivSel);
+        assert_eq!(MatchingType::from(2), MatchingType::Sha512);
+        assert_eq!(MatchingType::from(255), MatchingType::PrivMatch);
+    }
+
+    /// (text, expected (usage, selector, matching type, data))
+    const TEXT_CASES: &[(&str, Result<(u8, u8, u8, &[u8]), Error>)] = &[
+        ("3 1 1 0a0b", Ok((3, 1, 1, &[0x0a, 0x0b]))),
+        ("  3\t1  1   0A 0b  ", Ok((3, 1, 1, &[0x0a, 0x0b]))),
+        ("2 0 0 00\n11\r\n22", Ok((2, 0, 0, &[0x00, 0x11, 0x22]))),
+        ("255 255 255 ff", Ok((255, 255, 255, &[0xff]))),
+        (
+            "_25._tcp.mx.example. 3600 IN TLSA 3 1 1 0a0b",
+            Ok((3, 1, 1, &[0x0a, 0x0b])),
+        ),
+        (
+            "_25._tcp.mx.example. IN tlsa 3 1 1 0a0b",
+            Ok((3, 1, 1, &[0x0a, 0x0b])),
+        ),
+        ("mx TLSA ( 3 1 1\n 0a0b )", Ok((3, 1, 1, &[0x0a, 0x0b]))),
+        ("3 1 1 0a0b ; rollover key", Ok((3, 1, 1, &[0x0a, 0x0b]))),
+        (
+            "_25._tcp.mx. 300 IN TYPE52 \\# 5 0301010a0b",
+            Ok((3, 1, 1, &[0x0a, 0x0b])),
+        ),
+        ("\\# 3 030101", Ok((3, 1, 1, &[]))),
+        ("\\# 4 030101", Err(Error::TlsaSyntax)),
+        ("\\# 2 0301", Err(Error::TlsaRdataTooShort)),
+        ("\\# x 030101", Err(Error::TlsaFieldOutOfRange)),
+        ("3 1 1", Err(Error::TlsaSyntax)),
+        ("3 1 1 ; no data", Err(Error::TlsaSyntax)),
+        ("", Err(Error::TlsaSyntax)),
+        ("mx IN TLSA", Err(Error::TlsaSyntax)),
+        ("3 1", Err(Error::TlsaSyntax)),
+        ("256 1 1 00", Err(Error::TlsaFieldOutOfRange)),
+        ("3 -1 1 00", Err(Error::TlsaFieldOutOfRange)),
+        ("3 1 x 00", Err(Error::TlsaFieldOutOfRange)),
+        ("3 1 999999 00", Err(Error::TlsaFieldOutOfRange)),
+        ("DANE-EE SPKI SHA2-256 00", Err(Error::TlsaFieldOutOfRange)),
+        ("3 1 1 0a0", Err(Error::InvalidHex)),
+        ("3 1 1 0x0a", Err(Error::InvalidHex)),
+        ("3 1 1 zz", Err(Error::InvalidHex)),
+        (
+            "3 1 1 00112233445566778899",
+            Err(Error::BufferTooSmall { needed: 10 }),
+        ),
+    ];
+
+    #[test]
+    fn presentation_text() {
+        for (text, expected) in TEXT_CASES {
+            let mut storage = [0xeeu8; 8];
+            let got = Tlsa::parse_text(text, &mut storage).map(|t| {
+                (
+                    u8::from(t.usage),
+                    u8::from(t.selector),
+                    u8::from(t.matching_type),
+                    t.data,
+                )
+            });
+            assert_eq!(got, *expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn storage_is_untouched_on_error() {
+        for (text, expected) in TEXT_CASES {
+            if expected.is_ok() {
+                continue;
+            }
+            let mut storage = [0xeeu8; 8];
+            let _ = Tlsa::parse_text(text, &mut storage);
+            assert_eq!(storage, [0xee; 8], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn display_is_presentation_text_and_parses_back() {
+        let record = Tlsa::from_rdata(&[3, 1, 1, 0xde, 0xad, 0x01]).unwrap();
+        let text = alloc_free_format(&record);
+        assert_eq!(text.as_str(), "3 1 1 dead01");
+        let mut storage = [0u8; 3];
+        assert_eq!(Tlsa::parse_text(text.as_str(), &mut storage), Ok(record));
+    }
+
+    /// Formats into a fixed buffer, keeping the test free of `alloc`.
+    fn alloc_free_format(record: &Tlsa<'_>) -> FixedString {
+        use core::fmt::Write;
+        let mut out = FixedString::default();
+        write!(out, "{record}").unwrap();
+        out
+    }
+
+    #[derive(Default)]
+    struct FixedString {
+        buf: [u8; 32],
+        len: usize,
+    }
+
+    impl FixedString {
+        fn as_str(&self) -> &str {
+            core::str::from_utf8(&self.buf[..self.len]).unwrap()
+        }
+    }
+
+    impl core::fmt::Write for FixedString {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            let end = self.len + s.len();
+            self.buf
+                .get_mut(self.len..end)
+                .ok_or(core::fmt::Error)?
+                .copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn wire_rdata() {
+        assert_eq!(Tlsa::from_rdata(&[3, 1]), Err(Error::TlsaRdataTooShort));
+        assert_eq!(Tlsa::from_rdata(&[]), Err(Error::TlsaRdataTooShort));
+        let empty = Tlsa::from_rdata(&[2, 0, 1]).unwrap();
+        assert_eq!(empty.data, &[] as &[u8]);
+        assert_eq!(
+            empty.usability(ProfileKind::Smtp, &DigestPreference::default()),
+            Err(Unusable::EmptyData)
+        );
+    }
+
+    #[test]
+    fn digest_preference_orders() {
+        let p = DigestPreference::default();
+        assert_eq!(p.rank(DigestAlgorithm::Sha512), Some(0));
+        assert_eq!(p.rank(DigestAlgorithm::Sha256), Some(1));
+        let only = DigestPreference::from_order(&[DigestAlgorithm::Sha256]).unwrap();
+        assert_eq!(only.rank(DigestAlgorithm::Sha512), None);
+        assert_eq!(
+            DigestPreference::from_order(&[DigestAlgorithm::Sha256, DigestAlgorithm::Sha256]),
+            Err(Error::UnsupportedParameter)
+        );
+        assert_eq!(
+            DigestPreference::from_order(&[]),
+            Err(Error::UnsupportedParameter)
+        );
+    }
 }

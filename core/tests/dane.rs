@@ -1,0 +1,821 @@
+//! DANE verification against chains generated at test time.
+
+mod support;
+
+use mxtrust::dane::{
+    self, Authenticated, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus,
+};
+use mxtrust::tlsa::{DigestAlgorithm, DigestPreference, Unusable};
+use mxtrust::tlsrpt::ResultType;
+use mxtrust::{CertUsage, Error, MatchingType, Selector, Tlsa};
+use support::*;
+
+const NAMES: &[&str] = &["mx.example.test"];
+
+fn options() -> Options<'static> {
+    Options::new(NOW, ALGORITHMS)
+}
+
+fn run_with(
+    chain: &[&[u8]],
+    records: &[Record],
+    names: &[&str],
+    options: &Options<'_>,
+) -> (Outcome, Vec<RecordStatus>) {
+    let tlsa: Vec<Tlsa<'_>> = records.iter().map(Record::tlsa).collect();
+    let mut report = vec![RecordStatus::EMPTY; records.len()];
+    let outcome = dane::verify(chain, &tlsa, names, options, &mut report).unwrap();
+    (outcome, report)
+}
+
+fn run(chain: &[&[u8]], records: &[Record]) -> (Outcome, Vec<RecordStatus>) {
+    run_with(chain, records, NAMES, &options())
+}
+
+fn authenticated(record: usize, usage: CertUsage, depth: Option<usize>) -> Outcome {
+    Outcome::Authenticated(Authenticated {
+        record,
+        usage,
+        depth,
+    })
+}
+
+#[test]
+fn every_usage_selector_and_matching_type_of_the_smtp_profile() {
+    for alg in [Alg::P256, Alg::P384, Alg::Ed25519] {
+        let pki = Pki::new(alg);
+        for selector in [0, 1] {
+            for mtype in [0, 1, 2] {
+                let ee = Record::of(3, selector, mtype, &pki.leaf);
+                let (outcome, report) = run(&pki.chain(), &[ee.clone()]);
+                let case = format!("{alg:?} 3 {selector} {mtype}");
+                assert_eq!(
+                    outcome,
+                    authenticated(0, CertUsage::DaneEe, Some(0)),
+                    "{case}"
+                );
+                assert_eq!(report, [RecordStatus::Matched { depth: Some(0) }], "{case}");
+                let (outcome, report) = run(&pki.chain(), &[ee.corrupted()]);
+                assert_eq!(
+                    outcome,
+                    Outcome::Failed(Failure::NoMatch),
+                    "{case} corrupted"
+                );
+                assert_eq!(report, [RecordStatus::NotMatched], "{case} corrupted");
+
+                let ta = Record::of(2, selector, mtype, &pki.int);
+                let (outcome, _) = run(&pki.chain(), &[ta.clone()]);
+                let case = format!("{alg:?} 2 {selector} {mtype}");
+                assert_eq!(
+                    outcome,
+                    authenticated(0, CertUsage::DaneTa, Some(1)),
+                    "{case}"
+                );
+                let (outcome, _) = run(&pki.chain(), &[ta.corrupted()]);
+                if (selector, mtype) == (0, 0) {
+                    // The last octet of a `2 0 0` certificate is in its
+                    // signature, which nobody checks on a trust anchor.
+                    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None), "{case}");
+                } else {
+                    assert_eq!(
+                        outcome,
+                        Outcome::Failed(Failure::NoMatch),
+                        "{case} corrupted"
+                    );
+                }
+
+                // PKIX usages are unusable under SMTP (RFC 7672 §3.1.3).
+                for usage in [0, 1] {
+                    let r = Record::of(usage, selector, mtype, &pki.leaf);
+                    let (outcome, report) = run(&pki.chain(), &[r]);
+                    assert_eq!(
+                        outcome,
+                        Outcome::Unauthenticated,
+                        "{usage} {selector} {mtype}"
+                    );
+                    assert_eq!(
+                        report,
+                        [RecordStatus::Unusable(Unusable::UsageNotInProfile(
+                            usage.into()
+                        ))]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn dane_ta_on_the_root_of_a_presented_three_level_chain() {
+    let pki = Pki::new(Alg::P256);
+    let chain: Vec<&[u8]> = vec![&pki.leaf.der, &pki.int.der, &pki.root.der];
+    let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &pki.root)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(2)));
+}
+
+#[test]
+fn dane_ta_never_matches_the_leaf() {
+    let pki = Pki::new(Alg::P256);
+    let (outcome, report) = run(&pki.chain(), &[Record::of(2, 1, 1, &pki.leaf)]);
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+    assert_eq!(report, [RecordStatus::NotMatched]);
+}
+
+#[test]
+fn dane_ta_issuer_not_presented_is_no_match() {
+    let pki = Pki::new(Alg::P256);
+    let (outcome, _) = run(&[&pki.leaf.der], &[Record::of(2, 1, 1, &pki.int)]);
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+}
+
+#[test]
+fn full_certificate_anchor_absent_from_the_chain() {
+    let pki = Pki::new(Alg::P256);
+    // `2 0 0` with the root: the server presents leaf and intermediate only.
+    let (outcome, report) = run(&pki.chain(), &[Record::of(2, 0, 0, &pki.root)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    assert_eq!(report, [RecordStatus::Matched { depth: None }]);
+    // `2 0 0` with the intermediate, and only the leaf presented.
+    let (outcome, _) = run(&[&pki.leaf.der], &[Record::of(2, 0, 0, &pki.int)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    // An unrelated CA certificate signs nothing presented.
+    let other = root(Alg::P256, Spec::ca("mxtrust test root"));
+    let (outcome, report) = run(&pki.chain(), &[Record::of(2, 0, 0, &other)]);
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+    assert_eq!(report, [RecordStatus::NotMatched]);
+}
+
+#[test]
+fn bare_key_anchor_2_1_0() {
+    let pki = Pki::new(Alg::P256);
+    let (outcome, _) = run(&pki.chain(), &[Record::of(2, 1, 0, &pki.root)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    // The intermediate's own key is presented: it matches at depth 1.
+    let (outcome, _) = run(&pki.chain(), &[Record::of(2, 1, 0, &pki.int)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    // A key that signed nothing presented.
+    let other = root(Alg::P256, Spec::ca("mxtrust test root"));
+    let (outcome, _) = run(&pki.chain(), &[Record::of(2, 1, 0, &other)]);
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+    // Only the leaf presented: the key must have signed it directly.
+    let (outcome, _) = run(&[&pki.leaf.der], &[Record::of(2, 1, 0, &pki.int)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    let (outcome, _) = run(&[&pki.leaf.der], &[Record::of(2, 1, 0, &pki.root)]);
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+}
+
+#[test]
+fn cross_signed_unordered_chain_with_extra_certificates() {
+    let pki = Pki::new(Alg::P256);
+    let other_root = root(Alg::Ed25519, Spec::ca("mxtrust other root"));
+    let cross = issue_with_key(
+        &other_root,
+        key_of(&pki.int),
+        Spec::ca("mxtrust test intermediate"),
+    );
+    let unrelated = Pki::new(Alg::P384);
+    let chain: Vec<&[u8]> = vec![
+        &pki.leaf.der,
+        &unrelated.int.der,
+        &cross.der,
+        &unrelated.leaf.der,
+        &pki.int.der,
+        &pki.root.der,
+    ];
+    // Anchored at either root, through either intermediate.
+    let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &pki.root)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(5)));
+    let (outcome, _) = run(&chain, &[Record::of(2, 0, 1, &other_root)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::NoMatch),
+        "other root not presented"
+    );
+    let (outcome, _) = run(&chain, &[Record::of(2, 0, 0, &other_root)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    // The cross-signed intermediate carries the same key as the other one.
+    let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &cross)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(2)));
+}
+
+#[test]
+fn mixed_rrset_reports_every_record() {
+    let pki = Pki::new(Alg::P256);
+    let records = [
+        Record(1, 1, 1, vec![0; 32]),               // PKIX under SMTP
+        Record::of(3, 1, 1, &pki.leaf).corrupted(), // wrong key
+        Record(3, 1, 1, vec![0; 31]),               // short digest
+        Record::of(2, 1, 1, &pki.int),              // good
+        Record::of(3, 0, 2, &pki.leaf),             // good
+        Record(3, 1, 0, vec![0x30, 0x00]),          // not an SPKI
+    ];
+    let (outcome, report) = run(&pki.chain(), &records);
+    assert_eq!(outcome, authenticated(3, CertUsage::DaneTa, Some(1)));
+    assert_eq!(
+        report,
+        [
+            RecordStatus::Unusable(Unusable::UsageNotInProfile(CertUsage::PkixEe)),
+            RecordStatus::NotMatched,
+            RecordStatus::Unusable(Unusable::DigestLength {
+                digest: DigestAlgorithm::Sha256,
+                actual: 31
+            }),
+            RecordStatus::Matched { depth: Some(1) },
+            RecordStatus::Matched { depth: Some(0) },
+            RecordStatus::Unusable(Unusable::MalformedSpki),
+        ]
+    );
+}
+
+#[test]
+fn all_records_unusable_means_unauthenticated_tls() {
+    let pki = Pki::new(Alg::P256);
+    let leaf_spki = data(&pki.leaf, 1, 0);
+    let records = [
+        Record(1, 1, 1, data(&pki.leaf, 1, 1)),
+        Record(0, 0, 1, data(&pki.leaf, 0, 1)),
+        Record(255, 1, 1, data(&pki.leaf, 1, 1)),
+        Record(4, 1, 1, data(&pki.leaf, 1, 1)),
+        Record(3, 2, 1, data(&pki.leaf, 1, 1)),
+        Record(3, 255, 1, data(&pki.leaf, 1, 1)),
+        Record(3, 1, 3, data(&pki.leaf, 1, 1)),
+        Record(3, 1, 255, data(&pki.leaf, 1, 1)),
+        Record(3, 1, 1, vec![]),
+        Record(3, 1, 2, data(&pki.leaf, 1, 1)),
+        Record(3, 1, 1, data(&pki.leaf, 1, 2)),
+        Record(3, 0, 0, leaf_spki.clone()),
+        Record(3, 1, 0, pki.leaf.der.clone()),
+        Record(3, 1, 0, [leaf_spki.as_slice(), &[0]].concat()),
+        Record(2, 0, 0, [pki.int.der.as_slice(), &[0]].concat()),
+    ];
+    let (outcome, report) = run(&pki.chain(), &records);
+    assert_eq!(outcome, Outcome::Unauthenticated);
+    assert_eq!(outcome.result_type(), Some(ResultType::TlsaInvalid));
+    let expected = [
+        Unusable::UsageNotInProfile(CertUsage::PkixEe),
+        Unusable::UsageNotInProfile(CertUsage::PkixTa),
+        Unusable::UnknownUsage(CertUsage::PrivCert),
+        Unusable::UnknownUsage(CertUsage::Unassigned(4)),
+        Unusable::UnknownSelector(Selector::Unassigned(2)),
+        Unusable::UnknownSelector(Selector::PrivSel),
+        Unusable::UnknownMatchingType(MatchingType::Unassigned(3)),
+        Unusable::UnknownMatchingType(MatchingType::PrivMatch),
+        Unusable::EmptyData,
+        Unusable::DigestLength {
+            digest: DigestAlgorithm::Sha512,
+            actual: 32,
+        },
+        Unusable::DigestLength {
+            digest: DigestAlgorithm::Sha256,
+            actual: 64,
+        },
+        Unusable::MalformedCertificate,
+        Unusable::MalformedSpki,
+        Unusable::MalformedSpki,
+        Unusable::MalformedCertificate,
+    ];
+    for (i, (got, want)) in report.iter().zip(expected).enumerate() {
+        assert_eq!(*got, RecordStatus::Unusable(want), "record {i}");
+    }
+}
+
+#[test]
+fn digest_agility_is_per_usage_and_selector() {
+    let pki = Pki::new(Alg::P256);
+    let good256 = Record::of(3, 1, 1, &pki.leaf);
+    let bad512 = Record::of(3, 1, 2, &pki.leaf).corrupted();
+    // A good SHA-256 record is superseded by a bad SHA-512 one: it fails.
+    let (outcome, report) = run(&pki.chain(), &[good256.clone(), bad512.clone()]);
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+    assert_eq!(report, [RecordStatus::Superseded, RecordStatus::NotMatched]);
+    // With SHA-256 preferred, the same RRset authenticates.
+    let mut prefer256 = options();
+    prefer256.digest_preference = DigestPreference::SHA256_SHA512;
+    let (outcome, report) = run_with(
+        &pki.chain(),
+        &[good256.clone(), bad512.clone()],
+        NAMES,
+        &prefer256,
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(report[1], RecordStatus::Superseded);
+    // With SHA-512 disabled, the SHA-512 record is unusable instead.
+    let mut only256 = options();
+    only256.digest_preference = DigestPreference::only(DigestAlgorithm::Sha256);
+    let (outcome, report) = run_with(
+        &pki.chain(),
+        &[good256.clone(), bad512.clone()],
+        NAMES,
+        &only256,
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(
+        report[1],
+        RecordStatus::Unusable(Unusable::DisabledDigest(DigestAlgorithm::Sha512))
+    );
+    // A different selector is a different group.
+    let good_cert256 = Record::of(3, 0, 1, &pki.leaf);
+    let (outcome, _) = run(&pki.chain(), &[good_cert256, bad512.clone()]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    // A different usage is a different group.
+    let ta256 = Record::of(2, 1, 1, &pki.int);
+    let (outcome, _) = run(&pki.chain(), &[ta256, bad512.clone()]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    // Full(0) always counts.
+    let full = Record::of(3, 1, 0, &pki.leaf);
+    let (outcome, report) = run(&pki.chain(), &[bad512.clone(), full]);
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+    assert_eq!(report[0], RecordStatus::NotMatched);
+    // An unusable SHA-512 record (wrong length) does not supersede.
+    let short512 = Record(3, 1, 2, vec![0; 63]);
+    let (outcome, _) = run(&pki.chain(), &[short512, good256]);
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+}
+
+#[test]
+fn rollover_pair_either_key_authenticates() {
+    let pki = Pki::new(Alg::P256);
+    let next = issue(&pki.int, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let records = [Record::of(3, 1, 1, &pki.leaf), Record::of(3, 1, 1, &next)];
+    let (outcome, report) = run(&pki.chain(), &records);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(report[1], RecordStatus::NotMatched);
+    let (outcome, _) = run(&[&next.der, &pki.int.der], &records);
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+}
+
+#[test]
+fn dates_under_dane_ee_are_ignored() {
+    let pki = Pki::new(Alg::P256);
+    let expired = issue(
+        &pki.int,
+        Alg::P256,
+        Spec::leaf(&["other.test"]).years(2020, 2021),
+    );
+    let (outcome, _) = run(&[&expired.der], &[Record::of(3, 1, 1, &expired)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    // ... and the chain above the leaf does not matter either.
+    let (outcome, _) = run(
+        &[&expired.der, b"garbage"],
+        &[Record::of(3, 0, 1, &expired)],
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+}
+
+#[test]
+fn dates_under_dane_ta() {
+    let root = root(Alg::P256, Spec::ca("mxtrust test root"));
+    let expired_int = issue(&root, Alg::P256, Spec::ca("expired int").years(2020, 2021));
+    let leaf = issue(&expired_int, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let chain: Vec<&[u8]> = vec![&leaf.der, &expired_int.der];
+    // The intermediate is below the anchor: its dates count.
+    let (outcome, report) = run(&chain, &[Record::of(2, 1, 1, &root)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::NoMatch),
+        "root not presented"
+    );
+    assert_eq!(report, [RecordStatus::NotMatched]);
+    let (outcome, report) = run(&chain, &[Record::of(2, 0, 0, &root)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::Expired { depth: Some(1) })
+    );
+    assert_eq!(outcome.result_type(), Some(ResultType::CertificateExpired));
+    assert_eq!(
+        report,
+        [RecordStatus::Rejected {
+            depth: None,
+            failure: Failure::Expired { depth: Some(1) }
+        }]
+    );
+    let with_root: Vec<&[u8]> = vec![&leaf.der, &expired_int.der, &root.der];
+    let (outcome, _) = run(&with_root, &[Record::of(2, 1, 1, &root)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::Expired { depth: Some(1) })
+    );
+    // The anchor itself is not self-issued: its dates do not count.
+    let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &expired_int)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    // An expired leaf fails under DANE-TA.
+    let pki = Pki::new(Alg::P256);
+    let old_leaf = issue(
+        &pki.int,
+        Alg::P256,
+        Spec::leaf(&["mx.example.test"]).years(2020, 2021),
+    );
+    let (outcome, _) = run(
+        &[&old_leaf.der, &pki.int.der],
+        &[Record::of(2, 1, 1, &pki.int)],
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::Expired { depth: Some(0) })
+    );
+    let future_leaf = issue(
+        &pki.int,
+        Alg::P256,
+        Spec::leaf(&["mx.example.test"]).years(2030, 2035),
+    );
+    let (outcome, _) = run(
+        &[&future_leaf.der, &pki.int.der],
+        &[Record::of(2, 1, 1, &pki.int)],
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::NotYetValid { depth: Some(0) })
+    );
+}
+
+#[test]
+fn presented_self_issued_anchor_dates_count() {
+    let old_root = root(Alg::P256, Spec::ca("old root").years(2020, 2021));
+    let leaf = issue(&old_root, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let chain: Vec<&[u8]> = vec![&leaf.der, &old_root.der];
+    let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &old_root)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::Expired { depth: Some(1) })
+    );
+    // The same anchor from a `2 0 0` record is not presented: no date check.
+    let (outcome, _) = run(&[&leaf.der], &[Record::of(2, 0, 0, &old_root)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+}
+
+#[test]
+fn names_under_dane_ta() {
+    let pki = Pki::new(Alg::P256);
+    let ta = [Record::of(2, 1, 1, &pki.int)];
+    let cases: &[(Spec, &[&str], Option<Failure>)] = &[
+        (Spec::leaf(&["mx.example.test"]), &["mx.example.test"], None),
+        (
+            Spec::leaf(&["MX.Example.Test."]),
+            &["mx.example.test"],
+            None,
+        ),
+        (
+            Spec::leaf(&["mx.example.test"]),
+            &["example.test", "mx.example.test"],
+            None,
+        ),
+        (Spec::leaf(&["mx.example.test"]), &[".example.test"], None),
+        (
+            Spec::leaf(&["mx.example.test"]),
+            &["other.test"],
+            Some(Failure::NameMismatch),
+        ),
+        (Spec::leaf(&["*.example.test"]), &["mx.example.test"], None),
+        (
+            Spec::leaf(&["*.example.test"]),
+            &["a.mx.example.test"],
+            Some(Failure::NameMismatch),
+        ),
+        (
+            Spec::leaf(&["*.example.test"]),
+            &["example.test"],
+            Some(Failure::NameMismatch),
+        ),
+        (
+            Spec::leaf(&["mx*.example.test"]),
+            &["mx1.example.test"],
+            Some(Failure::NameMismatch),
+        ),
+        // CN counts only without DNS-IDs.
+        (
+            Spec::leaf(&[]).cn("mx.example.test"),
+            &["mx.example.test"],
+            None,
+        ),
+        (
+            Spec::leaf(&[]).cn("other.test"),
+            &["mx.example.test"],
+            Some(Failure::NameMismatch),
+        ),
+        (
+            Spec::leaf(&["other.example.test"]).cn("mx.example.test"),
+            &["mx.example.test"],
+            Some(Failure::NameMismatch),
+        ),
+    ];
+    for (spec, names, failure) in cases {
+        let leaf = issue(&pki.int, Alg::P256, spec.clone());
+        let (outcome, _) = run_with(&[&leaf.der, &pki.int.der], &ta, names, &options());
+        let expected = match failure {
+            None => authenticated(0, CertUsage::DaneTa, Some(1)),
+            Some(f) => Outcome::Failed(*f),
+        };
+        assert_eq!(
+            outcome, expected,
+            "SAN {:?} CN {:?} names {names:?}",
+            spec.dns, spec.cn
+        );
+    }
+}
+
+#[test]
+fn names_under_dane_ee_only_when_asked() {
+    let pki = Pki::new(Alg::P256);
+    let ee = [Record::of(3, 1, 1, &pki.leaf)];
+    let (outcome, _) = run_with(&pki.chain(), &ee, &["other.test"], &options());
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    let mut checked = options();
+    checked.ee_name_checks = true;
+    let (outcome, report) = run_with(&pki.chain(), &ee, &["other.test"], &checked);
+    assert_eq!(outcome, Outcome::Failed(Failure::NameMismatch));
+    assert_eq!(
+        outcome.result_type(),
+        Some(ResultType::CertificateHostMismatch)
+    );
+    assert_eq!(
+        report,
+        [RecordStatus::Rejected {
+            depth: Some(0),
+            failure: Failure::NameMismatch
+        }]
+    );
+    let (outcome, _) = run_with(&pki.chain(), &ee, &["mx.example.test"], &checked);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+}
+
+#[test]
+fn chain_constraints_under_dane_ta() {
+    // pathLenConstraint 0 on the root forbids the intermediate.
+    let root_pl0 = root(Alg::P256, Spec::ca("root pl0").path_len(0));
+    let int = issue(&root_pl0, Alg::P256, Spec::ca("int"));
+    let leaf = issue(&int, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let chain: Vec<&[u8]> = vec![&leaf.der, &int.der, &root_pl0.der];
+    let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &root_pl0)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::InvalidChain(ChainProblem::PathLength))
+    );
+    let (outcome, _) = run(&chain[..2], &[Record::of(2, 0, 0, &root_pl0)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::InvalidChain(ChainProblem::PathLength))
+    );
+    // pathLenConstraint 1 allows it.
+    let root_pl1 = root(Alg::P256, Spec::ca("root pl1").path_len(1));
+    let int = issue(&root_pl1, Alg::P256, Spec::ca("int"));
+    let leaf = issue(&int, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let (outcome, _) = run(
+        &[&leaf.der, &int.der, &root_pl1.der],
+        &[Record::of(2, 1, 1, &root_pl1)],
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(2)));
+    // An anchor whose basicConstraints say it is not a CA.
+    let pki = Pki::new(Alg::P256);
+    let not_ca_anchor = issue(&pki.root, Alg::P256, Spec::ca("int").not_ca());
+    let leaf = issue(&not_ca_anchor, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let (outcome, _) = run(
+        &[&leaf.der, &not_ca_anchor.der],
+        &[Record::of(2, 1, 1, &not_ca_anchor)],
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::InvalidChain(ChainProblem::EndEntityUsedAsCa))
+    );
+
+    // An issuer that is not a CA.
+    let pki = Pki::new(Alg::P256);
+    let not_ca = issue(&pki.root, Alg::P256, Spec::ca("not a ca").not_ca());
+    let leaf = issue(&not_ca, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let (outcome, _) = run(
+        &[&leaf.der, &not_ca.der, &pki.root.der],
+        &[Record::of(2, 1, 1, &pki.root)],
+    );
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Failed(Failure::InvalidChain(ChainProblem::EndEntityUsedAsCa))
+        ),
+        "{outcome:?}"
+    );
+
+    // A leaf whose EKU excludes serverAuth; no EKU at all is fine.
+    let client = issue(
+        &pki.int,
+        Alg::P256,
+        Spec::leaf(&["mx.example.test"]).eku(Some(rcgen::ExtendedKeyUsagePurpose::ClientAuth)),
+    );
+    let ta = [Record::of(2, 1, 1, &pki.int)];
+    let (outcome, _) = run(&[&client.der, &pki.int.der], &ta);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::InvalidChain(ChainProblem::ExtendedKeyUsage))
+    );
+    let no_eku = issue(
+        &pki.int,
+        Alg::P256,
+        Spec::leaf(&["mx.example.test"]).eku(None),
+    );
+    let (outcome, _) = run(&[&no_eku.der, &pki.int.der], &ta);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+}
+
+#[test]
+fn signatures_under_dane_ta() {
+    let pki = Pki::new(Alg::P256);
+    // Same issuer name, different key: the leaf's signature does not verify.
+    let impostor = issue(&pki.root, Alg::P256, Spec::ca("mxtrust test intermediate"));
+    let forged = issue(&impostor, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let (outcome, _) = run(
+        &[&forged.der, &pki.int.der],
+        &[Record::of(2, 1, 1, &pki.int)],
+    );
+    assert_eq!(outcome, Outcome::Failed(Failure::BadSignature));
+    // No signature algorithms: DANE-TA cannot verify anything.
+    let (outcome, _) = run_with(
+        &pki.chain(),
+        &[Record::of(2, 1, 1, &pki.int)],
+        NAMES,
+        &Options::new(NOW, &[]),
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::UnsupportedSignatureAlgorithm)
+    );
+    // ... but DANE-EE needs none.
+    let (outcome, _) = run_with(
+        &pki.chain(),
+        &[Record::of(3, 1, 1, &pki.leaf)],
+        NAMES,
+        &Options::new(NOW, &[]),
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+}
+
+#[test]
+fn malformed_certificates() {
+    let pki = Pki::new(Alg::P256);
+    let garbage: &[u8] = b"\x30\x03\x02\x01\x00";
+    // Selector 0 hashes raw bytes: no parsing needed.
+    let raw = Record(3, 0, 1, sha256(garbage));
+    let (outcome, _) = run(&[garbage], &[raw]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    // Selector 1 needs the SPKI.
+    let (outcome, _) = run(&[garbage], &[Record(3, 1, 1, vec![0; 32])]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::MalformedCertificate { depth: Some(0) })
+    );
+    // A malformed extra certificate does not hurt DANE-TA.
+    let chain: Vec<&[u8]> = vec![&pki.leaf.der, garbage, &pki.int.der];
+    let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &pki.int)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(2)));
+    // Truncated leaf under DANE-TA.
+    let truncated = &pki.leaf.der[..pki.leaf.der.len() - 1];
+    let (outcome, _) = run(&[truncated, &pki.int.der], &[Record::of(2, 1, 1, &pki.int)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::MalformedCertificate { depth: Some(0) })
+    );
+}
+
+#[test]
+fn generic_profile_pkix_usages() {
+    let pki = Pki::new(Alg::P256);
+    let anchor_der = rustls_pki_types::CertificateDer::from(pki.root.der.as_slice());
+    let anchors = [webpki::anchor_from_trusted_cert(&anchor_der).unwrap()];
+    let mut generic = options();
+    generic.profile = Profile::Generic {
+        trust_anchors: &anchors,
+    };
+    // PKIX-EE: match and PKIX path.
+    let (outcome, _) = run_with(
+        &pki.chain(),
+        &[Record::of(1, 1, 1, &pki.leaf)],
+        NAMES,
+        &generic,
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::PkixEe, Some(0)));
+    // PKIX-TA on the intermediate, and on the anchor's key.
+    let (outcome, _) = run_with(
+        &pki.chain(),
+        &[Record::of(0, 0, 1, &pki.int)],
+        NAMES,
+        &generic,
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::PkixTa, Some(1)));
+    let (outcome, _) = run_with(
+        &pki.chain(),
+        &[Record::of(0, 1, 2, &pki.root)],
+        NAMES,
+        &generic,
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::PkixTa, None));
+    // PKIX-TA naming a CA not on the path.
+    let other = Pki::new(Alg::P256);
+    let (outcome, report) = run_with(
+        &pki.chain(),
+        &[Record::of(0, 1, 1, &other.int)],
+        NAMES,
+        &generic,
+    );
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+    assert_eq!(report, [RecordStatus::NotMatched]);
+    // No PKIX path: the matching PKIX-EE record is rejected.
+    let mut untrusted = options();
+    untrusted.profile = Profile::Generic { trust_anchors: &[] };
+    let (outcome, _) = run_with(
+        &pki.chain(),
+        &[Record::of(1, 1, 1, &pki.leaf)],
+        NAMES,
+        &untrusted,
+    );
+    assert_eq!(outcome, Outcome::Failed(Failure::IssuerNotFound));
+    // Wrong name under PKIX-EE.
+    let (outcome, _) = run_with(
+        &pki.chain(),
+        &[Record::of(1, 1, 1, &pki.leaf)],
+        &["other.test"],
+        &generic,
+    );
+    assert_eq!(outcome, Outcome::Failed(Failure::NameMismatch));
+}
+
+#[test]
+fn caller_errors_write_nothing() {
+    let pki = Pki::new(Alg::P256);
+    let record = Record::of(3, 1, 1, &pki.leaf);
+    let tlsa = [record.tlsa()];
+    let sentinel = RecordStatus::Superseded;
+    let options = options();
+    let big = vec![0u8; mxtrust::limits::MAX_CERTIFICATE_LEN + 1];
+    let big_chain: Vec<&[u8]> = vec![&big];
+    let long_chain: Vec<&[u8]> = vec![&pki.leaf.der; mxtrust::limits::MAX_CHAIN_LEN + 1];
+    let max_chain: Vec<&[u8]> = vec![&pki.leaf.der; mxtrust::limits::MAX_CHAIN_LEN];
+    let many = vec![record.tlsa(); mxtrust::limits::MAX_TLSA_RECORDS + 1];
+    let names17 = vec!["mx.example.test"; mxtrust::limits::MAX_REFERENCE_IDS + 1];
+    let cases: Vec<(&[&[u8]], &[Tlsa<'_>], &[&str], usize, Error)> = vec![
+        (&[], &tlsa, NAMES, 1, Error::EmptyChain),
+        (&long_chain, &tlsa, NAMES, 1, Error::ChainTooLong),
+        (&big_chain, &tlsa, NAMES, 1, Error::CertificateTooLarge),
+        (&max_chain, &many, NAMES, 65, Error::TooManyRecords),
+        (
+            &max_chain,
+            &tlsa,
+            NAMES,
+            0,
+            Error::BufferTooSmall { needed: 1 },
+        ),
+        (&max_chain, &tlsa, &[], 1, Error::NoReferenceIds),
+        (&max_chain, &tlsa, &names17, 1, Error::TooManyReferenceIds),
+        (
+            &max_chain,
+            &tlsa,
+            &["bad name"],
+            1,
+            Error::InvalidReferenceName,
+        ),
+    ];
+    for (chain, records, names, report_len, error) in cases {
+        let mut report = vec![sentinel; report_len];
+        assert_eq!(
+            dane::verify(chain, records, names, &options, &mut report),
+            Err(error),
+            "{error:?}"
+        );
+        assert!(
+            report.iter().all(|s| *s == sentinel),
+            "{error:?} wrote the report"
+        );
+    }
+    // At the limits exactly, verification runs.
+    let records = vec![record.tlsa(); mxtrust::limits::MAX_TLSA_RECORDS];
+    let names16 = vec!["mx.example.test"; mxtrust::limits::MAX_REFERENCE_IDS];
+    let mut report = vec![sentinel; records.len()];
+    let outcome = dane::verify(&max_chain, &records, &names16, &options, &mut report).unwrap();
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+}
+
+#[test]
+fn result_types_of_failures() {
+    let cases = [
+        (Failure::NoMatch, ResultType::CertificateNotTrusted),
+        (Failure::NameMismatch, ResultType::CertificateHostMismatch),
+        (
+            Failure::Expired { depth: Some(1) },
+            ResultType::CertificateExpired,
+        ),
+        (
+            Failure::NotYetValid { depth: None },
+            ResultType::CertificateExpired,
+        ),
+        (Failure::IssuerNotFound, ResultType::CertificateNotTrusted),
+        (Failure::BadSignature, ResultType::CertificateNotTrusted),
+        (
+            Failure::MalformedCertificate { depth: Some(0) },
+            ResultType::ValidationFailure,
+        ),
+    ];
+    for (failure, result_type) in cases {
+        assert_eq!(failure.result_type(), result_type, "{failure:?}");
+        assert_eq!(Outcome::Failed(failure).result_type(), Some(result_type));
+    }
+    assert_eq!(
+        Failure::Expired { depth: Some(2) }.to_string(),
+        "certificate expired at depth 2"
+    );
+}
