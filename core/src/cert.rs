@@ -530,6 +530,7 @@ impl<'a> Iterator for PresentedNames<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 

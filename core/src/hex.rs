@@ -66,6 +66,7 @@ impl core::fmt::Display for Hex<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 

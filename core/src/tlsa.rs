@@ -707,6 +707,7 @@ pub fn association_data(
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 

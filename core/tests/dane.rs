@@ -1,4 +1,5 @@
 //! DANE verification against chains generated at test time.
+#![allow(clippy::type_complexity)]
 
 mod support;
 
@@ -47,7 +48,7 @@ fn every_usage_selector_and_matching_type_of_the_smtp_profile() {
         for selector in [0, 1] {
             for mtype in [0, 1, 2] {
                 let ee = Record::of(3, selector, mtype, &pki.leaf);
-                let (outcome, report) = run(&pki.chain(), &[ee.clone()]);
+                let (outcome, report) = run(&pki.chain(), std::slice::from_ref(&ee));
                 let case = format!("{alg:?} 3 {selector} {mtype}");
                 assert_eq!(
                     outcome,
@@ -64,7 +65,7 @@ fn every_usage_selector_and_matching_type_of_the_smtp_profile() {
                 assert_eq!(report, [RecordStatus::NotMatched], "{case} corrupted");
 
                 let ta = Record::of(2, selector, mtype, &pki.int);
-                let (outcome, _) = run(&pki.chain(), &[ta.clone()]);
+                let (outcome, _) = run(&pki.chain(), std::slice::from_ref(&ta));
                 let case = format!("{alg:?} 2 {selector} {mtype}");
                 assert_eq!(
                     outcome,
