@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing (rustup components and
+# targets), then runs every check. CI (.ci/run) calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "toolchain"
+for component in rustfmt clippy; do
+  rustup component list --installed | grep -q "^${component}" || rustup component add "$component"
+done
+for target in thumbv7em-none-eabihf wasm32-unknown-unknown; do
+  rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+done
+command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
+rustc --version
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+step "rustdoc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
+
+step "no_std builds of core"
+# Bare metal without a crypto provider: nothing may link alloc. A static
+# library without a global allocator proves it at link time.
+cargo build -p mxtrust --target thumbv7em-none-eabihf --locked
+cargo build --manifest-path ci/no-alloc/Cargo.toml --target thumbv7em-none-eabihf --release \
+  --target-dir target/no-alloc
+if cargo tree -p mxtrust --target thumbv7em-none-eabihf -e normal --prefix none | grep -q '^ring '; then
+  echo "ring is in core's bare-metal dependency graph" >&2; exit 1
+fi
+cargo build -p mxtrust --target wasm32-unknown-unknown --locked
+
+step "fixtures agree with openssl"
+bash tests/fixtures/dane/check.sh
+
+step "tests"
+cargo test --workspace --all-features --locked
