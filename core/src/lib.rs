@@ -67,6 +67,7 @@ mod der;
 mod error;
 pub mod limits;
 pub mod name;
+pub mod sts;
 pub mod tlsrpt;
 
 pub use error::Error;
