@@ -278,7 +278,7 @@ fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
         (der::UTC_TIME, 13) => {
             let (yy, rest) = s.split_at(2);
             let yy = digits(yy)?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, rest)
+            (yy.saturating_add(if yy >= 50 { 1900 } else { 2000 }), rest)
         }
         (der::GENERALIZED_TIME, 15) => {
             let (yyyy, rest) = s.split_at(4);
@@ -306,14 +306,22 @@ fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
     let days = days_from_civil(year, month, day);
     // Bounded above: |days| < 4e6, so no overflow in i64.
     days.checked_mul(86_400)
-        .and_then(|s| s.checked_add(hour * 3600 + minute * 60 + second))
+        .and_then(|s| {
+            s.checked_add(
+                hour.saturating_mul(3600)
+                    .saturating_add(minute.saturating_mul(60))
+                    .saturating_add(second),
+            )
+        })
         .ok_or(Error::BadDer)
 }
 
 fn digits(s: &[u8]) -> Result<i64, Error> {
     s.iter().try_fold(0i64, |acc, &b| {
         if b.is_ascii_digit() {
-            Ok(acc * 10 + i64::from(b - b'0'))
+            Ok(acc
+                .saturating_mul(10)
+                .saturating_add(i64::from(b.saturating_sub(b'0'))))
         } else {
             Err(Error::BadDer)
         }
