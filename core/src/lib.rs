@@ -67,6 +67,7 @@ mod der;
 mod error;
 pub mod limits;
 pub mod name;
+pub mod policy;
 pub mod sts;
 pub mod tlsrpt;
 
