@@ -62,6 +62,7 @@
 )]
 
 pub mod algorithms;
+pub mod cache;
 pub mod cert;
 mod der;
 mod error;
