@@ -64,6 +64,7 @@
 pub mod algorithms;
 pub mod cache;
 pub mod cert;
+pub mod decision;
 mod der;
 mod error;
 pub mod limits;
