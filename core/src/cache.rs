@@ -997,4 +997,53 @@ mod tests {
         );
         assert_eq!(image(&target), before);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Export then import gives back the same cache (same image).
+        #[test]
+        fn round_trip(entries in proptest::collection::vec(
+            ("[a-z]{1,12}\\.example", "[A-Za-z0-9]{1,32}", 0u64..1_000_000, proptest::prelude::any::<bool>()),
+            0..6,
+        )) {
+            let mut c = PolicyCache::<6>::new();
+            for (domain, i, t, fail) in &entries {
+                c.store(domain.as_bytes(), id(i), &policy(ENFORCE), *t).unwrap();
+                if *fail {
+                    c.record_failure(domain.as_bytes(), id("z"), t + 1).unwrap();
+                }
+            }
+            let img = image(&c);
+            let mut d = PolicyCache::<6>::new();
+            d.import(&img).unwrap();
+            proptest::prop_assert_eq!(image(&d), img);
+        }
+
+        /// Any single flipped byte is detected and leaves the cache unchanged.
+        #[test]
+        fn any_byte_flip_is_rejected(pos in 0usize..4096, mask in 1u8..=255) {
+            let img = image(&sample());
+            let pos = pos % img.len();
+            let mut bad = img.clone();
+            bad[pos] ^= mask;
+            let mut target = PolicyCache::<4>::new();
+            target.store(b"keep.example", id("k"), &policy(TESTING), 0).unwrap();
+            let before = image(&target);
+            proptest::prop_assert!(target.import(&bad).is_err());
+            proptest::prop_assert_eq!(image(&target), before);
+        }
+
+        /// Random images never panic and never change the cache.
+        #[test]
+        fn random_images(mut bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            if bytes.len() > 4 {
+                bytes[..4].copy_from_slice(MAGIC);
+                bytes[4] = FORMAT_VERSION;
+            }
+            let mut target = PolicyCache::<2>::new();
+            proptest::prop_assert!(target.import(&bytes).is_err());
+            proptest::prop_assert!(target.is_empty());
+        }
+    }
 }

@@ -942,4 +942,33 @@ mod tests {
             }
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// RFC 8461 §4.1: `*.` covers exactly one label, never two.
+        #[test]
+        fn wildcard_never_covers_two_labels(
+            a in "[a-z0-9]{1,10}",
+            b in "[a-z0-9]{1,10}",
+            domain in "[a-z]{1,10}\\.[a-z]{2,5}",
+        ) {
+            let pattern = std::format!("*.{domain}");
+            let p = MxPattern::parse(pattern.as_bytes()).unwrap();
+            let one = std::format!("{a}.{domain}");
+            let upper = one.to_ascii_uppercase();
+            let two = std::format!("{a}.{b}.{domain}");
+            proptest::prop_assert!(p.matches(one.as_bytes()));
+            proptest::prop_assert!(p.matches(upper.as_bytes()));
+            proptest::prop_assert!(!p.matches(two.as_bytes()));
+            proptest::prop_assert!(!p.matches(domain.as_bytes()));
+        }
+
+        /// Arbitrary bytes never panic the parser.
+        #[test]
+        fn arbitrary_bodies_do_not_panic(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let mut w = [Warning::EMPTY; 4];
+            let _ = Policy::<4>::parse(&body, &mut w);
+        }
+    }
 }
