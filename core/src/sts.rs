@@ -530,4 +530,104 @@ mod tests {
             Err(Error::BufferTooSmall { needed: 15 })
         );
     }
+
+    /// RFC 8461 §4.2 with generated certificates: (leaf SAN, MX host,
+    /// validation time, expected outcome).
+    #[test]
+    fn certificate_check() {
+        extern crate std;
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, date_time_ymd};
+        use std::string::String;
+        use std::vec;
+
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(vec![]).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.not_before = date_time_ymd(2020, 1, 1);
+        ca_params.not_after = date_time_ymd(2040, 1, 1);
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::from_params(&ca_params, &ca_key);
+        let anchor = webpki::anchor_from_trusted_cert(ca.der()).unwrap();
+        let anchors = [anchor];
+
+        let leaf = |san: &str| {
+            let mut p = CertificateParams::new(vec![String::from(san)]).unwrap();
+            p.not_before = date_time_ymd(2024, 1, 1);
+            p.not_after = date_time_ymd(2026, 1, 1);
+            p.subject_alt_names = vec![rcgen::SanType::DnsName(san.try_into().unwrap())];
+            p.signed_by(&KeyPair::generate().unwrap(), &issuer).unwrap()
+        };
+        let in_2025 = 1_735_689_600; // 2025-01-01
+        let in_2027 = 1_798_761_600; // 2027-01-01
+        // rcgen's default key type; the dev-dependency turns on webpki's ring.
+        let algs: &[&dyn SignatureVerificationAlgorithm] = &[webpki::ring::ECDSA_P256_SHA256];
+        let cases: &[(&str, &[u8], u64, StsCertOutcome)] = &[
+            (
+                "mx.example.com",
+                b"mx.example.com",
+                in_2025,
+                StsCertOutcome::Valid,
+            ),
+            (
+                "mx.example.com",
+                b"MX.example.com.",
+                in_2025,
+                StsCertOutcome::Valid,
+            ),
+            (
+                "*.example.com",
+                b"mx.example.com",
+                in_2025,
+                StsCertOutcome::Valid,
+            ),
+            (
+                "*.example.com",
+                b"a.mx.example.com",
+                in_2025,
+                StsCertOutcome::Invalid(ResultType::CertificateHostMismatch),
+            ),
+            (
+                "other.example.com",
+                b"mx.example.com",
+                in_2025,
+                StsCertOutcome::Invalid(ResultType::CertificateHostMismatch),
+            ),
+            (
+                "mx.example.com",
+                b"mx.example.com",
+                in_2027,
+                StsCertOutcome::Invalid(ResultType::CertificateExpired),
+            ),
+        ];
+        for (san, host, time, expected) in cases {
+            let cert = leaf(san);
+            let got = check_certificate(&[cert.der().as_ref()], host, *time, &anchors, algs);
+            assert_eq!(got, Ok(*expected), "san {san:?} host {host:?} time {time}");
+        }
+        // Signed by a CA that is not trusted.
+        let other_key = KeyPair::generate().unwrap();
+        let other = Issuer::from_params(&ca_params, &other_key);
+        let mut p = CertificateParams::new(vec![String::from("mx.example.com")]).unwrap();
+        p.not_before = date_time_ymd(2024, 1, 1);
+        p.not_after = date_time_ymd(2026, 1, 1);
+        let untrusted = p.signed_by(&KeyPair::generate().unwrap(), &other).unwrap();
+        assert_eq!(
+            check_certificate(
+                &[untrusted.der().as_ref()],
+                b"mx.example.com",
+                in_2025,
+                &anchors,
+                algs
+            ),
+            Ok(StsCertOutcome::Invalid(ResultType::CertificateNotTrusted))
+        );
+        assert_eq!(
+            check_certificate(&[], b"mx.example.com", in_2025, &anchors, algs),
+            Err(Error::EmptyChain)
+        );
+        assert_eq!(
+            check_certificate(&[b"junk"], b"mx.example.com", in_2025, &anchors, algs),
+            Err(Error::BadDer)
+        );
+    }
 }
