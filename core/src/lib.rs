@@ -32,6 +32,8 @@
 //! - [`name`]: reference identifiers and DNS name matching (RFC 6125 as
 //!   profiled by RFC 7672 §3.2.3 and RFC 8461 §4.1).
 //! - [`dane`]: DANE verification of a presented chain against a TLSA RRset.
+//! - [`chain`]: certificate path validation shared by DANE and MTA-STS, and
+//!   the failures it reports.
 //! - [`sts`]: the `_mta-sts` TXT record (RFC 8461 §3.1) and the MTA-STS
 //!   certificate check (RFC 8461 §4.2).
 //! - [`policy`]: MTA-STS policy bodies, `mx` patterns and MX matching
@@ -72,6 +74,7 @@
 pub mod algorithms;
 pub mod cache;
 pub mod cert;
+pub mod chain;
 pub mod dane;
 pub mod decision;
 mod der;

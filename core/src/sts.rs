@@ -10,13 +10,13 @@
 //! failure reports.
 
 use crate::Error;
-use crate::cert::{Certificate, ValidityStatus};
+use crate::cert::Certificate;
+use crate::chain::{self, Failure};
 use crate::limits::{MAX_CERTIFICATE_LEN, MAX_CHAIN_LEN, MAX_STS_ID_LEN};
 use crate::name::presented_matches_host;
 use crate::tlsrpt::ResultType;
 use crate::{SignatureVerificationAlgorithm, TrustAnchor};
 use core::fmt;
-use rustls_pki_types::{CertificateDer, UnixTime};
 
 const VERSION: &[u8] = b"v=STSv1";
 
@@ -318,33 +318,41 @@ pub(crate) fn trim_wsp_end(s: &[u8]) -> &[u8] {
 /// The result of the MTA-STS certificate check of RFC 8461 §4.2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StsCertOutcome {
-    /// The chain validates to a trusted root, the leaf is within its validity
-    /// period, and a subjectAltName DNS-ID names the MX host.
+    /// The chain validates to a trusted root, and a subjectAltName DNS-ID
+    /// names the MX host.
     Valid,
-    /// The check failed; the RFC 8460 §4.3.1 result type to report.
-    Invalid(ResultType),
+    /// The check failed; [`Failure::result_type`] is what to report.
+    Invalid(Failure),
+}
+
+impl StsCertOutcome {
+    /// The RFC 8460 result type to report, if the check failed.
+    pub fn result_type(&self) -> Option<ResultType> {
+        match self {
+            Self::Valid => None,
+            Self::Invalid(failure) => Some(failure.result_type()),
+        }
+    }
 }
 
 /// Checks a presented chain the way RFC 8461 §4.2 requires under an
 /// `enforce` or `testing` policy: the chain validates (PKIX, RFC 5280) to
 /// one of `trust_anchors` for TLS server authentication at `time` (seconds
-/// since the Unix epoch), and one of the leaf's subjectAltName DNS-IDs
-/// matches `mx_host` (RFC 8461 §4.1: wildcards cover one leftmost label; the
-/// subject common name is not consulted).
+/// since the Unix epoch; every certificate on the path must be within its
+/// validity period), and one of the leaf's subjectAltName DNS-IDs matches
+/// `mx_host` (RFC 8461 §4.1: wildcards cover one leftmost label; the subject
+/// common name is not consulted). Trust is checked before names.
 ///
-/// `chain` is leaf first, then intermediates, in DER. Failures map to
-/// RFC 8460 §4.3.1 result types: an expired certificate anywhere on the
-/// path is `certificate-expired`, no path to a trusted root (unknown issuer,
-/// bad signature, no usable algorithm, constraint violations) is
-/// `certificate-not-trusted`, no matching DNS-ID is
-/// `certificate-host-mismatch`, anything else (not yet valid, no serverAuth
-/// EKU) is `validation-failure`. Trust is checked before names.
+/// `chain` is leaf first, then intermediates, in DER. The failure says what
+/// went wrong ([`Failure`]) and maps to its RFC 8460 §4.3.1 result type:
+/// `certificate-expired`, `certificate-not-trusted` (unknown issuer, bad
+/// signature, no usable algorithm, constraint violations),
+/// `certificate-host-mismatch`, or `validation-failure`.
 ///
 /// # Errors
 ///
 /// [`Error::EmptyChain`], [`Error::ChainTooLong`] (more than
-/// [`MAX_CHAIN_LEN`]), [`Error::CertificateTooLarge`], and
-/// [`Error::BadDer`] when the leaf is not a well-formed certificate.
+/// [`MAX_CHAIN_LEN`]), [`Error::CertificateTooLarge`].
 pub fn check_certificate(
     chain: &[&[u8]],
     mx_host: &[u8],
@@ -359,60 +367,31 @@ pub fn check_certificate(
     if chain.iter().any(|c| c.len() > MAX_CERTIFICATE_LEN) {
         return Err(Error::CertificateTooLarge);
     }
-    let parsed = Certificate::parse(leaf)?;
-
-    let leaf_der = CertificateDer::from(*leaf);
-    let Ok(end_entity) = webpki::EndEntityCert::try_from(&leaf_der) else {
-        return Ok(StsCertOutcome::Invalid(ResultType::ValidationFailure));
+    let malformed = StsCertOutcome::Invalid(Failure::MalformedCertificate { depth: Some(0) });
+    let Ok(parsed) = Certificate::parse(leaf) else {
+        return Ok(malformed);
     };
-    let intermediates: [CertificateDer<'_>; MAX_CHAIN_LEN] = core::array::from_fn(|i| {
-        CertificateDer::from(intermediates.get(i).copied().unwrap_or(&[]))
-    });
-    let intermediates = intermediates
-        .get(..chain.len().saturating_sub(1))
-        .unwrap_or(&[]);
-    let verified = end_entity.verify_for_usage(
-        algs,
+    match chain::validate(
+        leaf,
+        intermediates.iter().copied(),
         trust_anchors,
-        intermediates,
-        UnixTime::since_unix_epoch(core::time::Duration::from_secs(time)),
-        webpki::KeyUsage::server_auth(),
+        time,
+        algs,
         None,
-        None,
-    );
-    if let Err(e) = verified {
-        return Ok(StsCertOutcome::Invalid(webpki_result_type(&e)));
-    }
-    // webpki checked dates already; this keeps the rule visible and local.
-    if parsed.validity().status_at(time) == ValidityStatus::Expired {
-        return Ok(StsCertOutcome::Invalid(ResultType::CertificateExpired));
+    ) {
+        Ok(()) => {}
+        Err(chain::PathError::MalformedLeaf) => return Ok(malformed),
+        Err(chain::PathError::Webpki(error)) => {
+            return Ok(StsCertOutcome::Invalid(chain::classify(&error)));
+        }
     }
     if !parsed
         .dns_names()
         .any(|name| presented_matches_host(name, mx_host))
     {
-        return Ok(StsCertOutcome::Invalid(ResultType::CertificateHostMismatch));
+        return Ok(StsCertOutcome::Invalid(Failure::NameMismatch));
     }
     Ok(StsCertOutcome::Valid)
-}
-
-fn webpki_result_type(e: &webpki::Error) -> ResultType {
-    use webpki::Error as E;
-    match e {
-        E::CertExpired { .. } => ResultType::CertificateExpired,
-        E::UnknownIssuer
-        | E::InvalidSignatureForPublicKey
-        | E::UnsupportedSignatureAlgorithmContext(_)
-        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
-        | E::SignatureAlgorithmMismatch
-        | E::CaUsedAsEndEntity
-        | E::EndEntityUsedAsCa
-        | E::PathLenConstraintViolated
-        | E::NameConstraintViolation
-        | E::CertDistrusted
-        | E::MaximumPathDepthExceeded => ResultType::CertificateNotTrusted,
-        _ => ResultType::ValidationFailure,
-    }
 }
 
 #[cfg(test)]
@@ -584,19 +563,19 @@ mod tests {
                 "*.example.com",
                 b"a.mx.example.com",
                 in_2025,
-                StsCertOutcome::Invalid(ResultType::CertificateHostMismatch),
+                StsCertOutcome::Invalid(Failure::NameMismatch),
             ),
             (
                 "other.example.com",
                 b"mx.example.com",
                 in_2025,
-                StsCertOutcome::Invalid(ResultType::CertificateHostMismatch),
+                StsCertOutcome::Invalid(Failure::NameMismatch),
             ),
             (
                 "mx.example.com",
                 b"mx.example.com",
                 in_2027,
-                StsCertOutcome::Invalid(ResultType::CertificateExpired),
+                StsCertOutcome::Invalid(Failure::Expired { depth: None }),
             ),
         ];
         for (san, host, time, expected) in cases {
@@ -604,7 +583,7 @@ mod tests {
             let got = check_certificate(&[cert.der().as_ref()], host, *time, &anchors, algs);
             assert_eq!(got, Ok(*expected), "san {san:?} host {host:?} time {time}");
         }
-        // Signed by a CA that is not trusted.
+        // Signed by an untrusted key under the trusted CA's name.
         let other_key = KeyPair::generate().unwrap();
         let other = Issuer::from_params(&ca_params, &other_key);
         let mut p = CertificateParams::new(vec![String::from("mx.example.com")]).unwrap();
@@ -619,7 +598,11 @@ mod tests {
                 &anchors,
                 algs
             ),
-            Ok(StsCertOutcome::Invalid(ResultType::CertificateNotTrusted))
+            Ok(StsCertOutcome::Invalid(Failure::BadSignature))
+        );
+        assert_eq!(
+            StsCertOutcome::Invalid(Failure::BadSignature).result_type(),
+            Some(ResultType::CertificateNotTrusted)
         );
         assert_eq!(
             check_certificate(&[], b"mx.example.com", in_2025, &anchors, algs),
@@ -627,7 +610,9 @@ mod tests {
         );
         assert_eq!(
             check_certificate(&[b"junk"], b"mx.example.com", in_2025, &anchors, algs),
-            Err(Error::BadDer)
+            Ok(StsCertOutcome::Invalid(Failure::MalformedCertificate {
+                depth: Some(0)
+            }))
         );
     }
 }

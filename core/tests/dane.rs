@@ -805,7 +805,7 @@ fn result_types_of_failures() {
         ),
         (
             Failure::NotYetValid { depth: None },
-            ResultType::CertificateExpired,
+            ResultType::ValidationFailure,
         ),
         (Failure::IssuerNotFound, ResultType::CertificateNotTrusted),
         (Failure::BadSignature, ResultType::CertificateNotTrusted),
