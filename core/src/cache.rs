@@ -813,7 +813,6 @@ fn decode_policy(r: &mut Reader<'_>) -> Result<Stored, Error> {
 
 #[cfg(test)]
 mod tests {
-    extern crate std;
     use super::*;
     use crate::policy::Warning;
 

@@ -329,8 +329,6 @@ mod tests {
         outcome.unwrap_or_else(|| STS_TABLE.iter().find(|(s, _)| *s == i.sts).unwrap().1)
     }
 
-    extern crate std;
-
     #[test]
     fn every_combination() {
         let mut n = 0;

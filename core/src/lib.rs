@@ -71,6 +71,9 @@
     )
 )]
 
+// Unit tests use std's formatting and collections; the library never does.
+#[rustfmt::skip] #[cfg(test)] extern crate std;
+
 pub mod algorithms;
 pub mod cache;
 pub mod cert;

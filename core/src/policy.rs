@@ -226,8 +226,7 @@ pub enum PolicyErrorKind {
     /// Mode `enforce` or `testing` without a single valid `mx` pattern
     /// (§3.2: `mx` is required unless the mode is `none`).
     NoValidMx,
-    /// More valid `mx` patterns than the policy storage holds, or than
-    /// [`MAX_MX_PATTERNS`].
+    /// More valid `mx` patterns than the policy storage (`N`) holds.
     TooManyMx,
 }
 
@@ -308,8 +307,8 @@ pub enum WarningKind {
 }
 
 /// A parsed MTA-STS policy (RFC 8461 §3.2) that borrows its body. `N` is
-/// how many `mx` patterns it can hold (at most [`MAX_MX_PATTERNS`] are ever
-/// accepted).
+/// how many `mx` patterns it can hold, [`MAX_MX_PATTERNS`] by default; a
+/// body with more valid patterns is [`PolicyErrorKind::TooManyMx`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy<'a, const N: usize = MAX_MX_PATTERNS> {
     mode: Mode,
@@ -592,9 +591,6 @@ impl<'a, const N: usize> Parser<'a, '_, N> {
                 if value.last() == Some(&b'.') {
                     self.warn(n, WarningKind::MxTrailingDot);
                 }
-                if self.mx_len >= MAX_MX_PATTERNS {
-                    return Err(PolicyErrorKind::TooManyMx);
-                }
                 let slot = self
                     .mx
                     .get_mut(self.mx_len)
@@ -621,7 +617,6 @@ fn parse_max_age(value: &[u8]) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    extern crate std;
     use super::*;
     use PolicyErrorKind as E;
     use WarningKind as W;
@@ -928,6 +923,25 @@ mod tests {
                 .unwrap_err()
                 .kind,
             E::TooManyMx
+        );
+        // Storage sized by the caller, beyond the default capacity.
+        let mut fifty = std::string::String::from("version: STSv1\nmode: enforce\nmax_age: 5\n");
+        for i in 0..50 {
+            fifty.push_str(&std::format!("mx: mx{i}.example.com\n"));
+        }
+        let p = Policy::<64>::parse(fifty.as_bytes(), &mut w).unwrap();
+        assert_eq!(p.mx_patterns().len(), 50);
+        assert!(p.allows_mx(b"mx49.example.com"));
+        assert_eq!(
+            Policy::<50>::parse(fifty.as_bytes(), &mut w).map(|p| p.mx_patterns().len()),
+            Ok(50)
+        );
+        assert_eq!(
+            Policy::<49>::parse(fifty.as_bytes(), &mut w).unwrap_err(),
+            PolicyError {
+                line: 53,
+                kind: E::TooManyMx
+            }
         );
         // Thousands of ignorable lines: warnings overflow into the count.
         let mut blanks = std::string::String::from(BASE);

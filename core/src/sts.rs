@@ -514,7 +514,6 @@ mod tests {
     /// validation time, expected outcome).
     #[test]
     fn certificate_check() {
-        extern crate std;
         use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, date_time_ymd};
         use std::string::String;
         use std::vec;

@@ -405,7 +405,6 @@ mod tests {
 
     #[test]
     fn record_grammar() {
-        extern crate std;
         for (record, expected) in RECORD_CASES {
             let got = TlsrptRecord::parse(record.as_bytes())
                 .map(|r| r.uris().collect::<std::vec::Vec<_>>());
