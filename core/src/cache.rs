@@ -513,13 +513,18 @@ impl<const N: usize> PolicyCache<N> {
             *seen.get_mut(i).ok_or(Error::CacheImageCorrupt)? = domain;
             Ok(())
         })?;
-        // Pass 2 cannot fail: it decodes the same bytes that just validated.
-        let mut fresh = [Entry::EMPTY; N];
+        // Pass 2 decodes the same bytes that pass 1 validated, so it cannot
+        // fail, and it writes straight into the cache: a temporary copy of N
+        // entries (about 1.4 KiB each) would sit on the caller's stack.
+        let entries = &mut self.entries;
         decode_entries(body, count, |i, _, entry| {
-            *fresh.get_mut(i).ok_or(Error::CacheImageCorrupt)? = entry;
+            *entries.get_mut(i).ok_or(Error::CacheImageCorrupt)? = entry;
             Ok(())
         })?;
-        self.entries = fresh;
+        entries
+            .iter_mut()
+            .skip(count)
+            .for_each(|e| *e = Entry::EMPTY);
         Ok(())
     }
 }
