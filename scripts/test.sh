@@ -21,6 +21,8 @@ cargo fmt --all -- --check
 
 step "clippy"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+# Core without features, as bare-metal callers build it.
+cargo clippy -p mxtrust --all-targets --locked -- -D warnings
 
 step "rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
@@ -41,6 +43,7 @@ bash tests/fixtures/dane/check.sh
 
 step "tests"
 cargo test --workspace --all-features --locked
+cargo test -p mxtrust --locked
 
 step "zero allocation (no-alloc feature set, own workspace)"
 cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-alloc
