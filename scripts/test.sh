@@ -41,3 +41,6 @@ bash tests/fixtures/dane/check.sh
 
 step "tests"
 cargo test --workspace --all-features --locked
+
+step "zero allocation (no-alloc feature set, own workspace)"
+cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-alloc

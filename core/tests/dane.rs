@@ -13,6 +13,9 @@ use support::*;
 
 const NAMES: &[&str] = &["mx.example.test"];
 
+static ALGORITHMS: &[&dyn mxtrust::SignatureVerificationAlgorithm] =
+    mxtrust::ring_algorithms_with_rsa!();
+
 fn options() -> Options<'static> {
     Options::new(NOW, ALGORITHMS)
 }
