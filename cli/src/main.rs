@@ -8,10 +8,12 @@
 mod chain;
 mod dane;
 mod input;
+mod policy;
 mod records;
 mod report;
 mod time;
 mod tlsa;
+mod txt;
 
 use std::process::ExitCode;
 
@@ -34,6 +36,9 @@ struct Cli {
 enum Command {
     Dane(dane::Args),
     Tlsa(tlsa::Args),
+    StsPolicy(policy::Args),
+    StsRecord(txt::StsArgs),
+    TlsrptRecord(txt::TlsrptArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +46,9 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Dane(args) => dane::run(args),
         Command::Tlsa(args) => tlsa::run(args),
+        Command::StsPolicy(args) => policy::run(args),
+        Command::StsRecord(args) => txt::run_sts(args),
+        Command::TlsrptRecord(args) => txt::run_tlsrpt(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("mxtrust: {e}");
