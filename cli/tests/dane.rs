@@ -530,3 +530,32 @@ fn help_has_examples() {
         );
     }
 }
+
+/// The README's quick start shows this command's output; keep them equal.
+#[test]
+fn readme_quick_start_output_is_current() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let quick_start = &readme[readme.find("## Quick start").unwrap()..];
+    let command = "-- dane --chain examples/rsa-chain.pem --tlsa-file examples/rsa.tlsa --name mx.example.test\n";
+    assert!(quick_start.contains(command), "quick start command changed");
+    let block = quick_start.split("```text\n").nth(1).unwrap();
+    let shown = &block[..block.find("```").unwrap()];
+
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_mxtrust"))
+        .current_dir(repo(""))
+        .args([
+            "dane",
+            "--chain",
+            "examples/rsa-chain.pem",
+            "--tlsa-file",
+            "examples/rsa.tlsa",
+            "--name",
+            "mx.example.test",
+            "--at",
+            "2026-11-28T13:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(String::from_utf8(run.stdout).unwrap(), shown);
+}
