@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mxtrust::policy::{
-    MxPattern, MxPatternError, Policy, PolicyError, PolicyErrorKind, Warning, WarningKind,
-};
+use mxtrust::policy::{MxPattern, Policy, PolicyError, Warning};
 use mxtrust::tlsrpt::ResultType;
 use serde::Serialize;
 
@@ -217,84 +215,17 @@ fn duration(seconds: u32) -> String {
 }
 
 fn warning(w: &Warning) -> Problem {
-    let (kind, message) = match w.kind {
-        WarningKind::BlankLine => ("blank-line", "blank line, skipped".to_owned()),
-        WarningKind::LeadingWhitespace => (
-            "leading-whitespace",
-            "whitespace before the key, ignored".to_owned(),
-        ),
-        WarningKind::TrailingWhitespace => (
-            "trailing-whitespace",
-            "whitespace at the end of the line (allowed, but some parsers reject it)".to_owned(),
-        ),
-        WarningKind::WhitespaceBeforeColon => (
-            "whitespace-before-colon",
-            "whitespace between the key and the colon, ignored".to_owned(),
-        ),
-        WarningKind::MixedLineEndings => (
-            "mixed-line-endings",
-            "some lines end in LF and others in CRLF".to_owned(),
-        ),
-        WarningKind::MaxAgeClamped => (
-            "max-age-clamped",
-            format!(
-                "max_age above {} (one year), clamped to it",
-                mxtrust::policy::MAX_MAX_AGE
-            ),
-        ),
-        WarningKind::DuplicateField => (
-            "duplicate-field",
-            "second version, mode or max_age; the first one counts".to_owned(),
-        ),
-        WarningKind::MxTrailingDot => (
-            "mx-trailing-dot",
-            "mx with a trailing dot; the dot is ignored".to_owned(),
-        ),
-        WarningKind::MxIgnored(why) => (
-            "mx-ignored",
-            format!("mx can never match, ignored: {}", mx_pattern_error(why)),
-        ),
-        other => ("other", format!("{other:?}")),
-    };
     Problem {
         line: w.line,
-        kind,
-        message,
-    }
-}
-
-fn mx_pattern_error(why: MxPatternError) -> &'static str {
-    match why {
-        MxPatternError::Invalid => "not a domain name (a '*' only as the whole first label)",
-        MxPatternError::IpLiteral => "an IP address; MTA-STS names hosts (RFC 8461 §4.1)",
-        MxPatternError::NonAscii => "not ASCII; use A-labels (xn--)",
+        kind: w.kind.code(),
+        message: w.kind.to_string(),
     }
 }
 
 fn error(e: &PolicyError) -> Problem {
-    let kind = match e.kind {
-        PolicyErrorKind::TooLarge => "too-large",
-        PolicyErrorKind::InvalidUtf8 => "invalid-utf8",
-        PolicyErrorKind::NulByte => "nul-byte",
-        PolicyErrorKind::LineTooLong => "line-too-long",
-        PolicyErrorKind::BareCr => "bare-cr",
-        PolicyErrorKind::ControlCharacter => "control-character",
-        PolicyErrorKind::MissingColon => "missing-colon",
-        PolicyErrorKind::InvalidKey => "invalid-key",
-        PolicyErrorKind::KeywordCase => "keyword-case",
-        PolicyErrorKind::MissingVersion => "missing-version",
-        PolicyErrorKind::InvalidVersion => "invalid-version",
-        PolicyErrorKind::MissingMode => "missing-mode",
-        PolicyErrorKind::InvalidMode => "invalid-mode",
-        PolicyErrorKind::MissingMaxAge => "missing-max-age",
-        PolicyErrorKind::InvalidMaxAge => "invalid-max-age",
-        PolicyErrorKind::NoValidMx => "no-valid-mx",
-        PolicyErrorKind::TooManyMx => "too-many-mx",
-        _ => "other",
-    };
     Problem {
         line: e.line,
-        kind,
+        kind: e.kind.code(),
         message: e.kind.description().to_owned(),
     }
 }

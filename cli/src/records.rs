@@ -25,16 +25,24 @@ impl Record {
     ///
     /// Core's reason, prefixed with `source`.
     pub fn parse(text: &str, source: String) -> Result<Self, InputError> {
+        Self::parse_line(text, source.clone())?
+            .ok_or_else(|| InputError::new(format!("{source}: {}", mxtrust::Error::NotTlsa)))
+    }
+
+    /// Like [`Record::parse`], but a line of another record type (the
+    /// RRSIGs of `dig +dnssec`) is `None` rather than an error.
+    fn parse_line(text: &str, source: String) -> Result<Option<Self>, InputError> {
         // Hex never decodes to more than half the text.
         let mut storage = vec![0u8; text.len() / 2 + 1];
         match Tlsa::parse_text(text, &mut storage) {
-            Ok(tlsa) => Ok(Self {
+            Ok(tlsa) => Ok(Some(Self {
                 usage: tlsa.usage,
                 selector: tlsa.selector,
                 matching_type: tlsa.matching_type,
                 data: tlsa.data.to_vec(),
                 source,
-            }),
+            })),
+            Err(mxtrust::Error::NotTlsa) => Ok(None),
             Err(e) => Err(InputError::new(format!("{source}: {e}"))),
         }
     }
@@ -72,8 +80,9 @@ pub fn collect<P: AsRef<Path>>(
     Ok(records)
 }
 
-/// One record per line; blank lines and lines starting with `#` or `;`
-/// (zone-file comments and `dig`'s section headers) are skipped.
+/// One record per line; blank lines, lines starting with `#` or `;`
+/// (zone-file comments and `dig`'s section headers) and lines of other
+/// record types (the RRSIGs of `dig +dnssec`) are skipped.
 ///
 /// # Errors
 ///
@@ -87,6 +96,8 @@ pub fn from_file(path: &Path) -> Result<Vec<Record>, InputError> {
             let line = line.trim_start();
             !(line.is_empty() || line.starts_with('#') || line.starts_with(';'))
         })
-        .map(|(n, line)| Record::parse(line, format!("{name}:{}", n.saturating_add(1))))
+        .filter_map(|(n, line)| {
+            Record::parse_line(line, format!("{name}:{}", n.saturating_add(1))).transpose()
+        })
         .collect()
 }

@@ -8,8 +8,7 @@
 use std::fmt::Write as _;
 
 use mxtrust::CertUsage;
-use mxtrust::dane::{ChainProblem, Failure, Outcome, RecordStatus};
-use mxtrust::tlsa::Unusable;
+use mxtrust::dane::{Outcome, RecordStatus};
 use serde::Serialize;
 
 use crate::records::Record;
@@ -91,7 +90,7 @@ impl Report {
             usage: authenticated.map(|a| u8::from(a.usage)),
             depth: authenticated.and_then(|a| a.depth),
             failure: failure.map(ToString::to_string),
-            failure_code: failure.map(failure_code),
+            failure_code: failure.map(|f| f.code()),
             tlsrpt_result_type: outcome.result_type().map(|t| t.as_str()),
             time,
             records,
@@ -154,7 +153,10 @@ impl Report {
             (Some(index), _) => {
                 let record = self.records.get(index);
                 let source = record.map_or("", |r| r.source.as_str());
-                let usage = self.usage.map(CertUsage::from).map_or("", acronym);
+                let usage = self
+                    .usage
+                    .map(CertUsage::from)
+                    .map_or("", CertUsage::acronym);
                 let at = match (self.depth, self.usage) {
                     (Some(0), _) => "the leaf certificate (depth 0)".to_owned(),
                     (Some(d), _) => format!("the certificate at depth {d}"),
@@ -181,12 +183,9 @@ impl RecordReport {
         let (status, depth, code, reason) = match status {
             RecordStatus::Matched { depth } => ("matched", *depth, None, None),
             RecordStatus::NotMatched => ("not-matched", None, None, None),
-            RecordStatus::Unusable(why) => (
-                "unusable",
-                None,
-                Some(unusable_code(why)),
-                Some(why.to_string()),
-            ),
+            RecordStatus::Unusable(why) => {
+                ("unusable", None, Some(why.code()), Some(why.to_string()))
+            }
             RecordStatus::Superseded => (
                 "superseded",
                 None,
@@ -196,7 +195,7 @@ impl RecordReport {
             RecordStatus::Rejected { depth, failure } => (
                 "rejected",
                 *depth,
-                Some(failure_code(failure)),
+                Some(failure.code()),
                 Some(failure.to_string()),
             ),
         };
@@ -212,18 +211,6 @@ impl RecordReport {
     }
 }
 
-/// The RFC 7218 acronym of a usage.
-pub fn acronym(usage: CertUsage) -> &'static str {
-    match usage {
-        CertUsage::PkixTa => "PKIX-TA",
-        CertUsage::PkixEe => "PKIX-EE",
-        CertUsage::DaneTa => "DANE-TA",
-        CertUsage::DaneEe => "DANE-EE",
-        CertUsage::PrivCert => "PrivCert",
-        CertUsage::Unassigned(_) => "unassigned usage",
-    }
-}
-
 /// `3 1 1 fc1d3a0b...5c849b`: enough of the data to tell records apart.
 fn abbreviate(record: &str) -> String {
     let Some((fields, data)) = record.rsplit_once(' ') else {
@@ -232,45 +219,6 @@ fn abbreviate(record: &str) -> String {
     match (data.get(..8), data.get(data.len().saturating_sub(6)..)) {
         (Some(head), Some(tail)) if data.len() > 20 => format!("{fields} {head}...{tail}"),
         _ => record.to_owned(),
-    }
-}
-
-/// The stable code of a [`Failure`], as documented in the README.
-pub fn failure_code(failure: &Failure) -> &'static str {
-    match failure {
-        Failure::NoMatch => "no-match",
-        Failure::NameMismatch => "name-mismatch",
-        Failure::Expired { .. } => "expired",
-        Failure::NotYetValid { .. } => "not-yet-valid",
-        Failure::IssuerNotFound => "issuer-not-found",
-        Failure::BadSignature => "bad-signature",
-        Failure::UnsupportedSignatureAlgorithm => "unsupported-signature-algorithm",
-        Failure::MalformedCertificate { .. } => "malformed-certificate",
-        Failure::InvalidChain(problem) => match problem {
-            ChainProblem::CaUsedAsEndEntity => "ca-used-as-end-entity",
-            ChainProblem::EndEntityUsedAsCa => "end-entity-used-as-ca",
-            ChainProblem::PathLength => "path-length",
-            ChainProblem::ExtendedKeyUsage => "extended-key-usage",
-            ChainProblem::NameConstraints => "name-constraints",
-            ChainProblem::UnsupportedCriticalExtension => "unsupported-critical-extension",
-            ChainProblem::ResourceLimit => "resource-limit",
-            ChainProblem::Other => "invalid-chain",
-        },
-    }
-}
-
-/// The stable code of an [`Unusable`] reason, as documented in the README.
-pub fn unusable_code(why: &Unusable) -> &'static str {
-    match why {
-        Unusable::UsageNotInProfile(_) => "usage-not-in-profile",
-        Unusable::UnknownUsage(_) => "unknown-usage",
-        Unusable::UnknownSelector(_) => "unknown-selector",
-        Unusable::UnknownMatchingType(_) => "unknown-matching-type",
-        Unusable::DisabledDigest(_) => "disabled-digest",
-        Unusable::DigestLength { .. } => "digest-length",
-        Unusable::MalformedCertificate => "malformed-certificate",
-        Unusable::MalformedSpki => "malformed-spki",
-        Unusable::EmptyData => "empty-data",
     }
 }
 

@@ -141,14 +141,12 @@ fn uri(uri: ReportUri<'_>) -> Uri {
 }
 
 fn unavailable(why: Unavailable, version: &str, rua: Option<Vec<Uri>>) -> Report {
-    let (code, reason) = match why {
-        Unavailable::NoRecord => ("no-record", format!("no record starts with {version}")),
-        Unavailable::SeveralRecords => (
-            "several-records",
-            format!("more than one record starts with {version}"),
-        ),
-        Unavailable::Invalid(e) => ("invalid", format!("the {version} record is invalid: {e}")),
+    let reason = match why {
+        Unavailable::NoRecord => format!("no record starts with {version}"),
+        Unavailable::SeveralRecords => format!("more than one record starts with {version}"),
+        Unavailable::Invalid(e) => format!("the {version} record is invalid: {e}"),
     };
+    let code = why.code();
     Report {
         found: false,
         id: None,

@@ -269,6 +269,30 @@ fn tlsa_file_with_comments_and_dig_lines() {
 }
 
 #[test]
+fn dig_dnssec_output_skips_the_rrsig_lines() {
+    let file = temp_file(
+        "dnssec.txt",
+        format!(
+            ";; ANSWER SECTION:\n_25._tcp.mx.example.test. 300 IN TLSA {}\n\
+             _25._tcp.mx.example.test. 300 IN RRSIG TLSA 13 5 300 20261201000000 \
+             20261101000000 4711 example.test. Zm9vYmFy\n",
+            leaf_311()
+        )
+        .as_bytes(),
+    );
+    let json = dane(&["--tlsa-file", &file, "--json"]).json();
+    assert_eq!(json["outcome"], "authenticated");
+    assert_eq!(json["records"].as_array().unwrap().len(), 1);
+    // Given as a record on its own, an RRSIG line is an error.
+    let run = dane(&[
+        "--tlsa",
+        "mx. 300 IN RRSIG TLSA 13 5 300 1 2 3 example. Zm9v",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not TLSA"), "{}", run.stderr);
+}
+
+#[test]
 fn bad_hex_names_file_and_line() {
     let file = temp_file(
         "tlsa.txt",

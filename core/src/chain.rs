@@ -87,6 +87,22 @@ impl Failure {
         }
     }
 
+    /// A stable kebab-case code for machine-readable output (JSON, C, logs);
+    /// never changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::NoMatch => "no-match",
+            Self::NameMismatch => "name-mismatch",
+            Self::Expired { .. } => "expired",
+            Self::NotYetValid { .. } => "not-yet-valid",
+            Self::IssuerNotFound => "issuer-not-found",
+            Self::BadSignature => "bad-signature",
+            Self::UnsupportedSignatureAlgorithm => "unsupported-signature-algorithm",
+            Self::MalformedCertificate { .. } => "malformed-certificate",
+            Self::InvalidChain(problem) => problem.code(),
+        }
+    }
+
     /// A short description.
     pub const fn description(&self) -> &'static str {
         match self {
@@ -104,6 +120,20 @@ impl Failure {
 }
 
 impl ChainProblem {
+    /// A stable kebab-case code; never changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::CaUsedAsEndEntity => "ca-used-as-end-entity",
+            Self::EndEntityUsedAsCa => "end-entity-used-as-ca",
+            Self::PathLength => "path-length",
+            Self::ExtendedKeyUsage => "extended-key-usage",
+            Self::NameConstraints => "name-constraints",
+            Self::UnsupportedCriticalExtension => "unsupported-critical-extension",
+            Self::ResourceLimit => "resource-limit",
+            Self::Other => "invalid-chain",
+        }
+    }
+
     /// A short description.
     pub const fn description(&self) -> &'static str {
         match self {
@@ -209,5 +239,43 @@ pub(crate) fn classify(error: &webpki::Error) -> Failure {
             Failure::InvalidChain(ChainProblem::ResourceLimit)
         }
         _ => Failure::InvalidChain(ChainProblem::Other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Codes are published in JSON and C: unique and kebab-case.
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let all = [
+            Failure::NoMatch,
+            Failure::NameMismatch,
+            Failure::Expired { depth: None },
+            Failure::NotYetValid { depth: None },
+            Failure::IssuerNotFound,
+            Failure::BadSignature,
+            Failure::UnsupportedSignatureAlgorithm,
+            Failure::MalformedCertificate { depth: None },
+            Failure::InvalidChain(ChainProblem::CaUsedAsEndEntity),
+            Failure::InvalidChain(ChainProblem::EndEntityUsedAsCa),
+            Failure::InvalidChain(ChainProblem::PathLength),
+            Failure::InvalidChain(ChainProblem::ExtendedKeyUsage),
+            Failure::InvalidChain(ChainProblem::NameConstraints),
+            Failure::InvalidChain(ChainProblem::UnsupportedCriticalExtension),
+            Failure::InvalidChain(ChainProblem::ResourceLimit),
+            Failure::InvalidChain(ChainProblem::Other),
+        ];
+        for (i, a) in all.iter().enumerate() {
+            let code = a.code();
+            assert!(
+                !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{code:?}"
+            );
+            for b in all.iter().skip(i + 1) {
+                assert_ne!(code, b.code(), "{a:?} and {b:?}");
+            }
+        }
     }
 }

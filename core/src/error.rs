@@ -50,6 +50,9 @@ pub enum Error {
     /// Certificate association data longer than
     /// [`MAX_TLSA_DATA_LEN`](crate::limits::MAX_TLSA_DATA_LEN).
     TlsaDataTooLong,
+    /// Presentation text of a resource record of another type, such as the
+    /// `RRSIG TLSA ...` lines of `dig +dnssec` output.
+    NotTlsa,
     /// DER that is not a well-formed certificate (RFC 5280 §4.1) or
     /// SubjectPublicKeyInfo: wrong tag, non-canonical or oversized length,
     /// truncated, or trailing data.
@@ -112,6 +115,7 @@ impl Error {
             Self::TlsaFieldOutOfRange => "TLSA field is not a number from 0 to 255",
             Self::InvalidHex => "certificate association data is not valid hexadecimal",
             Self::TlsaDataTooLong => "certificate association data is too long",
+            Self::NotTlsa => "a resource record of another type, not TLSA",
             Self::BadDer => "malformed DER",
             Self::UnsupportedParameter => "unsupported selector or matching type",
             // MTA-STS, TLSRPT and policy cache.

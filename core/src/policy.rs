@@ -231,6 +231,30 @@ pub enum PolicyErrorKind {
 }
 
 impl PolicyErrorKind {
+    /// A stable kebab-case code for machine-readable output (JSON, C, logs);
+    /// never changes once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::TooLarge => "too-large",
+            Self::InvalidUtf8 => "invalid-utf8",
+            Self::NulByte => "nul-byte",
+            Self::LineTooLong => "line-too-long",
+            Self::BareCr => "bare-cr",
+            Self::ControlCharacter => "control-character",
+            Self::MissingColon => "missing-colon",
+            Self::InvalidKey => "invalid-key",
+            Self::KeywordCase => "keyword-case",
+            Self::MissingVersion => "missing-version",
+            Self::InvalidVersion => "invalid-version",
+            Self::MissingMode => "missing-mode",
+            Self::InvalidMode => "invalid-mode",
+            Self::MissingMaxAge => "missing-max-age",
+            Self::InvalidMaxAge => "invalid-max-age",
+            Self::NoValidMx => "no-valid-mx",
+            Self::TooManyMx => "too-many-mx",
+        }
+    }
+
     /// A short description.
     pub const fn description(self) -> &'static str {
         match self {
@@ -304,6 +328,76 @@ pub enum WarningKind {
     MxTrailingDot,
     /// An `mx` entry that can never match; ignored.
     MxIgnored(MxPatternError),
+}
+
+impl WarningKind {
+    /// A stable kebab-case code for machine-readable output; never changes
+    /// once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::BlankLine => "blank-line",
+            Self::LeadingWhitespace => "leading-whitespace",
+            Self::TrailingWhitespace => "trailing-whitespace",
+            Self::WhitespaceBeforeColon => "whitespace-before-colon",
+            Self::MixedLineEndings => "mixed-line-endings",
+            Self::MaxAgeClamped => "max-age-clamped",
+            Self::DuplicateField => "duplicate-field",
+            Self::MxTrailingDot => "mx-trailing-dot",
+            Self::MxIgnored(_) => "mx-ignored",
+        }
+    }
+
+    /// A short description.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::BlankLine => "blank line, skipped",
+            Self::LeadingWhitespace => "whitespace before the key, ignored",
+            Self::TrailingWhitespace => {
+                "whitespace at the end of the line (allowed, but some parsers reject it)"
+            }
+            Self::WhitespaceBeforeColon => "whitespace between the key and the colon, ignored",
+            Self::MixedLineEndings => "some lines end in LF and others in CRLF",
+            Self::MaxAgeClamped => "max_age above 31557600 (one year), clamped to it",
+            Self::DuplicateField => "second version, mode or max_age; the first one counts",
+            Self::MxTrailingDot => "mx with a trailing dot; the dot is ignored",
+            Self::MxIgnored(_) => "mx can never match, ignored",
+        }
+    }
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MxIgnored(why) => write!(f, "{}: {why}", self.description()),
+            _ => f.write_str(self.description()),
+        }
+    }
+}
+
+impl MxPatternError {
+    /// A stable kebab-case code; never changes once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::IpLiteral => "ip-literal",
+            Self::NonAscii => "non-ascii",
+        }
+    }
+
+    /// A short description.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::Invalid => "not a domain name (a '*' only as the whole first label)",
+            Self::IpLiteral => "an IP address; MTA-STS names hosts (RFC 8461 4.1)",
+            Self::NonAscii => "not ASCII; use A-labels (xn--)",
+        }
+    }
+}
+
+impl fmt::Display for MxPatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
 }
 
 /// A parsed MTA-STS policy (RFC 8461 §3.2) that borrows its body. `N` is
@@ -955,6 +1049,53 @@ mod tests {
                 kind: W::BlankLine
             }
         );
+    }
+
+    /// Codes are published in JSON and C: unique and kebab-case.
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let errors = [
+            E::TooLarge,
+            E::InvalidUtf8,
+            E::NulByte,
+            E::LineTooLong,
+            E::BareCr,
+            E::ControlCharacter,
+            E::MissingColon,
+            E::InvalidKey,
+            E::KeywordCase,
+            E::MissingVersion,
+            E::InvalidVersion,
+            E::MissingMode,
+            E::InvalidMode,
+            E::MissingMaxAge,
+            E::InvalidMaxAge,
+            E::NoValidMx,
+            E::TooManyMx,
+        ];
+        let warnings = [
+            W::BlankLine,
+            W::LeadingWhitespace,
+            W::TrailingWhitespace,
+            W::WhitespaceBeforeColon,
+            W::MixedLineEndings,
+            W::MaxAgeClamped,
+            W::DuplicateField,
+            W::MxTrailingDot,
+            W::MxIgnored(MxPatternError::Invalid),
+        ];
+        let codes: std::vec::Vec<&str> = errors.iter().map(|e| e.code()).collect();
+        let warning_codes: std::vec::Vec<&str> = warnings.iter().map(|w| w.code()).collect();
+        for list in [&codes, &warning_codes] {
+            for (i, code) in list.iter().enumerate() {
+                assert!(
+                    code.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()),
+                    "{code}"
+                );
+                assert!(!list[i + 1..].contains(code), "{code} twice");
+            }
+        }
     }
 
     proptest::proptest! {

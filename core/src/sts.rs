@@ -145,6 +145,26 @@ pub enum Unavailable {
     Invalid(Error),
 }
 
+impl Unavailable {
+    /// A stable kebab-case code; never changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::NoRecord => "no-record",
+            Self::SeveralRecords => "several-records",
+            Self::Invalid(_) => "invalid",
+        }
+    }
+
+    /// A short description.
+    pub const fn description(&self) -> &'static str {
+        match self {
+            Self::NoRecord => "no record starts with the version tag",
+            Self::SeveralRecords => "more than one record starts with the version tag",
+            Self::Invalid(_) => "the one record with the version tag is malformed",
+        }
+    }
+}
+
 /// What a `_mta-sts` TXT RRset says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StsLookup {

@@ -28,6 +28,20 @@ pub enum CertUsage {
     Unassigned(u8),
 }
 
+impl CertUsage {
+    /// The acronym RFC 7218 §2.1 gives the usage, e.g. `DANE-EE`.
+    pub const fn acronym(self) -> &'static str {
+        match self {
+            Self::PkixTa => "PKIX-TA",
+            Self::PkixEe => "PKIX-EE",
+            Self::DaneTa => "DANE-TA",
+            Self::DaneEe => "DANE-EE",
+            Self::PrivCert => "PrivCert",
+            Self::Unassigned(_) => "unassigned",
+        }
+    }
+}
+
 /// The selector field (RFC 6698 §2.1.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Selector {
@@ -231,6 +245,22 @@ pub enum Unusable {
 }
 
 impl Unusable {
+    /// A stable kebab-case code for machine-readable output; never changes
+    /// once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::UsageNotInProfile(_) => "usage-not-in-profile",
+            Self::UnknownUsage(_) => "unknown-usage",
+            Self::UnknownSelector(_) => "unknown-selector",
+            Self::UnknownMatchingType(_) => "unknown-matching-type",
+            Self::DisabledDigest(_) => "disabled-digest",
+            Self::DigestLength { .. } => "digest-length",
+            Self::MalformedCertificate => "malformed-certificate",
+            Self::MalformedSpki => "malformed-spki",
+            Self::EmptyData => "empty-data",
+        }
+    }
+
     /// A short description.
     pub const fn description(&self) -> &'static str {
         match self {
@@ -252,8 +282,9 @@ impl fmt::Display for Unusable {
         match self {
             Self::DigestLength { digest, actual } => write!(
                 f,
-                "{} ({actual} octets, {} expected)",
+                "{} ({actual} octet{}, {} expected)",
                 self.description(),
+                if *actual == 1 { "" } else { "s" },
                 digest.output_len()
             ),
             _ => f.write_str(self.description()),
@@ -348,7 +379,15 @@ impl<'a> Tlsa<'a> {
         };
         let mut words = Words { rest: text };
         let rdata_words = match words.clone().position(is_type_word) {
-            Some(type_index) => words.nth(type_index).map(|_| words),
+            Some(type_index) => {
+                // `owner [ttl] [class] TLSA`: anything else before the type
+                // word, like `RRSIG`, makes it another record's line.
+                let prefix = words.clone().take(type_index).skip(1);
+                if type_index > 3 || !prefix.clone().all(|w| is_ttl(w) || is_class(w)) {
+                    return Err(Error::NotTlsa);
+                }
+                words.nth(type_index).map(|_| words)
+            }
             None => Some(words),
         }
         .ok_or(Error::TlsaSyntax)?;
@@ -483,6 +522,16 @@ fn parse_generic<'a>(mut words: Words<'_>, storage: &'a mut [u8]) -> Result<Tlsa
 /// The number of octets hex words would decode to (rounded down).
 fn encoded_len(words: Words<'_>) -> usize {
     words.fold(0usize, |n, word| n.saturating_add(word.len())) / 2
+}
+
+fn is_ttl(word: &[u8]) -> bool {
+    !word.is_empty() && word.iter().all(u8::is_ascii_digit)
+}
+
+fn is_class(word: &[u8]) -> bool {
+    [&b"IN"[..], b"CH", b"HS", b"CS"]
+        .iter()
+        .any(|c| word.eq_ignore_ascii_case(c))
 }
 
 fn is_type_word(word: &[u8]) -> bool {
@@ -752,6 +801,14 @@ mod tests {
         ("\\# 2 0301", Err(Error::TlsaRdataTooShort)),
         ("\\# x 030101", Err(Error::TlsaFieldOutOfRange)),
         ("3 1 1", Err(Error::TlsaSyntax)),
+        ("IN TLSA 3 1 1 0a0b", Ok((3, 1, 1, &[0x0a, 0x0b]))),
+        ("mx. IN 300 TLSA 3 1 1 0a0b", Ok((3, 1, 1, &[0x0a, 0x0b]))),
+        (
+            "_25._tcp.mx. 300 IN RRSIG TLSA 13 5 300 20261201000000 20261101000000 1234 example. abcd",
+            Err(Error::NotTlsa),
+        ),
+        ("mx. 300 IN TXT TLSA 3 1 1 0a0b", Err(Error::NotTlsa)),
+        ("a b c d TLSA 3 1 1 0a0b", Err(Error::NotTlsa)),
         ("3 1 1 ; no data", Err(Error::TlsaSyntax)),
         ("", Err(Error::TlsaSyntax)),
         ("mx IN TLSA", Err(Error::TlsaSyntax)),
