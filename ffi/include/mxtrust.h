@@ -451,6 +451,35 @@ typedef uint32_t mxtrust_fetch_action;
 #endif // __cplusplus
 
 /**
+ * Where a time stands relative to a certificate's validity period.
+ */
+enum mxtrust_validity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `notBefore <= time <= notAfter`.
+   */
+  MXTRUST_VALIDITY_VALID = 1,
+  /**
+   * Before `notBefore`.
+   */
+  MXTRUST_VALIDITY_NOT_YET_VALID = 2,
+  /**
+   * After `notAfter`.
+   */
+  MXTRUST_VALIDITY_EXPIRED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mxtrust_validity mxtrust_validity;
+#else
+typedef uint32_t mxtrust_validity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What became of one TLSA record.
  */
 enum mxtrust_record_state
@@ -1181,6 +1210,48 @@ typedef struct mxtrust_slice {
 } mxtrust_slice;
 
 /**
+ * What `mxtrust_certificate_inspect` reads from a DER certificate.
+ */
+typedef struct mxtrust_certificate_info {
+  /**
+   * `notBefore`, seconds since the Unix epoch (negative before 1970).
+   */
+  int64_t not_before;
+  /**
+   * `notAfter`, seconds since the Unix epoch.
+   */
+  int64_t not_after;
+  /**
+   * The validity at the `time` given.
+   */
+  mxtrust_validity validity;
+  /**
+   * Subject and issuer are the same name.
+   */
+  bool self_issued;
+  /**
+   * A basicConstraints extension is present.
+   */
+  bool has_basic_constraints;
+  /**
+   * basicConstraints `cA`.
+   */
+  bool ca;
+  /**
+   * basicConstraints `pathLenConstraint`; -1 when absent.
+   */
+  int32_t path_len;
+  /**
+   * The DER SubjectPublicKeyInfo, pointing into the certificate.
+   */
+  struct mxtrust_slice spki;
+  /**
+   * How many subjectAltName dNSNames there are.
+   */
+  size_t dns_name_count;
+} mxtrust_certificate_info;
+
+/**
  * A TLSA record (RFC 6698 §2.1). `data` borrows the caller's octets (or the
  * storage given to `mxtrust_tlsa_parse_text`). A caller with its own DNS
  * library may fill this in directly from the RDATA fields.
@@ -1656,6 +1727,39 @@ mxtrust_result mxtrust_policy_cache_import(struct mxtrust_policy_cache *cache,
                                            const uint8_t *image,
                                            size_t image_len,
                                            size_t *out_needed);
+
+/**
+ * Reads the validity, basicConstraints, SubjectPublicKeyInfo and DNS-ID
+ * count of a DER certificate, and where `time` stands in its validity.
+ *
+ * Results: `MXTRUST_RESULT_BAD_DER`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_certificate_inspect(const uint8_t *cert,
+                                           size_t cert_len,
+                                           uint64_t time,
+                                           struct mxtrust_certificate_info *out_info);
+
+/**
+ * The `index`th subjectAltName dNSName of a DER certificate, pointing into
+ * the certificate (not NUL-terminated).
+ *
+ * Results: `MXTRUST_RESULT_INDEX_OUT_OF_RANGE`, `MXTRUST_RESULT_BAD_DER`,
+ * `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_certificate_dns_name(const uint8_t *cert,
+                                            size_t cert_len,
+                                            size_t index,
+                                            struct mxtrust_slice *out_name);
+
+/**
+ * Whether a name presented in a certificate (`presented`, e.g. a DNS-ID
+ * such as `*.example.com`) matches the host `host` (NUL-terminated): ASCII
+ * case-insensitive, one trailing dot ignored, a wildcard only as the whole
+ * leftmost label covering exactly one label.
+ *
+ * Results: `MXTRUST_RESULT_INVALID_UTF8`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_name_matches(const char *presented, const char *host, bool *out_matches);
 
 /**
  * Verifies a presented certificate chain against a TLSA RRset
