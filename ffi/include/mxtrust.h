@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: Apache-2.0 OR MIT
  *
  * Conventions (see README.md, "C library"): every function returns an
- * mxtrust_result (string and version functions excepted); NULL pointers give
+ * mxtrust_result (string, version and cache size functions excepted); NULL give
  * MXTRUST_RESULT_NULL_PARAMETER; outputs are written only on
  * MXTRUST_RESULT_OK (out_needed only on MXTRUST_RESULT_INSUFFICIENT_SIZE,
  * out_line only on MXTRUST_RESULT_POLICY_*); the library never allocates
@@ -1786,9 +1786,9 @@ mxtrust_result mxtrust_name_matches(const char *presented, const char *host, boo
  * `MXTRUST_RESULT_INVALID_PARAMETER` (options), `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`,
  * `MXTRUST_RESULT_NULL_PARAMETER`.
  */
-mxtrust_result mxtrust_dane_verify(const struct mxtrust_slice *chain_ptr,
+mxtrust_result mxtrust_dane_verify(const struct mxtrust_slice *chain,
                                    size_t chain_len,
-                                   const struct mxtrust_tlsa *records_ptr,
+                                   const struct mxtrust_tlsa *records,
                                    size_t records_len,
                                    const char *const *reference_ids,
                                    size_t reference_ids_len,
@@ -1810,7 +1810,7 @@ mxtrust_result mxtrust_dane_verify(const struct mxtrust_slice *chain_ptr,
  * `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
  * `MXTRUST_RESULT_NULL_PARAMETER`.
  */
-mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records_ptr,
+mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records,
                                           size_t records_len,
                                           const struct mxtrust_dane_options *options,
                                           struct mxtrust_record_status *out,
@@ -1837,7 +1837,7 @@ const char *mxtrust_unusable_str(uint32_t unusable);
  * Results: `MXTRUST_RESULT_INVALID_PARAMETER` for an enumerated field with
  * no meaning; `MXTRUST_RESULT_NULL_PARAMETER`.
  */
-mxtrust_result mxtrust_mx_decide(const struct mxtrust_mx_inputs *inputs_ptr,
+mxtrust_result mxtrust_mx_decide(const struct mxtrust_mx_inputs *inputs,
                                  struct mxtrust_decision *out_decision);
 
 /**
@@ -1990,11 +1990,11 @@ mxtrust_result mxtrust_sts_select(const struct mxtrust_txt_record *rrset,
  * `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`, `MXTRUST_RESULT_INVALID_UTF8`,
  * `MXTRUST_RESULT_NULL_PARAMETER`.
  */
-mxtrust_result mxtrust_sts_check_certificate(const struct mxtrust_slice *chain_ptr,
+mxtrust_result mxtrust_sts_check_certificate(const struct mxtrust_slice *chain,
                                              size_t chain_len,
                                              const char *mx_host,
                                              uint64_t time,
-                                             const struct mxtrust_slice *trust_anchors_ptr,
+                                             const struct mxtrust_slice *trust_anchors,
                                              size_t trust_anchors_len,
                                              struct mxtrust_sts_cert_outcome *out_outcome);
 
@@ -2060,7 +2060,7 @@ mxtrust_result mxtrust_tlsa_from_rdata(const uint8_t *rdata,
  * `MXTRUST_RESULT_NULL_PARAMETER`. `storage` is unchanged unless the
  * result is `MXTRUST_RESULT_OK`.
  */
-mxtrust_result mxtrust_tlsa_parse_text(const char *text_ptr,
+mxtrust_result mxtrust_tlsa_parse_text(const char *text,
                                        size_t text_len,
                                        uint8_t *storage,
                                        size_t storage_len,
