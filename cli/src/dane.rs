@@ -181,13 +181,15 @@ fn trust_anchors<'a>(
     ders.iter()
         .enumerate()
         .map(|(i, der)| {
-            webpki::anchor_from_trusted_cert(der).map_err(|e| {
-                let name = path.map(input::display_name).unwrap_or_default();
-                InputError::new(format!(
-                    "{name}: certificate {} is not usable as a trust anchor: {e}",
-                    i.saturating_add(1)
-                ))
-            })
+            mxtrust::cert::Certificate::parse(der.as_ref())
+                .map(|cert| cert.trust_anchor())
+                .map_err(|e| {
+                    let name = path.map(input::display_name).unwrap_or_default();
+                    InputError::new(format!(
+                        "{name}: certificate {} is not usable as a trust anchor: {e}",
+                        i.saturating_add(1)
+                    ))
+                })
         })
         .collect()
 }

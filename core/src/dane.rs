@@ -28,7 +28,7 @@
 
 use core::cell::Cell;
 
-use rustls_pki_types::{CertificateDer, Der, TrustAnchor};
+use rustls_pki_types::{Der, TrustAnchor};
 
 use crate::cert::{self, Certificate, ValidityStatus};
 use crate::chain::{self, PathCheck};
@@ -484,10 +484,7 @@ impl Verifier<'_, '_> {
                 }
             }
         }
-        let der = CertificateDer::from(anchor_cert.der());
-        let anchor = webpki::anchor_from_trusted_cert(&der)
-            .map_err(|_| Failure::MalformedCertificate { depth: Some(depth) })?;
-        self.validate_below_anchor_cert(&anchor_cert, anchor, Some(depth))
+        self.validate_below_anchor_cert(&anchor_cert, anchor_cert.trust_anchor(), Some(depth))
     }
 
     /// Validates the path to an anchor that is a whole certificate, whose
@@ -525,9 +522,7 @@ impl Verifier<'_, '_> {
         match record.selector {
             Selector::Full => {
                 let anchor_cert = Certificate::parse(record.data).map_err(|_| malformed)?;
-                let der = CertificateDer::from(record.data);
-                let anchor = webpki::anchor_from_trusted_cert(&der).map_err(|_| malformed)?;
-                self.validate_below_anchor_cert(&anchor_cert, anchor, None)?;
+                self.validate_below_anchor_cert(&anchor_cert, anchor_cert.trust_anchor(), None)?;
             }
             _ => {
                 // A bare key has no name: it must sign the topmost presented

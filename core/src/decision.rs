@@ -47,6 +47,22 @@ pub enum TlsaUsability {
     AllUnusable,
 }
 
+impl TlsaUsability {
+    /// The usability of a TLSA RRset under a profile and digest preference
+    /// (see [`crate::tlsa::any_usable`]).
+    pub fn of(
+        records: &[crate::Tlsa<'_>],
+        profile: crate::tlsa::ProfileKind,
+        preference: &crate::tlsa::DigestPreference,
+    ) -> Self {
+        if crate::tlsa::any_usable(records, profile, preference) {
+            Self::SomeUsable
+        } else {
+            Self::AllUnusable
+        }
+    }
+}
+
 /// The domain's MTA-STS state for this MX host (RFC 8461 §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StsState {

@@ -9,7 +9,7 @@ use sha2::{Digest as _, Sha256, Sha512};
 use crate::Error;
 use crate::cert::{self, Certificate};
 use crate::hex::{self, Hex};
-use crate::limits::MAX_TLSA_DATA_LEN;
+use crate::limits::{MAX_TLSA_DATA_LEN, MAX_TLSA_RECORDS};
 
 /// The certificate usage field (RFC 6698 §2.1.1, RFC 7218 acronyms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -648,6 +648,7 @@ pub enum Selection {
 ///
 /// # Errors
 ///
+/// [`Error::TooManyRecords`] beyond [`MAX_TLSA_RECORDS`], and
 /// [`Error::BufferTooSmall`] when `out` is shorter than `records`; then
 /// nothing is written.
 pub fn select_usable(
@@ -656,6 +657,9 @@ pub fn select_usable(
     preference: &DigestPreference,
     out: &mut [Selection],
 ) -> Result<(), Error> {
+    if records.len() > MAX_TLSA_RECORDS {
+        return Err(Error::TooManyRecords);
+    }
     let out = out.get_mut(..records.len()).ok_or(Error::BufferTooSmall {
         needed: records.len(),
     })?;
@@ -663,6 +667,21 @@ pub fn select_usable(
         *slot = selection(records, i, profile, preference);
     }
     Ok(())
+}
+
+/// Whether any record of an RRset is usable (RFC 7672 §2.2): the
+/// [`TlsaUsability`](crate::decision::TlsaUsability) input of the per-MX
+/// decision. Digest agility never makes an RRset unusable (a superseded
+/// record implies a usable one), so this is "any record passes
+/// [`Tlsa::usability`]".
+pub fn any_usable(
+    records: &[Tlsa<'_>],
+    profile: ProfileKind,
+    preference: &DigestPreference,
+) -> bool {
+    records
+        .iter()
+        .any(|record| record.usability(profile, preference).is_ok())
 }
 
 /// The [`Selection`] of `records[index]` within its RRset.

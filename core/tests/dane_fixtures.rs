@@ -263,3 +263,27 @@ fn names() {
         );
     }
 }
+
+#[test]
+fn trust_anchors_agree_with_rustls_webpki() {
+    for e in oracle::load() {
+        let ours = mxtrust::cert::Certificate::parse(&e.der)
+            .unwrap()
+            .trust_anchor();
+        let der = rustls_pki_types::CertificateDer::from(e.der.as_slice());
+        let theirs = webpki::anchor_from_trusted_cert(&der).unwrap();
+        assert_eq!(ours.subject.as_ref(), theirs.subject.as_ref(), "{}", e.name);
+        assert_eq!(
+            ours.subject_public_key_info.as_ref(),
+            theirs.subject_public_key_info.as_ref(),
+            "{}",
+            e.name
+        );
+        assert_eq!(
+            ours.name_constraints.as_ref().map(|n| n.as_ref()),
+            theirs.name_constraints.as_ref().map(|n| n.as_ref()),
+            "{}",
+            e.name
+        );
+    }
+}

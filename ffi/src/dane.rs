@@ -378,7 +378,9 @@ pub(crate) fn trust_anchors<'a>(
 ) -> Result<Vec<TrustAnchor<'a>>, mxtrust_result> {
     ders.iter()
         .map(|der| {
-            webpki::anchor_from_trusted_cert(der).map_err(|_| mxtrust_result::InvalidTrustAnchor)
+            mxtrust_core::cert::Certificate::parse(der.as_ref())
+                .map(|cert| cert.trust_anchor())
+                .map_err(|_| mxtrust_result::InvalidTrustAnchor)
         })
         .collect()
 }

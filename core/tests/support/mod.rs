@@ -148,7 +148,11 @@ pub fn issue(parent: &Ca, alg: Alg, spec: Spec) -> Ca {
 
 /// A certificate issued by `parent` for `key`.
 pub fn issue_with_key(parent: &Ca, key: KeyPair, spec: Spec) -> Ca {
-    let params = spec.params();
+    issue_with_params(parent, key, spec.params())
+}
+
+/// A certificate issued by `parent` for `key` with hand-made parameters.
+pub fn issue_with_params(parent: &Ca, key: KeyPair, params: CertificateParams) -> Ca {
     let cert = params.signed_by(&key, &parent.issuer).unwrap();
     Ca {
         der: cert.der().to_vec(),
