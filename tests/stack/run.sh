@@ -8,11 +8,15 @@
 #   tests/stack/run.sh --infra-only    only the stack and its dig/openssl checks
 #   STACK_KEEP=1 tests/stack/run.sh    keep the temporary directory (not the
 #                                      servers) for inspection
+#   STACK_HOLD=600 tests/stack/run.sh --infra-only
+#                                      keep the stack up 600 s for manual work;
+#                                      ports in /tmp/mxtrust-stack.env
 #
 # Every server is bound to 127.0.0.1 and stopped on exit. Needs root (apt,
 # Postfix).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+[ "$(id -u)" = 0 ] || { echo "run.sh: needs root (apt-get, a private Postfix instance)" >&2; exit 1; }
 ROOT=$PWD
 FIX=$ROOT/tests/fixtures/dane
 INFRA_ONLY=0
@@ -143,6 +147,10 @@ _25._tcp.unusable  TLSA 3 1 1 ${LEAF_SPKI256:0:40}
 bogus   MX  10 bogus.example.test.
 bogus   A   127.0.0.1
 _25._tcp.bogus  TLSA 3 1 1 $LEAF_SPKI256
+; DANE-TA matches, but the leaf does not name this host (not in its SANs)
+name    MX  10 name.example.test.
+name    A   127.0.0.1
+_25._tcp.name  TLSA 2 1 1 $INT_SPKI256
 ; MTA-STS domain, no TLSA (secure denial)
 sts     MX  10 sts.example.test.
 sts     A   127.0.0.1
@@ -351,7 +359,71 @@ if swaks --server "127.0.0.1:$SMTP_PORT" --helo client.test --to postmaster@exam
      --tls --quit-after TLS >"$T/swaks.out" 2>&1; then ok "swaks STARTTLS"
 else nok "swaks STARTTLS"; tail -5 "$T/swaks.out"; fi
 
+if [ -n "${STACK_HOLD:-}" ]; then # development: keep the stack up a while
+  printf 'T=%s\nNSD_PORT=%s\nUB_PORT=%s\nSMTP_PORT=%s\n' "$T" "$NSD_PORT" "$UB_PORT" "$SMTP_PORT" >/tmp/mxtrust-stack.env
+  say "holding the stack for ${STACK_HOLD}s (see /tmp/mxtrust-stack.env)"
+  sleep "$STACK_HOLD"
+fi
 if [ "$INFRA_ONLY" = 1 ]; then
   say "$PASS passed, $FAIL failed"
   [ "$FAIL" = 0 ]; exit
 fi
+
+# --- libmxtrust and the example client ----------------------------------------
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+say "building libmxtrust (release) and ffi/examples/mxclient"
+cargo build -p mxtrust-ffi --release --locked
+make -s -C ffi/examples OUT="$T/mxclient" MXTRUST_LIBDIR="$TARGET_DIR/release"
+
+# libunbound forwards to our unbound and validates itself with the same trust
+# anchor; .test needs its RFC 6761 default local zone lifted there too.
+printf 'server:\n  local-zone: "test." nodefault\n' >"$T/libunbound.conf"
+client() {
+  "$T/mxclient" -r "127.0.0.1@$UB_PORT" -a "$T/zones/trust-anchor.ds" -c "$T/libunbound.conf" \
+    -p "$SMTP_PORT" -H client.example.test "$@"
+}
+connects() { grep -c 'postfix/smtpd\[[0-9]*\]: connect from' "$T/pf/maillog" 2>/dev/null || true; }
+tls_sessions() { grep -c 'TLS connection established from' "$T/pf/maillog" 2>/dev/null || true; }
+
+# case NAME DOMAIN EXIT CONNECTS(yes|no) FIELD...   (every FIELD must be on
+# the client's line for DOMAIN's MX, e.g. verdict=authenticated)
+run_case() {
+  local name=$1 domain=$2 want_rc=$3 want_connect=$4; shift 4
+  local before_c before_t out rc=0 field bad=""
+  before_c=$(connects); before_t=$(tls_sessions)
+  out=$(client "$domain" 2>"$T/client-$name.err") || rc=$?
+  for field in "$@"; do
+    [[ " $out " == *" $field "* ]] || bad+=" missing:$field"
+  done
+  [ "$rc" = "$want_rc" ] || bad+=" exit:$rc(want $want_rc)"
+  # Postfix logs through postlogd: give it a moment.
+  local after_c=$before_c after_t=$before_t
+  local i
+  for i in $(seq 20); do
+    after_c=$(connects); after_t=$(tls_sessions)
+    if [ "$want_connect" = yes ] && [ "$after_c" -gt "$before_c" ] && [ "$after_t" -gt "$before_t" ]; then break; fi
+    [ "$want_connect" = no ] && [ "$i" -ge 5 ] && break
+    sleep 0.1
+  done
+  case "$want_connect" in
+    yes) [ "$after_c" -gt "$before_c" ] || bad+=" server-saw-no-connection"
+         [ "$after_t" -gt "$before_t" ] || bad+=" server-saw-no-tls" ;;
+    no)  [ "$after_c" = "$before_c" ] || bad+=" server-was-contacted" ;;
+  esac
+  if [ -z "$bad" ]; then ok "case $name: $out (exit $rc)"
+  else nok "case $name:$bad; got: $out (exit $rc)"; sed 's/^/    /' "$T/client-$name.err" >&2; fi
+}
+
+T0=$(date +%s)
+run_case dane-ee         ee.example.test       0 yes verdict=authenticated record=0 depth=0 result_type=-
+run_case dane-ta         ta.example.test       0 yes verdict=authenticated record=0 depth=1 result_type=-
+run_case wrong-data      wrong.example.test    1 yes verdict=failed reason=no-match result_type=certificate-not-trusted
+run_case ta-name         name.example.test     1 yes verdict=failed reason=name-mismatch result_type=certificate-host-mismatch
+run_case all-unusable    unusable.example.test 0 yes verdict=unauthenticated-tls result_type=tlsa-invalid
+run_case bogus-tlsa      bogus.example.test    2 no  verdict=deferred result_type=dnssec-invalid
+run_case unsigned-zone   insecure.test         0 yes verdict=opportunistic result_type=-
+say "client cases took $(( $(date +%s) - T0 ))s"
+
+say "total $(( $(date +%s) - START ))s"
+say "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
