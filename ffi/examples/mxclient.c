@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <unbound.h>
@@ -60,12 +61,17 @@ enum {
 #define MAX_MX 16
 #define MAX_CHAIN 16
 #define MAX_TLSA 64
+#define MAX_ROOTS 512
+#define MAX_POLICY_BODY 65536
+#define MAX_TXT_STRINGS 64
 #define NAME_MAX_TEXT 256
 
 struct options {
     const char *resolver;  /* forwarder, "ADDR[@PORT]"; NULL: /etc/resolv.conf */
     const char *ta_file;   /* trust anchors: validate in libunbound */
     const char *ub_config; /* extra libunbound configuration */
+    const char *sts_policy; /* MTA-STS policy body, as fetched over HTTPS */
+    const char *sts_roots;  /* PEM roots for MTA-STS certificate checks */
     const char *domain;
     const char *helo;
     unsigned port;
@@ -454,13 +460,18 @@ enum outcome { OUT_DELIVERABLE, OUT_REFUSED, OUT_DEFERRED, OUT_NETWORK, OUT_INTE
 static void usage(void)
 {
     fputs("usage: mxclient [-r ADDR[@PORT]] [-a TRUST_ANCHOR_FILE] [-c UNBOUND_CONF]\n"
-          "                [-p SMTP_PORT] [-H HELO_NAME] [-t UNIX_TIME] [-v] DOMAIN\n"
+          "                [-p SMTP_PORT] [-H HELO_NAME] [-t UNIX_TIME]\n"
+          "                [-S STS_POLICY_FILE -R ROOTS_PEM] [-v] DOMAIN\n"
           "  -r  forward DNS to this resolver (default: /etc/resolv.conf)\n"
           "  -a  validate DNSSEC in libunbound with these trust anchors;\n"
           "      without -a nothing is secure, so DANE is never used\n"
           "  -c  further libunbound configuration (unbound.conf syntax)\n"
           "  -p  SMTP port (default 25)\n"
-          "  -t  validation time (default: now)\n",
+          "  -t  validation time (default: now)\n"
+          "  -S  the domain's MTA-STS policy body, as fetched from\n"
+          "      https://mta-sts.DOMAIN/.well-known/mta-sts.txt (this example\n"
+          "      does not fetch it); used when _mta-sts.DOMAIN has a record\n"
+          "  -R  PKIX roots (PEM) for MTA-STS certificate checks\n",
           stderr);
 }
 
@@ -470,13 +481,15 @@ static bool parse_args(int argc, char **argv)
     opt.helo = "mxclient.invalid";
     opt.now = (int64_t)time(NULL);
     int c;
-    while ((c = getopt(argc, argv, "r:a:c:p:H:t:v")) != -1) {
+    while ((c = getopt(argc, argv, "r:a:c:p:H:t:S:R:v")) != -1) {
         char *end = NULL;
         switch (c) {
         case 'r': opt.resolver = optarg; break;
         case 'a': opt.ta_file = optarg; break;
         case 'c': opt.ub_config = optarg; break;
         case 'H': opt.helo = optarg; break;
+        case 'S': opt.sts_policy = optarg; break;
+        case 'R': opt.sts_roots = optarg; break;
         case 'v': opt.verbose = true; break;
         case 'p': {
             errno = 0;
@@ -497,7 +510,7 @@ static bool parse_args(int argc, char **argv)
         default: return false;
         }
     }
-    if (optind != argc - 1)
+    if (optind != argc - 1 || (opt.sts_policy != NULL) != (opt.sts_roots != NULL))
         return false;
     opt.domain = argv[optind];
     if (strlen(opt.domain) == 0 || strlen(opt.domain) > 253 || strlen(opt.helo) > 253)
@@ -669,6 +682,207 @@ static enum outcome dane_check(const char *host, const struct tlsa_set *set, con
     }
 }
 
+/* ---- MTA-STS ------------------------------------------------------------------- */
+
+/* The domain's MTA-STS state: a policy (when its TXT record exists and -S
+ * gave the body) and the PKIX roots. A real MTA keeps policies in
+ * mxtrust's policy cache across restarts; this example reads one body. */
+struct sts {
+    bool have_policy;
+    mxtrust_policy policy;
+    uint32_t mode;
+    unsigned char *body;
+    size_t body_len;
+    mxtrust_slice roots[MAX_ROOTS];
+    size_t roots_count;
+};
+
+static void sts_free(struct sts *st)
+{
+    free(st->body);
+    st->body = NULL;
+    for (size_t i = 0; i < st->roots_count; i++)
+        OPENSSL_free((void *)st->roots[i].data);
+    st->roots_count = 0;
+}
+
+static bool read_file(const char *path, unsigned char **out, size_t *out_len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "mxclient: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    unsigned char *buf = malloc(MAX_POLICY_BODY + 1);
+    size_t n = buf != NULL ? fread(buf, 1, MAX_POLICY_BODY + 1, f) : 0;
+    bool ok = buf != NULL && !ferror(f) && n <= MAX_POLICY_BODY;
+    fclose(f);
+    if (!ok) {
+        fprintf(stderr, "mxclient: %s: unreadable or larger than %d octets\n", path, MAX_POLICY_BODY);
+        free(buf);
+        return false;
+    }
+    *out = buf;
+    *out_len = n;
+    return true;
+}
+
+static bool load_roots(const char *path, struct sts *st)
+{
+    BIO *bio = BIO_new_file(path, "r");
+    if (bio == NULL) {
+        fprintf(stderr, "mxclient: %s: cannot open\n", path);
+        print_ssl_errors();
+        return false;
+    }
+    X509 *x;
+    bool ok = true;
+    while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        unsigned char *der = NULL;
+        int len = i2d_X509(x, &der);
+        X509_free(x);
+        if (len <= 0 || st->roots_count == MAX_ROOTS) {
+            OPENSSL_free(der);
+            fprintf(stderr, "mxclient: %s: unusable or too many certificates\n", path);
+            ok = false;
+            break;
+        }
+        st->roots[st->roots_count].data = der;
+        st->roots[st->roots_count].len = (size_t)len;
+        st->roots_count++;
+    }
+    ERR_clear_error(); /* the end of the file reads as "no start line" */
+    BIO_free(bio);
+    if (ok && st->roots_count == 0) {
+        fprintf(stderr, "mxclient: %s: no certificates\n", path);
+        ok = false;
+    }
+    return ok;
+}
+
+/* Looks up _mta-sts.<domain>; with a valid record, parses the policy body. */
+static bool sts_setup(struct ub_ctx *ctx, struct sts *st)
+{
+    memset(st, 0, sizeof *st);
+    if (opt.sts_policy == NULL)
+        return true;
+    if (!load_roots(opt.sts_roots, st))
+        return false;
+    char name[NAME_MAX_TEXT + 16];
+    snprintf(name, sizeof name, "_mta-sts.%s", opt.domain);
+    struct lookup txt;
+    lookup_run(ctx, name, RR_TXT, &txt);
+    /* DNSSEC does not matter to MTA-STS (RFC 8461 §3.1); a failed lookup
+     * means no (new) policy. */
+    if (txt.result == NULL || !txt.result->havedata) {
+        debug("%s: no TXT record, no MTA-STS policy", name);
+        lookup_free(&txt);
+        return true;
+    }
+    mxtrust_txt_record records[MAX_TXT_STRINGS];
+    mxtrust_slice strings[MAX_TXT_STRINGS];
+    size_t nrec = 0, nstr = 0;
+    bool ok = true;
+    for (size_t i = 0; txt.result->data[i] != NULL && ok; i++) {
+        const unsigned char *p = (const unsigned char *)txt.result->data[i];
+        size_t len = (size_t)txt.result->len[i], pos = 0;
+        if (nrec == MAX_TXT_STRINGS) {
+            ok = false;
+            break;
+        }
+        records[nrec].strings = &strings[nstr];
+        records[nrec].strings_len = 0;
+        while (pos < len) {
+            size_t sl = p[pos++];
+            if (pos + sl > len || nstr == MAX_TXT_STRINGS) {
+                ok = false;
+                break;
+            }
+            strings[nstr].data = p + pos;
+            strings[nstr].len = sl;
+            nstr++;
+            records[nrec].strings_len++;
+            pos += sl;
+        }
+        nrec++;
+    }
+    uint8_t scratch[4096];
+    mxtrust_sts_lookup found;
+    size_t needed = 0;
+    mxtrust_result res = MXTRUST_RESULT_OK;
+    if (ok)
+        res = mxtrust_sts_select(records, nrec, scratch, sizeof scratch, &found, &needed);
+    lookup_free(&txt);
+    if (!ok || res != MXTRUST_RESULT_OK) {
+        fprintf(stderr, "mxclient: %s: %s\n", name, ok ? mxtrust_result_str(res) : "malformed TXT");
+        return true; /* no usable record: no policy */
+    }
+    if (found.status != MXTRUST_LOOKUP_STATUS_FOUND) {
+        debug("%s: no MTA-STS record (status %u)", name, (unsigned)found.status);
+        return true;
+    }
+    if (!read_file(opt.sts_policy, &st->body, &st->body_len))
+        return false;
+    size_t warnings = 0, line = 0;
+    res = mxtrust_policy_parse(st->body, st->body_len, NULL, 0, &st->policy, &warnings, &line);
+    if (res != MXTRUST_RESULT_OK) {
+        /* RFC 8461 §3.3: a policy that does not parse is a failed fetch
+         * (sts-policy-invalid); without a cached policy: no policy. */
+        fprintf(stderr, "mxclient: policy line %zu: %s\n", line, mxtrust_result_str(res));
+        return true;
+    }
+    if (mxtrust_policy_mode(&st->policy, &st->mode) != MXTRUST_RESULT_OK)
+        return false;
+    st->have_policy = true;
+    debug("MTA-STS policy: mode %s, %zu warning(s)", mxtrust_sts_mode_str(st->mode), warnings);
+    return true;
+}
+
+static uint32_t sts_state(const struct sts *st)
+{
+    if (!st->have_policy)
+        return MXTRUST_STS_STATE_NO_POLICY;
+    switch (st->mode) {
+    case MXTRUST_STS_MODE_ENFORCE: return MXTRUST_STS_STATE_ENFORCE;
+    case MXTRUST_STS_MODE_TESTING: return MXTRUST_STS_STATE_TESTING;
+    default: return MXTRUST_STS_STATE_NONE;
+    }
+}
+
+/* RFC 8461 §4.2 under `enforce` (fail closed) or `testing` (report only). */
+static enum outcome sts_check(const char *host, const struct sts *st, const struct chain *c,
+                              bool testing, uint32_t report)
+{
+    mxtrust_slice certs[MAX_CHAIN];
+    for (size_t i = 0; i < c->count; i++) {
+        certs[i].data = c->der[i];
+        certs[i].len = c->len[i];
+    }
+    mxtrust_sts_cert_outcome out;
+    mxtrust_result res = mxtrust_sts_check_certificate(certs, c->count, host, (uint64_t)opt.now,
+                                                       st->roots, st->roots_count, &out);
+    if (res != MXTRUST_RESULT_OK) {
+        fprintf(stderr, "mxclient: mxtrust_sts_check_certificate: %s\n", mxtrust_result_str(res));
+        out.valid = false;
+        out.result_type = MXTRUST_RESULT_TYPE_VALIDATION_FAILURE;
+    }
+    if (testing) {
+        /* Report what failed (the certificate, or the MX not being in the
+         * policy), deliver anyway. */
+        uint32_t rt = !out.valid ? out.result_type : report;
+        printf("mx=%s verdict=sts-testing valid=%s result_type=%s\n", host,
+               out.valid && rt == MXTRUST_RESULT_TYPE_NONE ? "yes" : "no", result_type_token(rt));
+        return OUT_DELIVERABLE;
+    }
+    if (out.valid) {
+        printf("mx=%s verdict=sts-validated result_type=-\n", host);
+        return OUT_DELIVERABLE;
+    }
+    printf("mx=%s verdict=failed reason=sts-certificate result_type=%s\n", host,
+           result_type_token(out.result_type));
+    return OUT_REFUSED;
+}
+
 /* ---- one MX host ---------------------------------------------------------------- */
 
 static const char *tls_version(const struct session *s)
@@ -682,7 +896,7 @@ static const char *tls_version(const struct session *s)
  * the host's line.
  */
 static enum outcome mx_connect(const char *host, const struct ub_result *a, uint32_t action,
-                               const struct tlsa_set *tlsa, uint32_t report)
+                               const struct tlsa_set *tlsa, const struct sts *st, uint32_t report)
 {
     bool tls_required = action != MXTRUST_ACTION_OPPORTUNISTIC;
     for (size_t i = 0; a != NULL && a->data[i] != NULL; i++) {
@@ -737,12 +951,13 @@ static enum outcome mx_connect(const char *host, const struct ub_result *a, uint
             printf("mx=%s verdict=opportunistic tls=%s result_type=-\n", host, tls_version(&s));
             result = OUT_DELIVERABLE;
             break;
+        case MXTRUST_ACTION_REQUIRE_STS:
+        case MXTRUST_ACTION_STS_TESTING:
+            result = sts_check(host, st, &chain, action == MXTRUST_ACTION_STS_TESTING, report);
+            break;
         default:
-            /* RequireSts / StsTesting need a fetched policy and PKIX roots,
-             * which this example does not take: refuse rather than guess. */
-            printf("mx=%s verdict=failed reason=sts-not-implemented result_type=%s\n", host,
-                   mxtrust_result_type_str(MXTRUST_RESULT_TYPE_STS_POLICY_FETCH_ERROR));
-            result = OUT_REFUSED;
+            fprintf(stderr, "mxclient: unknown action %u\n", (unsigned)action);
+            result = OUT_INTERNAL;
             break;
         }
         /* A real MTA would send the message now (or not); we say goodbye. */
@@ -754,7 +969,8 @@ static enum outcome mx_connect(const char *host, const struct ub_result *a, uint
     return OUT_NETWORK;
 }
 
-static enum outcome do_mx(struct ub_ctx *ctx, const char *host, enum dns_state mx_state)
+static enum outcome do_mx(struct ub_ctx *ctx, const char *host, enum dns_state mx_state,
+                          const struct sts *st)
 {
     char tlsa_name[NAME_MAX_TEXT + 16];
     struct lookup a = {0}, tlsa = {0};
@@ -790,16 +1006,19 @@ static enum outcome do_mx(struct ub_ctx *ctx, const char *host, enum dns_state m
     case DNS_LOOKUP_ERROR: in.tlsa = MXTRUST_TLSA_STATUS_LOOKUP_ERROR; break;
     }
     in.tlsa_some_usable = some_usable;
-    in.sts = MXTRUST_STS_STATE_NO_POLICY; /* this example does not fetch policies */
+    in.sts = sts_state(st);
     in.sts_mx_allowed = false;
+    if (st->have_policy && mxtrust_policy_allows_mx(&st->policy, host, &in.sts_mx_allowed) != MXTRUST_RESULT_OK)
+        goto out;
     mxtrust_decision d;
     mxtrust_result res = mxtrust_mx_decide(&in, &d);
     if (res != MXTRUST_RESULT_OK) {
         fprintf(stderr, "mxclient: mxtrust_mx_decide: %s\n", mxtrust_result_str(res));
         goto out;
     }
-    debug("%s: mx=%s a=%s tlsa=%s usable=%d -> action %u", host, dns_state_name(mx_state),
-          dns_state_name(a.state), dns_state_name(tlsa_state), some_usable, (unsigned)d.action);
+    debug("%s: mx=%s a=%s tlsa=%s usable=%d sts=%u allowed=%d -> %s", host,
+          dns_state_name(mx_state), dns_state_name(a.state), dns_state_name(tlsa_state),
+          some_usable, (unsigned)in.sts, in.sts_mx_allowed, mxtrust_action_str(d.action));
     switch (d.action) {
     case MXTRUST_ACTION_DEFER: {
         const char *why = mx_state != DNS_SECURE && mx_state != DNS_INSECURE ? "mx"
@@ -821,7 +1040,7 @@ static enum outcome do_mx(struct ub_ctx *ctx, const char *host, enum dns_state m
             result = OUT_REFUSED;
             break;
         }
-        result = mx_connect(host, a.result, d.action, &set, d.report);
+        result = mx_connect(host, a.result, d.action, &set, st, d.report);
         break;
     }
 out:
@@ -840,11 +1059,14 @@ int main(int argc, char **argv)
     if (ctx == NULL)
         return EXIT_INTERNAL;
 
-    struct lookup mxl;
+    struct sts st;
+    struct lookup mxl = {.result = NULL};
+    int rc = EXIT_INTERNAL;
+    if (!sts_setup(ctx, &st))
+        goto out;
     lookup_run(ctx, opt.domain, RR_MX, &mxl);
     struct mx mxs[MAX_MX];
     size_t n = 0;
-    int rc = EXIT_INTERNAL;
     if (mxl.state == DNS_BOGUS || mxl.state == DNS_LOOKUP_ERROR) {
         /* The MX RRset itself cannot be trusted: defer the domain. */
         mxtrust_mx_inputs in;
@@ -852,7 +1074,7 @@ int main(int argc, char **argv)
         in.mx_rrset = dnssec_code(mxl.state);
         in.addresses = MXTRUST_DNSSEC_STATUS_INSECURE;
         in.tlsa = MXTRUST_TLSA_STATUS_INSECURE;
-        in.sts = MXTRUST_STS_STATE_NO_POLICY;
+        in.sts = sts_state(&st);
         mxtrust_decision d;
         if (mxtrust_mx_decide(&in, &d) != MXTRUST_RESULT_OK)
             goto out;
@@ -894,7 +1116,7 @@ int main(int argc, char **argv)
         size_t hl = strlen(mxs[i].host);
         memcpy(host, mxs[i].host, hl);
         host[hl > 1 ? hl - 1 : hl] = '\0'; /* drop the trailing dot */
-        enum outcome o = do_mx(ctx, host, mxl.state);
+        enum outcome o = do_mx(ctx, host, mxl.state, &st);
         if (o == OUT_DELIVERABLE) {
             rc = EXIT_DELIVERABLE;
             break;
@@ -910,6 +1132,7 @@ int main(int argc, char **argv)
         rc = deferred ? EXIT_DEFERRED : network ? EXIT_NETWORK : EXIT_REFUSED;
 out:
     lookup_free(&mxl);
+    sts_free(&st);
     ub_ctx_delete(ctx);
     return rc;
 }
