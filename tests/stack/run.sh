@@ -49,11 +49,12 @@ chmod 755 "$T"
 PIDS=()
 cleanup() {
   local rc=$?
-  if [ -n "${PF_CONF:-}" ] && [ -f "$T/pf/queue/pid/master.pid" ]; then
-    postfix -c "$PF_CONF" stop >/dev/null 2>&1 || true
+  if [ -n "${PF_MASTER:-}" ]; then
+    postfix -c "$PF_CONF" stop >/dev/null 2>&1 || kill "$PF_MASTER" 2>/dev/null || true
     # postfix stop returns before the master has exited; wait for it.
-    local mp; mp=$(tr -d ' ' <"$T/pf/queue/pid/master.pid" 2>/dev/null || true)
-    for _ in $(seq 50); do [ -n "$mp" ] && kill -0 "$mp" 2>/dev/null || break; sleep 0.1; done
+    local i
+    for i in $(seq 50); do kill -0 "$PF_MASTER" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$PF_MASTER" 2>/dev/null && kill "$PF_MASTER" 2>/dev/null || true
   fi
   local p
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -127,6 +128,8 @@ mx      A   127.0.0.1
 ee      MX  10 ee.example.test.
 ee      A   127.0.0.1
 _25._tcp.ee  TLSA 3 1 1 $LEAF_SPKI256
+; an MTA-STS record too: DANE must take precedence (RFC 8461 §2)
+_mta-sts.ee  TXT "v=STSv1; id=1;"
 ; DANE-TA 2 1 1 on the issuer (the intermediate, depth 1)
 ta      MX  10 ta.example.test.
 ta      A   127.0.0.1
@@ -151,6 +154,9 @@ _25._tcp.bogus  TLSA 3 1 1 $LEAF_SPKI256
 name    MX  10 name.example.test.
 name    A   127.0.0.1
 _25._tcp.name  TLSA 2 1 1 $INT_SPKI256
+; the MX preference is changed after signing: the MX RRset is bogus
+bogusmx MX  10 bogusmx.example.test.
+bogusmx A   127.0.0.1
 ; MTA-STS domain, no TLSA (secure denial)
 sts     MX  10 sts.example.test.
 sts     A   127.0.0.1
@@ -181,8 +187,12 @@ lc_leaf=$(printf '%s' "$LEAF_SPKI256" | tr 'A-F' 'a-f')
 awk -v name="_25._tcp.bogus.example.test." -v old="$lc_leaf" -v new="$TAMPERED256" '
   $1 == name && $4 == "TLSA" { n = split($0, f, old); if (n == 2) { $0 = f[1] new f[2]; done = 1 } }
   { print } END { if (!done) exit 3 }' \
-  "$T/zones/example.test.zone.signed" >"$T/zones/example.test.zone.tampered" \
+  "$T/zones/example.test.zone.signed" >"$T/zones/example.test.zone.tmp" \
   || die "could not tamper the bogus TLSA record"
+awk '$1 == "bogusmx.example.test." && $4 == "MX" && $5 == "10" { $5 = "20"; done = 1 }
+  { print } END { if (!done) exit 3 }' \
+  "$T/zones/example.test.zone.tmp" >"$T/zones/example.test.zone.tampered" \
+  || die "could not tamper the bogusmx MX record"
 
 # --- nsd ---------------------------------------------------------------------
 cat >"$T/nsd.conf" <<EOF
@@ -305,6 +315,8 @@ EOF
 # Without a terminal Postfix's fatal errors are silent: run it under script(1).
 script -qec "postfix -c $PF_CONF start" /dev/null >"$T/pf/start.out" 2>&1 \
   || { cat "$T/pf/start.out" >&2; die "postfix did not start"; }
+# Remember the master's pid, so cleanup can stop it whatever happens to $T.
+PF_MASTER=$(tr -d ' \n' <"$T/pf/queue/pid/master.pid")
 
 # --- wait for the servers ------------------------------------------------------
 wait_port() { # proto port name
@@ -345,6 +357,7 @@ dig_expect _25._tcp.ta.example.test TLSA ad
 dig_expect _25._tcp.unusable.example.test TLSA ad
 dig_expect bogus.example.test MX ad
 dig_expect _25._tcp.bogus.example.test TLSA servfail
+dig_expect bogusmx.example.test MX servfail
 dig_expect _mta-sts.sts.example.test TXT ad
 dig_expect _25._tcp.sts.example.test TLSA adnx # secure denial (NSEC3)
 dig_expect insecure.test MX noad
@@ -385,13 +398,16 @@ client() {
 connects() { grep -c 'postfix/smtpd\[[0-9]*\]: connect from' "$T/pf/maillog" 2>/dev/null || true; }
 tls_sessions() { grep -c 'TLS connection established from' "$T/pf/maillog" 2>/dev/null || true; }
 
-# case NAME DOMAIN EXIT CONNECTS(yes|no) FIELD...   (every FIELD must be on
-# the client's line for DOMAIN's MX, e.g. verdict=authenticated)
+# run_case NAME "[OPTIONS] DOMAIN" EXIT CONNECTS(yes|no) FIELD...
+# Every FIELD must be on the client's line (e.g. verdict=authenticated), the
+# exit status must be EXIT, and Postfix must have logged a TLS session
+# (yes) or no connection at all (no).
 run_case() {
   local name=$1 domain=$2 want_rc=$3 want_connect=$4; shift 4
   local before_c before_t out rc=0 field bad=""
   before_c=$(connects); before_t=$(tls_sessions)
-  out=$(client "$domain" 2>"$T/client-$name.err") || rc=$?
+  # shellcheck disable=SC2086 # DOMAIN may carry client options
+  out=$(client $domain 2>"$T/client-$name.err") || rc=$?
   for field in "$@"; do
     [[ " $out " == *" $field "* ]] || bad+=" missing:$field"
   done
@@ -414,6 +430,17 @@ run_case() {
   else nok "case $name:$bad; got: $out (exit $rc)"; sed 's/^/    /' "$T/client-$name.err" >&2; fi
 }
 
+# MTA-STS inputs: the policy bodies the client would fetch over HTTPS, and
+# PKIX roots: the fixture P-256 root (which issued our chain) or an unrelated
+# one (the fixture RSA root).
+mkdir -p "$T/sts"
+cp "$T/pki/root.pem" "$T/sts/roots-ok.pem"
+openssl x509 -inform DER -in "$FIX/rsa-root.der" -out "$T/sts/roots-other.pem"
+printf 'version: STSv1\nmode: enforce\nmx: sts.example.test\nmax_age: 86400\n' >"$T/sts/enforce.txt"
+printf 'version: STSv1\r\nmode: enforce\r\nmx: other.example.test\r\nmax_age: 86400\r\n' >"$T/sts/enforce-other.txt"
+printf 'version: STSv1\nmode: testing\nmx: *.example.test\nmax_age: 86400\n' >"$T/sts/testing.txt"
+S=$T/sts
+
 T0=$(date +%s)
 run_case dane-ee         ee.example.test       0 yes verdict=authenticated record=0 depth=0 result_type=-
 run_case dane-ta         ta.example.test       0 yes verdict=authenticated record=0 depth=1 result_type=-
@@ -421,7 +448,18 @@ run_case wrong-data      wrong.example.test    1 yes verdict=failed reason=no-ma
 run_case ta-name         name.example.test     1 yes verdict=failed reason=name-mismatch result_type=certificate-host-mismatch
 run_case all-unusable    unusable.example.test 0 yes verdict=unauthenticated-tls result_type=tlsa-invalid
 run_case bogus-tlsa      bogus.example.test    2 no  verdict=deferred result_type=dnssec-invalid
+run_case bogus-mx        bogusmx.example.test  2 no  verdict=deferred reason=mx-bogus result_type=dnssec-invalid
 run_case unsigned-zone   insecure.test         0 yes verdict=opportunistic result_type=-
+run_case dane-over-sts   "-S $S/enforce-other.txt -R $S/roots-ok.pem ee.example.test" \
+                                               0 yes verdict=authenticated record=0 depth=0 result_type=-
+run_case sts-enforce     "-S $S/enforce.txt -R $S/roots-ok.pem sts.example.test" \
+                                               0 yes verdict=sts-validated result_type=-
+run_case sts-untrusted   "-S $S/enforce.txt -R $S/roots-other.pem sts.example.test" \
+                                               1 yes verdict=failed reason=sts-certificate result_type=certificate-not-trusted
+run_case sts-mx-not-listed "-S $S/enforce-other.txt -R $S/roots-ok.pem sts.example.test" \
+                                               1 no  verdict=skipped result_type=validation-failure
+run_case sts-testing     "-S $S/testing.txt -R $S/roots-other.pem sts.example.test" \
+                                               0 yes verdict=sts-testing valid=no result_type=certificate-not-trusted
 say "client cases took $(( $(date +%s) - T0 ))s"
 
 say "total $(( $(date +%s) - START ))s"
