@@ -59,8 +59,10 @@ enum {
 #define RCODE_SERVFAIL 2
 #define RCODE_NXDOMAIN 3
 #define MAX_MX 16
-#define MAX_CHAIN 16
-#define MAX_TLSA 64
+/* One beyond mxtrust's limit, so the library sees an over-long chain and
+ * says so instead of this client truncating it silently. */
+#define MAX_CHAIN (MXTRUST_MAX_CHAIN_LEN + 1)
+#define MAX_TLSA MXTRUST_MAX_TLSA_RECORDS
 #define MAX_ROOTS 512
 #define MAX_POLICY_BODY 65536
 #define MAX_TXT_STRINGS 64
@@ -332,9 +334,7 @@ static bool chain_take(SSL *ssl, struct chain *c)
     if (sk == NULL || sk_X509_num(sk) <= 0)
         return false;
     int n = sk_X509_num(sk);
-    for (int i = 0; i < n; i++) {
-        if (c->count == MAX_CHAIN) /* mxtrust's limit: tell, do not truncate */
-            return false;
+    for (int i = 0; i < n && c->count < MAX_CHAIN; i++) {
         unsigned char *der = NULL;
         int len = i2d_X509(sk_X509_value(sk, i), &der);
         if (len <= 0)
@@ -655,9 +655,10 @@ static enum outcome dane_check(const char *host, const struct tlsa_set *set, con
     mxtrust_result res = mxtrust_dane_verify(certs, c->count, set->rec, set->count, refs, 1, &o,
                                              report, MAX_TLSA, &out, &needed);
     if (res != MXTRUST_RESULT_OK) {
+        /* Input the library refuses (e.g. an over-long chain): fail closed. */
         fprintf(stderr, "mxclient: mxtrust_dane_verify: %s\n", mxtrust_result_str(res));
-        printf("mx=%s verdict=failed reason=%s result_type=validation-failure\n", host,
-               mxtrust_result_str(res));
+        printf("mx=%s verdict=failed reason=input-rejected result=%u result_type=%s\n", host,
+               (unsigned)res, mxtrust_result_type_str(MXTRUST_RESULT_TYPE_VALIDATION_FAILURE));
         return OUT_REFUSED;
     }
     for (size_t i = 0; i < set->count; i++)
