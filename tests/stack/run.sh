@@ -36,12 +36,20 @@ install_missing() {
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing: ${missing[*]}"
   echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Keep the packaged daemons (unbound on :53, nsd) from starting on an
+  # init-managed host: this test runs its own instances on loopback only.
+  local own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
+  local rc=0
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  [ "$own_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  [ "$rc" = 0 ] || die "apt-get failed ($rc)"
 }
 install_missing
-# Debian starts nothing at install time here (no init), but make sure no
-# packaged daemon holds a port we rely on: we only use our own high ports.
 
 # --- temporary directory, ports, cleanup --------------------------------------
 T=$(mktemp -d /tmp/mxtrust-stack.XXXXXX)
