@@ -42,6 +42,9 @@ bash tests/fixtures/dane/check.sh
 step "tests"
 cargo test --workspace --all-features --locked
 
+step "C library (libmxtrust): header drift, C tests under ASan/UBSan and valgrind, install"
+bash ffi/tests/run.sh
+
 step "zero allocation (no-alloc feature set, own workspace)"
 cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-alloc
 

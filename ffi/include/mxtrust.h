@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: Apache-2.0 OR MIT
  *
  * Conventions (see README.md, "C library"): every function returns an
- * mxtrust_result (string and version functions excepted); NULL pointers give
+ * mxtrust_result (string, version and cache size functions excepted); NULL give
  * MXTRUST_RESULT_NULL_PARAMETER; outputs are written only on
  * MXTRUST_RESULT_OK (out_needed only on MXTRUST_RESULT_INSUFFICIENT_SIZE,
  * out_line only on MXTRUST_RESULT_POLICY_*); the library never allocates
@@ -447,6 +447,35 @@ enum mxtrust_fetch_action
 typedef enum mxtrust_fetch_action mxtrust_fetch_action;
 #else
 typedef uint32_t mxtrust_fetch_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where a time stands relative to a certificate's validity period.
+ */
+enum mxtrust_validity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `notBefore <= time <= notAfter`.
+   */
+  MXTRUST_VALIDITY_VALID = 1,
+  /**
+   * Before `notBefore`.
+   */
+  MXTRUST_VALIDITY_NOT_YET_VALID = 2,
+  /**
+   * After `notAfter`.
+   */
+  MXTRUST_VALIDITY_EXPIRED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mxtrust_validity mxtrust_validity;
+#else
+typedef uint32_t mxtrust_validity;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1181,6 +1210,48 @@ typedef struct mxtrust_slice {
 } mxtrust_slice;
 
 /**
+ * What `mxtrust_certificate_inspect` reads from a DER certificate.
+ */
+typedef struct mxtrust_certificate_info {
+  /**
+   * `notBefore`, seconds since the Unix epoch (negative before 1970).
+   */
+  int64_t not_before;
+  /**
+   * `notAfter`, seconds since the Unix epoch.
+   */
+  int64_t not_after;
+  /**
+   * The validity at the `time` given.
+   */
+  mxtrust_validity validity;
+  /**
+   * Subject and issuer are the same name.
+   */
+  bool self_issued;
+  /**
+   * A basicConstraints extension is present.
+   */
+  bool has_basic_constraints;
+  /**
+   * basicConstraints `cA`.
+   */
+  bool ca;
+  /**
+   * basicConstraints `pathLenConstraint`; -1 when absent.
+   */
+  int32_t path_len;
+  /**
+   * The DER SubjectPublicKeyInfo, pointing into the certificate.
+   */
+  struct mxtrust_slice spki;
+  /**
+   * How many subjectAltName dNSNames there are.
+   */
+  size_t dns_name_count;
+} mxtrust_certificate_info;
+
+/**
  * A TLSA record (RFC 6698 §2.1). `data` borrows the caller's octets (or the
  * storage given to `mxtrust_tlsa_parse_text`). A caller with its own DNS
  * library may fill this in directly from the RDATA fields.
@@ -1658,6 +1729,39 @@ mxtrust_result mxtrust_policy_cache_import(struct mxtrust_policy_cache *cache,
                                            size_t *out_needed);
 
 /**
+ * Reads the validity, basicConstraints, SubjectPublicKeyInfo and DNS-ID
+ * count of a DER certificate, and where `time` stands in its validity.
+ *
+ * Results: `MXTRUST_RESULT_BAD_DER`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_certificate_inspect(const uint8_t *cert,
+                                           size_t cert_len,
+                                           uint64_t time,
+                                           struct mxtrust_certificate_info *out_info);
+
+/**
+ * The `index`th subjectAltName dNSName of a DER certificate, pointing into
+ * the certificate (not NUL-terminated).
+ *
+ * Results: `MXTRUST_RESULT_INDEX_OUT_OF_RANGE`, `MXTRUST_RESULT_BAD_DER`,
+ * `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_certificate_dns_name(const uint8_t *cert,
+                                            size_t cert_len,
+                                            size_t index,
+                                            struct mxtrust_slice *out_name);
+
+/**
+ * Whether a name presented in a certificate (`presented`, e.g. a DNS-ID
+ * such as `*.example.com`) matches the host `host` (NUL-terminated): ASCII
+ * case-insensitive, one trailing dot ignored, a wildcard only as the whole
+ * leftmost label covering exactly one label.
+ *
+ * Results: `MXTRUST_RESULT_INVALID_UTF8`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_name_matches(const char *presented, const char *host, bool *out_matches);
+
+/**
  * Verifies a presented certificate chain against a TLSA RRset
  * (RFC 6698, RFC 7671; RFC 7672 under the SMTP profile).
  *
@@ -1682,9 +1786,9 @@ mxtrust_result mxtrust_policy_cache_import(struct mxtrust_policy_cache *cache,
  * `MXTRUST_RESULT_INVALID_PARAMETER` (options), `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`,
  * `MXTRUST_RESULT_NULL_PARAMETER`.
  */
-mxtrust_result mxtrust_dane_verify(const struct mxtrust_slice *chain_ptr,
+mxtrust_result mxtrust_dane_verify(const struct mxtrust_slice *chain,
                                    size_t chain_len,
-                                   const struct mxtrust_tlsa *records_ptr,
+                                   const struct mxtrust_tlsa *records,
                                    size_t records_len,
                                    const char *const *reference_ids,
                                    size_t reference_ids_len,
@@ -1706,7 +1810,7 @@ mxtrust_result mxtrust_dane_verify(const struct mxtrust_slice *chain_ptr,
  * `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
  * `MXTRUST_RESULT_NULL_PARAMETER`.
  */
-mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records_ptr,
+mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records,
                                           size_t records_len,
                                           const struct mxtrust_dane_options *options,
                                           struct mxtrust_record_status *out,
@@ -1733,7 +1837,7 @@ const char *mxtrust_unusable_str(uint32_t unusable);
  * Results: `MXTRUST_RESULT_INVALID_PARAMETER` for an enumerated field with
  * no meaning; `MXTRUST_RESULT_NULL_PARAMETER`.
  */
-mxtrust_result mxtrust_mx_decide(const struct mxtrust_mx_inputs *inputs_ptr,
+mxtrust_result mxtrust_mx_decide(const struct mxtrust_mx_inputs *inputs,
                                  struct mxtrust_decision *out_decision);
 
 /**
@@ -1886,11 +1990,11 @@ mxtrust_result mxtrust_sts_select(const struct mxtrust_txt_record *rrset,
  * `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`, `MXTRUST_RESULT_INVALID_UTF8`,
  * `MXTRUST_RESULT_NULL_PARAMETER`.
  */
-mxtrust_result mxtrust_sts_check_certificate(const struct mxtrust_slice *chain_ptr,
+mxtrust_result mxtrust_sts_check_certificate(const struct mxtrust_slice *chain,
                                              size_t chain_len,
                                              const char *mx_host,
                                              uint64_t time,
-                                             const struct mxtrust_slice *trust_anchors_ptr,
+                                             const struct mxtrust_slice *trust_anchors,
                                              size_t trust_anchors_len,
                                              struct mxtrust_sts_cert_outcome *out_outcome);
 
@@ -1956,7 +2060,7 @@ mxtrust_result mxtrust_tlsa_from_rdata(const uint8_t *rdata,
  * `MXTRUST_RESULT_NULL_PARAMETER`. `storage` is unchanged unless the
  * result is `MXTRUST_RESULT_OK`.
  */
-mxtrust_result mxtrust_tlsa_parse_text(const char *text_ptr,
+mxtrust_result mxtrust_tlsa_parse_text(const char *text,
                                        size_t text_len,
                                        uint8_t *storage,
                                        size_t storage_len,

@@ -365,7 +365,7 @@ pub(crate) fn first_n<'a, T, U: Copy, const N: usize>(
 pub(crate) type Chain<'a> = ([&'a [u8]; MAX_CHAIN_PLUS_ONE], usize);
 const MAX_CHAIN_PLUS_ONE: usize = mxtrust_core::limits::MAX_CHAIN_LEN + 1;
 
-pub(crate) fn chain<'a>(
+pub(crate) fn chain_from<'a>(
     data: *const mxtrust_slice,
     len: usize,
 ) -> Result<Chain<'a>, mxtrust_result> {
@@ -444,7 +444,7 @@ const EMPTY_TLSA: Tlsa<'static> = Tlsa {
 };
 const MAX_RECORDS_PLUS_ONE: usize = mxtrust_core::limits::MAX_TLSA_RECORDS + 1;
 
-fn records<'a>(
+fn records_from<'a>(
     data: *const mxtrust_tlsa,
     len: usize,
 ) -> Result<([Tlsa<'a>; MAX_RECORDS_PLUS_ONE], usize), mxtrust_result> {
@@ -476,9 +476,9 @@ fn records<'a>(
 /// `MXTRUST_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_dane_verify(
-    chain_ptr: *const mxtrust_slice,
+    chain: *const mxtrust_slice,
     chain_len: usize,
-    records_ptr: *const mxtrust_tlsa,
+    records: *const mxtrust_tlsa,
     records_len: usize,
     reference_ids: *const *const c_char,
     reference_ids_len: usize,
@@ -494,8 +494,8 @@ pub extern "C" fn mxtrust_dane_verify(
         non_null(out_needed)?;
         // SAFETY: non-NULL; the caller promises a valid options struct.
         let options = unsafe { &*options };
-        let (chain, chain_n) = chain(chain_ptr, chain_len)?;
-        let (records, records_n) = records(records_ptr, records_len)?;
+        let (chain, chain_n) = chain_from(chain, chain_len)?;
+        let (records, records_n) = records_from(records, records_len)?;
         let (names, names_n) = first_n::<_, _, { mxtrust_core::limits::MAX_REFERENCE_IDS + 1 }>(
             slice(reference_ids, reference_ids_len)?,
             "",
@@ -544,7 +544,7 @@ pub extern "C" fn mxtrust_dane_verify(
 /// `MXTRUST_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_tlsa_select_usable(
-    records_ptr: *const mxtrust_tlsa,
+    records: *const mxtrust_tlsa,
     records_len: usize,
     options: *const mxtrust_dane_options,
     out: *mut mxtrust_record_status,
@@ -562,7 +562,7 @@ pub extern "C" fn mxtrust_tlsa_select_usable(
             1 => mxtrust_core::tlsa::ProfileKind::Generic,
             _ => return Err(mxtrust_result::InvalidParameter),
         };
-        let records = slice(records_ptr, records_len)?
+        let records = slice(records, records_len)?
             .iter()
             .map(mxtrust_tlsa::as_core)
             .collect::<Result<Vec<_>, _>>()?;

@@ -118,7 +118,7 @@ fn dnssec(value: u32) -> Result<DnssecStatus, mxtrust_result> {
     })
 }
 
-fn inputs(c: &mxtrust_mx_inputs) -> Result<MxInputs, mxtrust_result> {
+fn core_inputs(c: &mxtrust_mx_inputs) -> Result<MxInputs, mxtrust_result> {
     let tlsa = match c.tlsa {
         1 => TlsaStatus::SecureWithRecords,
         2 => TlsaStatus::SecureEmpty,
@@ -159,14 +159,14 @@ fn inputs(c: &mxtrust_mx_inputs) -> Result<MxInputs, mxtrust_result> {
 /// no meaning; `MXTRUST_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_mx_decide(
-    inputs_ptr: *const mxtrust_mx_inputs,
+    inputs: *const mxtrust_mx_inputs,
     out_decision: *mut mxtrust_decision,
 ) -> mxtrust_result {
     boundary(|| {
-        non_null(inputs_ptr)?;
+        non_null(inputs)?;
         non_null(out_decision)?;
         // SAFETY: non-NULL; the caller promises a valid inputs struct.
-        let d = decision::decide(inputs(unsafe { &*inputs_ptr })?);
+        let d = decision::decide(core_inputs(unsafe { &*inputs })?);
         let action = match d.action {
             Action::RequireDane => mxtrust_action::RequireDane,
             Action::RequireTlsUnauthenticated => mxtrust_action::RequireTlsUnauthenticated,

@@ -43,6 +43,7 @@ use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 mod cache;
+mod cert;
 mod dane;
 mod decision;
 mod policy;
@@ -51,6 +52,7 @@ mod sts;
 mod tlsa;
 
 pub use cache::*;
+pub use cert::*;
 pub use dane::*;
 pub use decision::*;
 pub use policy::*;

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use mxtrust_core::sts::{self, StsCertOutcome, StsId, StsLookup, StsRecord, Unavailable};
 use mxtrust_core::tlsrpt::{self, ReportUri, TlsrptLookup, TlsrptRecord};
 
-use crate::dane::{ALGORITHMS, certificate_ders, chain, trust_anchors};
+use crate::dane::{ALGORITHMS, certificate_ders, chain_from};
 use crate::{
     boundary, bytes, c_str, mxtrust_result, mxtrust_result_type, mxtrust_slice, non_null, put,
     put_all, slice, slice_mut,
@@ -205,20 +205,20 @@ pub struct mxtrust_sts_cert_outcome {
 /// `MXTRUST_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_sts_check_certificate(
-    chain_ptr: *const mxtrust_slice,
+    chain: *const mxtrust_slice,
     chain_len: usize,
     mx_host: *const c_char,
     time: u64,
-    trust_anchors_ptr: *const mxtrust_slice,
+    trust_anchors: *const mxtrust_slice,
     trust_anchors_len: usize,
     out_outcome: *mut mxtrust_sts_cert_outcome,
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_outcome)?;
-        let (chain, n) = chain(chain_ptr, chain_len)?;
+        let (chain, n) = chain_from(chain, chain_len)?;
         let host = c_str(mx_host)?;
-        let ders = certificate_ders(trust_anchors_ptr, trust_anchors_len)?;
-        let anchors = trust_anchors(&ders)?;
+        let ders = certificate_ders(trust_anchors, trust_anchors_len)?;
+        let anchors = crate::dane::trust_anchors(&ders)?;
         let outcome = sts::check_certificate(
             chain.get(..n).unwrap_or(&[]),
             host.as_bytes(),

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use mxtrust_core::{MatchingType, Selector, Tlsa};
 
-use crate::{boundary, mxtrust_result, non_null, put, slice, slice_mut, text};
+use crate::{boundary, mxtrust_result, non_null, put, slice, slice_mut};
 
 /// Most certificates in a chain (leaf included).
 pub const MXTRUST_MAX_CHAIN_LEN: usize = 16;
@@ -104,7 +104,7 @@ pub extern "C" fn mxtrust_tlsa_from_rdata(
 /// result is `MXTRUST_RESULT_OK`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_tlsa_parse_text(
-    text_ptr: *const c_char,
+    text: *const c_char,
     text_len: usize,
     storage: *mut u8,
     storage_len: usize,
@@ -114,7 +114,7 @@ pub extern "C" fn mxtrust_tlsa_parse_text(
     boundary(|| {
         non_null(out_record)?;
         non_null(out_needed)?;
-        let line = text(text_ptr, text_len)?;
+        let line = crate::text(text, text_len)?;
         let storage = slice_mut(storage, storage_len)?;
         match Tlsa::parse_text(line, storage) {
             Ok(record) => {

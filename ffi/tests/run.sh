@@ -101,5 +101,15 @@ grep -qxF -- "$native_libs" "$root/README.md" || {
   echo "  $native_libs" >&2; exit 1; }
 echo "native libraries: $native_libs"
 
+step "README result-code table matches the header"
+codes=$(sed -n '/^enum mxtrust_result$/,/^};/p' ffi/include/mxtrust.h |
+  sed -n 's/^ *\(MXTRUST_RESULT_[A-Z0-9_]*\) = \([0-9]*\),$/\2 \1/p')
+[ -n "$codes" ] || { echo "no result codes found in the header" >&2; exit 1; }
+while read -r value name; do
+  grep -qF "| $value | \`$name\` |" "$root/README.md" || {
+    echo "README.md result table lacks $name = $value" >&2; exit 1; }
+done <<<"$codes"
+echo "$(wc -l <<<"$codes") result codes documented"
+
 echo
 echo "C library checks passed"

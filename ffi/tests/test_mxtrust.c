@@ -1295,6 +1295,79 @@ static void test_cache(void) {
   free(storage_b);
 }
 
+/* ------------------------------------------------------------ certificate */
+
+static void test_certificate(void) {
+  struct file leaf = read_file("rsa-leaf.der");
+  struct file root = read_file("rsa-root.der");
+  struct file inter = read_file("rsa-int.der");
+  struct mxtrust_certificate_info info;
+  struct mxtrust_slice name;
+  char expected[1024], hex[1024];
+  bool matches = false;
+
+  CHECK_RESULT(mxtrust_certificate_inspect(leaf.data, leaf.len, DANE_TIME, &info),
+               MXTRUST_RESULT_OK);
+  expected_value("rsa-leaf", "NotBefore", expected, sizeof expected);
+  CHECK(info.not_before == strtoll(expected, NULL, 10));
+  expected_value("rsa-leaf", "NotAfter", expected, sizeof expected);
+  CHECK(info.not_after == strtoll(expected, NULL, 10));
+  CHECK(info.validity == MXTRUST_VALIDITY_VALID);
+  CHECK(!info.self_issued && info.has_basic_constraints && !info.ca);
+  CHECK(info.path_len == -1 && info.dns_name_count == 1);
+  expected_value("rsa-leaf", "Spki", expected, sizeof expected);
+  CHECK(info.spki.len * 2 < sizeof hex);
+  if (info.spki.len * 2 < sizeof hex) {
+    to_hex(info.spki.data, info.spki.len, hex);
+    CHECK(strcmp(hex, expected) == 0);
+  }
+  CHECK_RESULT(mxtrust_certificate_inspect(leaf.data, leaf.len, AFTER_EXPIRY, &info),
+               MXTRUST_RESULT_OK);
+  CHECK(info.validity == MXTRUST_VALIDITY_EXPIRED);
+  CHECK_RESULT(mxtrust_certificate_inspect(leaf.data, leaf.len, 0, &info),
+               MXTRUST_RESULT_OK);
+  CHECK(info.validity == MXTRUST_VALIDITY_NOT_YET_VALID);
+  CHECK_RESULT(mxtrust_certificate_inspect(root.data, root.len, DANE_TIME, &info),
+               MXTRUST_RESULT_OK);
+  CHECK(info.self_issued && info.ca && info.dns_name_count == 0);
+  CHECK_RESULT(mxtrust_certificate_inspect(inter.data, inter.len, DANE_TIME, &info),
+               MXTRUST_RESULT_OK);
+  CHECK(info.ca && info.path_len == 0);
+  CHECK_RESULT(mxtrust_certificate_inspect(leaf.data, leaf.len - 1, DANE_TIME, &info),
+               MXTRUST_RESULT_BAD_DER);
+  CHECK_RESULT(mxtrust_certificate_inspect(NULL, 1, DANE_TIME, &info),
+               MXTRUST_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(mxtrust_certificate_inspect(leaf.data, leaf.len, DANE_TIME, NULL),
+               MXTRUST_RESULT_NULL_PARAMETER);
+
+  CHECK_RESULT(mxtrust_certificate_dns_name(leaf.data, leaf.len, 0, &name),
+               MXTRUST_RESULT_OK);
+  CHECK(slice_equals(name, "mx.example.test"));
+  CHECK_RESULT(mxtrust_certificate_dns_name(leaf.data, leaf.len, 1, &name),
+               MXTRUST_RESULT_INDEX_OUT_OF_RANGE);
+  CHECK_RESULT(mxtrust_certificate_dns_name(leaf.data, 3, 0, &name),
+               MXTRUST_RESULT_BAD_DER);
+  CHECK_RESULT(mxtrust_certificate_dns_name(leaf.data, leaf.len, 0, NULL),
+               MXTRUST_RESULT_NULL_PARAMETER);
+
+  CHECK_RESULT(mxtrust_name_matches("*.example.test", "MX.example.test.", &matches),
+               MXTRUST_RESULT_OK);
+  CHECK(matches);
+  CHECK_RESULT(mxtrust_name_matches("*.example.test", "a.mx.example.test", &matches),
+               MXTRUST_RESULT_OK);
+  CHECK(!matches);
+  CHECK_RESULT(mxtrust_name_matches("mx.*.test", "mx.example.test", &matches),
+               MXTRUST_RESULT_OK);
+  CHECK(!matches);
+  CHECK_RESULT(mxtrust_name_matches("\xff", "a", &matches), MXTRUST_RESULT_INVALID_UTF8);
+  CHECK_RESULT(mxtrust_name_matches(NULL, "a", &matches), MXTRUST_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(mxtrust_name_matches("a", NULL, &matches), MXTRUST_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(mxtrust_name_matches("a", "a", NULL), MXTRUST_RESULT_NULL_PARAMETER);
+  free(leaf.data);
+  free(root.data);
+  free(inter.data);
+}
+
 /* --------------------------------------------------------------- decision */
 
 static void test_decision(void) {
@@ -1367,6 +1440,7 @@ int main(int argc, char **argv) {
   test_sts_certificate();
   test_policy();
   test_cache();
+  test_certificate();
   test_decision();
   return harness_report();
 }
