@@ -395,12 +395,18 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 say "building libmxtrust (release) and ffi/examples/mxclient"
 cargo build -p mxtrust-ffi --release --locked
 make -s -C ffi/examples OUT="$T/mxclient" MXTRUST_LIBDIR="$TARGET_DIR/release"
+# The same client under ASan/UBSan: every case runs with both builds, so a
+# leak or memory error on any path fails the test (exit 86, never expected).
+make -s -B -C ffi/examples OUT="$T/mxclient-asan" MXTRUST_LIBDIR="$TARGET_DIR/release" \
+  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:exitcode=86:print_stacktrace=1
+CLIENT=$T/mxclient
 
 # libunbound forwards to our unbound and validates itself with the same trust
 # anchor; .test needs its RFC 6761 default local zone lifted there too.
 printf 'server:\n  local-zone: "test." nodefault\n' >"$T/libunbound.conf"
 client() {
-  "$T/mxclient" -r "127.0.0.1@$UB_PORT" -a "$T/zones/trust-anchor.ds" -c "$T/libunbound.conf" \
+  "$CLIENT" -r "127.0.0.1@$UB_PORT" -a "$T/zones/trust-anchor.ds" -c "$T/libunbound.conf" \
     -p "$SMTP_PORT" -H client.example.test "$@"
 }
 connects() { grep -c 'postfix/smtpd\[[0-9]*\]: connect from' "$T/pf/maillog" 2>/dev/null || true; }
@@ -434,6 +440,7 @@ run_case() {
          [ "$after_t" -gt "$before_t" ] || bad+=" server-saw-no-tls" ;;
     no)  [ "$after_c" = "$before_c" ] || bad+=" server-was-contacted" ;;
   esac
+  name="$name${CLIENT_TAG:-}"
   if [ -z "$bad" ]; then ok "case $name: $out (exit $rc)"
   else nok "case $name:$bad; got: $out (exit $rc)"; sed 's/^/    /' "$T/client-$name.err" >&2; fi
 }
@@ -450,24 +457,28 @@ printf 'version: STSv1\nmode: testing\nmx: *.example.test\nmax_age: 86400\n' >"$
 S=$T/sts
 
 T0=$(date +%s)
-run_case dane-ee         ee.example.test       0 yes verdict=authenticated record=0 depth=0 result_type=-
-run_case dane-ta         ta.example.test       0 yes verdict=authenticated record=0 depth=1 result_type=-
-run_case wrong-data      wrong.example.test    1 yes verdict=failed reason=no-match result_type=certificate-not-trusted
-run_case ta-name         name.example.test     1 yes verdict=failed reason=name-mismatch result_type=certificate-host-mismatch
-run_case all-unusable    unusable.example.test 0 yes verdict=unauthenticated-tls result_type=tlsa-invalid
-run_case bogus-tlsa      bogus.example.test    2 no  verdict=deferred result_type=dnssec-invalid
-run_case bogus-mx        bogusmx.example.test  2 no  verdict=deferred reason=mx-bogus result_type=dnssec-invalid
-run_case unsigned-zone   insecure.test         0 yes verdict=opportunistic result_type=-
-run_case dane-over-sts   "-S $S/enforce-other.txt -R $S/roots-ok.pem ee.example.test" \
-                                               0 yes verdict=authenticated record=0 depth=0 result_type=-
-run_case sts-enforce     "-S $S/enforce.txt -R $S/roots-ok.pem sts.example.test" \
-                                               0 yes verdict=sts-validated result_type=-
-run_case sts-untrusted   "-S $S/enforce.txt -R $S/roots-other.pem sts.example.test" \
-                                               1 yes verdict=failed reason=sts-certificate result_type=certificate-not-trusted
-run_case sts-mx-not-listed "-S $S/enforce-other.txt -R $S/roots-ok.pem sts.example.test" \
-                                               1 no  verdict=skipped result_type=validation-failure
-run_case sts-testing     "-S $S/testing.txt -R $S/roots-other.pem sts.example.test" \
-                                               0 yes verdict=sts-testing valid=no result_type=certificate-not-trusted
+run_cases() {
+  run_case dane-ee         ee.example.test       0 yes verdict=authenticated record=0 depth=0 result_type=-
+  run_case dane-ta         ta.example.test       0 yes verdict=authenticated record=0 depth=1 result_type=-
+  run_case wrong-data      wrong.example.test    1 yes verdict=failed reason=no-match result_type=certificate-not-trusted
+  run_case ta-name         name.example.test     1 yes verdict=failed reason=name-mismatch result_type=certificate-host-mismatch
+  run_case all-unusable    unusable.example.test 0 yes verdict=unauthenticated-tls result_type=tlsa-invalid
+  run_case bogus-tlsa      bogus.example.test    2 no  verdict=deferred result_type=dnssec-invalid
+  run_case bogus-mx        bogusmx.example.test  2 no  verdict=deferred reason=mx-bogus result_type=dnssec-invalid
+  run_case unsigned-zone   insecure.test         0 yes verdict=opportunistic result_type=-
+  run_case dane-over-sts   "-S $S/enforce-other.txt -R $S/roots-ok.pem ee.example.test" \
+                                                 0 yes verdict=authenticated record=0 depth=0 result_type=-
+  run_case sts-enforce     "-S $S/enforce.txt -R $S/roots-ok.pem sts.example.test" \
+                                                 0 yes verdict=sts-validated result_type=-
+  run_case sts-untrusted   "-S $S/enforce.txt -R $S/roots-other.pem sts.example.test" \
+                                                 1 yes verdict=failed reason=sts-certificate result_type=certificate-not-trusted
+  run_case sts-mx-not-listed "-S $S/enforce-other.txt -R $S/roots-ok.pem sts.example.test" \
+                                                 1 no  verdict=skipped result_type=validation-failure
+  run_case sts-testing     "-S $S/testing.txt -R $S/roots-other.pem sts.example.test" \
+                                                 0 yes verdict=sts-testing valid=no result_type=certificate-not-trusted
+}
+CLIENT=$T/mxclient CLIENT_TAG="" run_cases
+CLIENT=$T/mxclient-asan CLIENT_TAG=" [asan]" run_cases
 say "client cases took $(( $(date +%s) - T0 ))s"
 
 say "total $(( $(date +%s) - START ))s"
