@@ -50,3 +50,6 @@ bash ffi/tests/run.sh
 
 step "zero allocation (no-alloc feature set, own workspace)"
 cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-alloc
+
+step "real stack: DNSSEC (nsd, unbound), Postfix STARTTLS, the C client on libmxtrust"
+bash tests/stack/run.sh
