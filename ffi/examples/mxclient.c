@@ -555,22 +555,6 @@ static uint32_t dnssec_code(enum dns_state s)
     return MXTRUST_DNSSEC_STATUS_LOOKUP_ERROR;
 }
 
-/* Short, stable tokens for the line; the library's text goes to -v. */
-static const char *failure_token(uint32_t f)
-{
-    switch (f) {
-    case MXTRUST_DANE_FAILURE_NO_MATCH: return "no-match";
-    case MXTRUST_DANE_FAILURE_NAME_MISMATCH: return "name-mismatch";
-    case MXTRUST_DANE_FAILURE_EXPIRED: return "expired";
-    case MXTRUST_DANE_FAILURE_NOT_YET_VALID: return "not-yet-valid";
-    case MXTRUST_DANE_FAILURE_ISSUER_NOT_FOUND: return "issuer-not-found";
-    case MXTRUST_DANE_FAILURE_BAD_SIGNATURE: return "bad-signature";
-    case MXTRUST_DANE_FAILURE_UNSUPPORTED_SIGNATURE_ALGORITHM: return "unsupported-signature-algorithm";
-    case MXTRUST_DANE_FAILURE_MALFORMED_CERTIFICATE: return "malformed-certificate";
-    default: return "invalid-chain";
-    }
-}
-
 static const char *result_type_token(uint32_t rt)
 {
     if (rt == MXTRUST_RESULT_TYPE_NONE)
@@ -615,25 +599,24 @@ static mxtrust_dane_options dane_options(void)
     return o;
 }
 
-/* Whether any record survives usability checks and digest agility. */
+/* Whether any record is usable; the unusable ones are shown with -v. */
 static bool tlsa_some_usable(const struct tlsa_set *set, bool *some_usable)
 {
-    mxtrust_record_status st[MAX_TLSA];
-    size_t needed = 0;
     mxtrust_dane_options o = dane_options();
-    mxtrust_result res = mxtrust_tlsa_select_usable(set->rec, set->count, &o, st, MAX_TLSA, &needed);
+    mxtrust_result res = mxtrust_tlsa_some_usable(set->rec, set->count, &o, some_usable);
     if (res != MXTRUST_RESULT_OK) {
-        fprintf(stderr, "mxclient: mxtrust_tlsa_select_usable: %s\n", mxtrust_result_str(res));
+        fprintf(stderr, "mxclient: mxtrust_tlsa_some_usable: %s\n", mxtrust_result_str(res));
         return false;
     }
-    *some_usable = false;
-    for (size_t i = 0; i < set->count; i++) {
-        if (st[i].state == MXTRUST_RECORD_STATE_USABLE || st[i].state == MXTRUST_RECORD_STATE_SUPERSEDED)
-            *some_usable = true;
-        else if (st[i].state == MXTRUST_RECORD_STATE_UNUSABLE)
-            debug("TLSA record %zu %u %u %u unusable: %s", i, set->rec[i].usage,
-                  set->rec[i].selector, set->rec[i].matching_type,
-                  mxtrust_unusable_str(st[i].unusable));
+    mxtrust_record_status st[MAX_TLSA];
+    size_t needed = 0;
+    if (mxtrust_tlsa_select_usable(set->rec, set->count, &o, st, MAX_TLSA, &needed) == MXTRUST_RESULT_OK) {
+        for (size_t i = 0; i < set->count; i++) {
+            if (st[i].state == MXTRUST_RECORD_STATE_UNUSABLE)
+                debug("TLSA record %zu %u %u %u unusable: %s", i, set->rec[i].usage,
+                      set->rec[i].selector, set->rec[i].matching_type,
+                      mxtrust_unusable_str(st[i].unusable));
+        }
     }
     return true;
 }
@@ -678,7 +661,7 @@ static enum outcome dane_check(const char *host, const struct tlsa_set *set, con
     default:
         debug("DANE failure: %s (depth %d)", mxtrust_dane_failure_str(out.failure), out.failure_depth);
         printf("mx=%s verdict=failed reason=%s depth=%d result_type=%s\n", host,
-               failure_token(out.failure), out.failure_depth, result_type_token(out.result_type));
+               mxtrust_dane_failure_code(out.failure), out.failure_depth, result_type_token(out.result_type));
         return OUT_REFUSED;
     }
 }

@@ -1406,8 +1406,8 @@ typedef struct mxtrust_mx_inputs {
   uint32_t tlsa;
   /**
    * Whether some TLSA record is usable (read only with
-   * `MXTRUST_TLSA_STATUS_SECURE_WITH_RECORDS`; see
-   * `mxtrust_tlsa_select_usable`).
+   * `MXTRUST_TLSA_STATUS_SECURE_WITH_RECORDS`; `mxtrust_tlsa_some_usable`
+   * computes it).
    */
   bool tlsa_some_usable;
   /**
@@ -1835,6 +1835,27 @@ mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records,
  * `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
  */
 const char *mxtrust_dane_failure_str(uint32_t failure);
+
+/**
+ * A static NUL-terminated stable code of a `mxtrust_dane_failure` value,
+ * such as `"no-match"` (the same codes as the CLI's JSON `failure_code`);
+ * `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+ */
+const char *mxtrust_dane_failure_code(uint32_t failure);
+
+/**
+ * Whether some record of a TLSA RRset is usable under the `profile` and
+ * `digest_preference` of `options` (RFC 7672 §2.2): the
+ * `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
+ * `*out_some_usable` on success.
+ *
+ * Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
+ * `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsa_some_usable(const struct mxtrust_tlsa *records,
+                                        size_t records_len,
+                                        const struct mxtrust_dane_options *options,
+                                        bool *out_some_usable);
 
 /**
  * A static NUL-terminated description of a `mxtrust_unusable` value; `""`

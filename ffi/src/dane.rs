@@ -559,11 +559,7 @@ pub extern "C" fn mxtrust_tlsa_select_usable(
         // SAFETY: non-NULL; the caller promises a valid options struct.
         let options = unsafe { &*options };
         let preference = digest_preference(options.digest_preference)?;
-        let profile = match options.profile {
-            0 => mxtrust_core::tlsa::ProfileKind::Smtp,
-            1 => mxtrust_core::tlsa::ProfileKind::Generic,
-            _ => return Err(mxtrust_result::InvalidParameter),
-        };
+        let profile = profile_kind(options.profile)?;
         let records = slice(records, records_len)?
             .iter()
             .map(mxtrust_tlsa::as_core)
@@ -601,6 +597,25 @@ static FAILURE_DESCRIPTIONS: &[&CStr] = c_strings![
     "unsupported critical extension",
     "path building limit exceeded",
     "invalid certificate chain",
+];
+
+static FAILURE_CODES: &[&CStr] = c_strings![
+    "no-match",
+    "name-mismatch",
+    "expired",
+    "not-yet-valid",
+    "issuer-not-found",
+    "bad-signature",
+    "unsupported-signature-algorithm",
+    "malformed-certificate",
+    "ca-used-as-end-entity",
+    "end-entity-used-as-ca",
+    "path-length",
+    "extended-key-usage",
+    "name-constraints",
+    "unsupported-critical-extension",
+    "resource-limit",
+    "invalid-chain",
 ];
 
 static UNUSABLE_DESCRIPTIONS: &[&CStr] = c_strings![
@@ -663,6 +678,58 @@ pub extern "C" fn mxtrust_dane_failure_str(failure: u32) -> *const c_char {
     })
 }
 
+/// A static NUL-terminated stable code of a `mxtrust_dane_failure` value,
+/// such as `"no-match"` (the same codes as the CLI's JSON `failure_code`);
+/// `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_dane_failure_code(failure: u32) -> *const c_char {
+    static_str(|| nth(&FAILURES, failure).map_or(c"", |f| lookup(FAILURE_CODES, f.code())))
+}
+
+/// Whether some record of a TLSA RRset is usable under the `profile` and
+/// `digest_preference` of `options` (RFC 7672 §2.2): the
+/// `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
+/// `*out_some_usable` on success.
+///
+/// Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
+/// `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_tlsa_some_usable(
+    records: *const mxtrust_tlsa,
+    records_len: usize,
+    options: *const mxtrust_dane_options,
+    out_some_usable: *mut bool,
+) -> mxtrust_result {
+    boundary(|| {
+        non_null(options)?;
+        non_null(out_some_usable)?;
+        // SAFETY: non-NULL; the caller promises a valid options struct.
+        let options = unsafe { &*options };
+        let preference = digest_preference(options.digest_preference)?;
+        let profile = profile_kind(options.profile)?;
+        if records_len > mxtrust_core::limits::MAX_TLSA_RECORDS {
+            return Err(mxtrust_result::TooManyRecords);
+        }
+        let records = slice(records, records_len)?
+            .iter()
+            .map(mxtrust_tlsa::as_core)
+            .collect::<Result<Vec<_>, _>>()?;
+        put(
+            out_some_usable,
+            tlsa::any_usable(&records, profile, &preference),
+        );
+        Ok(())
+    })
+}
+
+fn profile_kind(profile: u32) -> Result<mxtrust_core::tlsa::ProfileKind, mxtrust_result> {
+    match profile {
+        0 => Ok(mxtrust_core::tlsa::ProfileKind::Smtp),
+        1 => Ok(mxtrust_core::tlsa::ProfileKind::Generic),
+        _ => Err(mxtrust_result::InvalidParameter),
+    }
+}
+
 /// A static NUL-terminated description of a `mxtrust_unusable` value; `""`
 /// for `MXTRUST_UNUSABLE_NONE` and unknown values.
 #[unsafe(no_mangle)]
@@ -680,6 +747,7 @@ mod tests {
     fn codes_follow_the_tables_and_every_description_has_a_c_copy() {
         for (i, f) in FAILURES.iter().enumerate() {
             assert_eq!(failure_code(f).0 as usize, i + 1);
+            assert_eq!(lookup(FAILURE_CODES, f.code()).to_str().unwrap(), f.code());
             assert_eq!(
                 lookup(FAILURE_DESCRIPTIONS, f.description())
                     .to_str()

@@ -64,8 +64,8 @@ pub struct mxtrust_mx_inputs {
     /// `mxtrust_tlsa_status` of the MX host's TLSA RRset.
     pub tlsa: u32,
     /// Whether some TLSA record is usable (read only with
-    /// `MXTRUST_TLSA_STATUS_SECURE_WITH_RECORDS`; see
-    /// `mxtrust_tlsa_select_usable`).
+    /// `MXTRUST_TLSA_STATUS_SECURE_WITH_RECORDS`; `mxtrust_tlsa_some_usable`
+    /// computes it).
     pub tlsa_some_usable: bool,
     /// `mxtrust_sts_state` of the recipient domain.
     pub sts: u32,

@@ -199,6 +199,12 @@ static void test_strings(void) {
                "invalid certificate chain") == 0);
   CHECK(strcmp(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_NONE), "") == 0);
   CHECK(strcmp(mxtrust_dane_failure_str(17), "") == 0);
+  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_NO_MATCH), "no-match") == 0);
+  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_PATH_LENGTH), "path-length") == 0);
+  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_INVALID_CHAIN), "invalid-chain") ==
+        0);
+  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_NONE), "") == 0);
+  CHECK(strcmp(mxtrust_dane_failure_code(17), "") == 0);
   CHECK(strcmp(mxtrust_unusable_str(MXTRUST_UNUSABLE_EMPTY_DATA),
                "empty certificate association data") == 0);
   CHECK(strcmp(mxtrust_unusable_str(MXTRUST_UNUSABLE_NONE), "") == 0);
@@ -748,6 +754,31 @@ static void test_select_usable(void) {
                MXTRUST_RESULT_NULL_PARAMETER);
   CHECK_RESULT(mxtrust_tlsa_select_usable(NULL, 3, &o, out, 3, &needed),
                MXTRUST_RESULT_NULL_PARAMETER);
+
+  /* mxtrust_tlsa_some_usable: the decision's input. */
+  {
+    bool some = false;
+    CHECK_RESULT(mxtrust_tlsa_some_usable(records, 3, &o, &some), MXTRUST_RESULT_OK);
+    CHECK(some);
+    some = true;
+    CHECK_RESULT(mxtrust_tlsa_some_usable(&records[2], 1, &o, &some), MXTRUST_RESULT_OK);
+    CHECK(!some); /* PKIX-TA under SMTP */
+    o.profile = MXTRUST_PROFILE_GENERIC;
+    CHECK_RESULT(mxtrust_tlsa_some_usable(&records[2], 1, &o, &some), MXTRUST_RESULT_OK);
+    CHECK(some);
+    o.profile = MXTRUST_PROFILE_SMTP;
+    some = true;
+    CHECK_RESULT(mxtrust_tlsa_some_usable(records, 0, &o, &some), MXTRUST_RESULT_OK);
+    CHECK(!some);
+    CHECK_RESULT(mxtrust_tlsa_some_usable(records, 65, &o, &some),
+                 MXTRUST_RESULT_TOO_MANY_RECORDS);
+    CHECK_RESULT(mxtrust_tlsa_some_usable(records, 3, NULL, &some),
+                 MXTRUST_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mxtrust_tlsa_some_usable(records, 3, &o, NULL),
+                 MXTRUST_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mxtrust_tlsa_some_usable(NULL, 3, &o, &some),
+                 MXTRUST_RESULT_NULL_PARAMETER);
+  }
   rsa_teardown(&s);
 }
 
