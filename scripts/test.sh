@@ -14,6 +14,8 @@ for target in thumbv7em-none-eabihf wasm32-unknown-unknown; do
   rustup target list --installed | grep -qx "$target" || rustup target add "$target"
 done
 command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
+# benches/ links OpenSSL 3 (the DANE peer) through openssl-sys.
+pkg-config --exists openssl 2>/dev/null || { apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config; }
 rustc --version
 
 step "format"
@@ -40,6 +42,9 @@ cargo build -p mxtrust --target wasm32-unknown-unknown --locked
 
 step "fixtures agree with openssl"
 bash tests/fixtures/dane/check.sh
+
+step "benchmarks build (they run with benches/run.sh, not here)"
+cargo build -p mxtrust-benches --benches --bins --locked
 
 step "tests"
 cargo test --workspace --all-features --locked

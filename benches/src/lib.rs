@@ -1,0 +1,447 @@
+//! Workloads and peers for mxtrust's side-by-side benchmarks.
+//!
+//! Every workload is built once from the committed fixtures
+//! (`tests/fixtures/dane`) or from literal MTA-STS texts, and then offered
+//! as a set of [`Op`]s that do the same job: mxtrust, a peer implementation
+//! (OpenSSL's DANE, mail-auth's TXT parsers), or a physical limit (the one
+//! SHA-256 a DANE-EE check cannot avoid, the one signature a DANE-TA check
+//! cannot avoid). The criterion benches and the `compare` binary use the
+//! same ops, so their figures describe the same work.
+//!
+//! The Python peer (postfix-mta-sts-resolver) runs in its own process; see
+//! `python/sts_bench.py`. [`sts_policy_body`] and the TXT constants here are
+//! the inputs it receives.
+
+pub mod der;
+pub mod openssl_dane;
+
+use mail_auth::common::parse::TxtRecordParser;
+use mxtrust::dane::{self, Options, Outcome, RecordStatus};
+use mxtrust::policy::{Policy, Warning};
+use mxtrust::sts::StsRecord;
+use mxtrust::tlsrpt::{ReportUri, TlsrptRecord};
+use mxtrust::{SignatureVerificationAlgorithm, Tlsa};
+use sha2::Digest;
+
+/// Validation time: 2026-11-28T13:00:00Z, inside every fixture's validity.
+pub const NOW: u64 = 1_795_870_800;
+
+/// The TLSA base domain, which the fixture leaves name in their SAN.
+pub const BASE_DOMAIN: &str = "mx.example.test";
+
+/// ECDSA, Ed25519 and RSA, as a std MTA would configure mxtrust.
+pub static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] =
+    mxtrust::ring_algorithms_with_rsa!();
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_bytes!(concat!("../../tests/fixtures/dane/", $name, ".der")).as_slice()
+    };
+}
+
+/// A presented chain (leaf and intermediate) and how the intermediate signs.
+pub struct Chain {
+    /// Short name used in workload names.
+    pub name: &'static str,
+    /// Leaf DER.
+    pub leaf: &'static [u8],
+    /// Intermediate DER.
+    pub int: &'static [u8],
+    /// ring's algorithm for the one signature on the leaf.
+    pub leaf_signature: &'static dyn ring::signature::VerificationAlgorithm,
+}
+
+/// The three chains of the workloads.
+pub fn chains() -> [Chain; 3] {
+    [
+        Chain {
+            name: "rsa2048",
+            leaf: fixture!("rsa-leaf"),
+            int: fixture!("rsa-int"),
+            leaf_signature: &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+        },
+        Chain {
+            name: "p256",
+            leaf: fixture!("p256-leaf"),
+            int: fixture!("p256-int"),
+            leaf_signature: &ring::signature::ECDSA_P256_SHA256_ASN1,
+        },
+        Chain {
+            name: "p256-under-p384",
+            leaf: fixture!("p256-leaf-p384"),
+            int: fixture!("p384-int"),
+            leaf_signature: &ring::signature::ECDSA_P384_SHA384_ASN1,
+        },
+    ]
+}
+
+/// A certificate's SubjectPublicKeyInfo, whole.
+pub fn spki(der: &[u8]) -> &[u8] {
+    mxtrust::cert::Certificate::parse(der)
+        .expect("fixture parses")
+        .spki()
+}
+
+fn sha256(data: &[u8]) -> Vec<u8> {
+    sha2::Sha256::digest(data).to_vec()
+}
+
+/// One TLSA record in wire form (RDATA).
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// Usage, selector, matching type.
+    pub fields: (u8, u8, u8),
+    /// Association data.
+    pub data: Vec<u8>,
+}
+
+impl Record {
+    fn sha256(usage: u8, selector: u8, selected: &[u8]) -> Self {
+        Record {
+            fields: (usage, selector, 1),
+            data: sha256(selected),
+        }
+    }
+
+    /// The RDATA octets.
+    pub fn rdata(&self) -> Vec<u8> {
+        let (u, s, m) = self.fields;
+        let mut out = vec![u, s, m];
+        out.extend_from_slice(&self.data);
+        out
+    }
+}
+
+/// The TLSA sets of the workloads, for one chain.
+pub fn tlsa_sets(chain: &Chain) -> Vec<(&'static str, Vec<Record>)> {
+    // The "next" key of a rollover and unrelated certificates: other fixtures.
+    let next_key = spki(fixture!("ed25519-leaf"));
+    let other_cert = fixture!("rsa-root");
+    let current = Record::sha256(3, 1, spki(chain.leaf));
+    let next = Record::sha256(3, 1, next_key);
+    let issuer = Record::sha256(2, 1, spki(chain.int));
+    vec![
+        ("3 1 1", vec![current.clone()]),
+        (
+            "3 1 1 + 3 1 1 rollover",
+            vec![next.clone(), current.clone()],
+        ),
+        ("2 1 1 intermediate", vec![issuer.clone()]),
+        (
+            "mixed 3 1 1 x2, 2 1 1, 2 0 1",
+            vec![next, current, issuer, Record::sha256(2, 0, other_cert)],
+        ),
+    ]
+}
+
+/// A DANE verdict as a number, the same for every implementation:
+/// `1 + (usage << 8 | depth)` when authenticated, 0 when not.
+pub fn dane_verdict(usage: u8, depth: usize) -> u64 {
+    1 + ((u64::from(usage) << 8) | depth as u64)
+}
+
+/// mxtrust's DANE check from wire RDATA, as an MTA does per connection:
+/// parse the RRset's RDATA (zero copy) and verify the presented chain.
+pub fn mxtrust_dane(chain: &[&[u8]], rdata: &[Vec<u8>]) -> u64 {
+    let mut records = [Tlsa {
+        usage: 0.into(),
+        selector: 0.into(),
+        matching_type: 0.into(),
+        data: &[],
+    }; 8];
+    for (slot, r) in records.iter_mut().zip(rdata) {
+        *slot = Tlsa::from_rdata(r).expect("valid RDATA");
+    }
+    let records = &records[..rdata.len()];
+    let mut report = [RecordStatus::EMPTY; 8];
+    let options = Options::new(NOW, ALGORITHMS);
+    match dane::verify(chain, records, &[BASE_DOMAIN], &options, &mut report) {
+        Ok(Outcome::Authenticated(a)) => {
+            dane_verdict(u8::from(a.usage), a.depth.unwrap_or(usize::MAX))
+        }
+        Ok(Outcome::Failed(_)) => 0,
+        Ok(Outcome::Unauthenticated) => u64::MAX,
+        Err(_) => u64::MAX - 1,
+    }
+}
+
+/// The leaf's signature, its signed bytes, and the issuer's public key.
+pub struct LeafSignature {
+    /// tbsCertificate, header included.
+    pub tbs: &'static [u8],
+    /// The signature value.
+    pub signature: &'static [u8],
+    /// The issuer's subjectPublicKey (BIT STRING contents).
+    pub issuer_key: &'static [u8],
+    /// ring's algorithm.
+    pub algorithm: &'static dyn ring::signature::VerificationAlgorithm,
+}
+
+impl LeafSignature {
+    /// Pulls the parts out of a chain's DER.
+    pub fn of(chain: &Chain) -> Self {
+        let (tbs, signature) = der::tbs_and_signature(chain.leaf);
+        LeafSignature {
+            tbs,
+            signature,
+            issuer_key: der::spki_key(spki(chain.int)),
+            algorithm: chain.leaf_signature,
+        }
+    }
+
+    /// ring's bare verification: 1 when valid.
+    pub fn verify(&self) -> u64 {
+        let key = ring::signature::UnparsedPublicKey::new(self.algorithm, self.issuer_key);
+        u64::from(key.verify(self.tbs, self.signature).is_ok())
+    }
+}
+
+/// An MTA-STS policy with `mx_count` patterns, CRLF line ends; the last
+/// pattern is the one [`STS_HOST`] matches, so every matcher scans them all.
+pub fn sts_policy_body(mx_count: usize) -> String {
+    let mut body = String::from("version: STSv1\r\nmode: enforce\r\n");
+    for i in 1..mx_count {
+        body.push_str(&format!("mx: mx{i}.mail.example.com\r\n"));
+    }
+    body.push_str("mx: *.example.net\r\nmax_age: 604800\r\n");
+    body
+}
+
+/// The MX host matched against the policies.
+pub const STS_HOST: &str = "mx2.example.net";
+
+/// Policy sizes of the workloads. 32 is mxtrust's `MAX_MX_PATTERNS`.
+pub const STS_MX_COUNTS: [usize; 4] = [1, 3, 32, 50];
+
+/// Policy verdict: 0 rejected, 1 parsed and host not allowed, 2 allowed.
+pub fn mxtrust_policy(body: &[u8], host: &[u8]) -> u64 {
+    let mut warnings = [Warning::EMPTY; 4];
+    let parsed: Result<Policy<'_>, _> = Policy::parse(body, &mut warnings);
+    match parsed {
+        Ok(policy) => 1 + u64::from(policy.allows_mx(host)),
+        Err(_) => 0,
+    }
+}
+
+/// `_mta-sts` TXT record of the workloads.
+pub const STS_TXT: &str = "v=STSv1; id=20250101T000000Z;";
+/// `_smtp._tls` TXT record of the workloads.
+pub const TLSRPT_TXT: &str =
+    "v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://tlsrpt.example.com/v1";
+
+/// FNV-1a, 64 bits: verdicts of TXT parsers as one number.
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h = (h ^ u64::from(b',')).wrapping_mul(0x0100_0000_01b3);
+        }
+        for &b in *part {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// mxtrust `_mta-sts`: the id, hashed; 0 when invalid.
+pub fn mxtrust_sts_txt(txt: &[u8]) -> u64 {
+    StsRecord::parse(txt).map_or(0, |r| fnv1a(&[r.id().as_bytes()]))
+}
+
+/// mail-auth `_mta-sts`: the id, hashed; 0 when invalid.
+pub fn mail_auth_sts_txt(txt: &[u8]) -> u64 {
+    mail_auth::mta_sts::MtaSts::parse(txt).map_or(0, |r| fnv1a(&[r.id.as_bytes()]))
+}
+
+/// mxtrust `_smtp._tls`: the URIs, hashed; 0 when invalid.
+pub fn mxtrust_tlsrpt_txt(txt: &[u8]) -> u64 {
+    let Ok(record) = TlsrptRecord::parse(txt) else {
+        return 0;
+    };
+    let mut uris: [&[u8]; 16] = [&[]; 16];
+    let mut n = 0;
+    for (slot, uri) in uris.iter_mut().zip(record.uris()) {
+        *slot = match uri {
+            ReportUri::Mailto(s) | ReportUri::Https(s) | ReportUri::Other(s) => s.as_bytes(),
+        };
+        n += 1;
+    }
+    fnv1a(&uris[..n])
+}
+
+/// mail-auth `_smtp._tls`: the URIs (mailto: restored), hashed.
+pub fn mail_auth_tlsrpt_txt(txt: &[u8]) -> u64 {
+    use mail_auth::mta_sts::{ReportUri as U, TlsRpt};
+    let Ok(record) = TlsRpt::parse(txt) else {
+        return 0;
+    };
+    let uris: Vec<String> = record
+        .rua
+        .iter()
+        .map(|u| match u {
+            U::Mail(m) => format!("mailto:{m}"),
+            U::Http(h) => h.clone(),
+        })
+        .collect();
+    let parts: Vec<&[u8]> = uris.iter().map(|s| s.as_bytes()).collect();
+    fnv1a(&parts)
+}
+
+/// Who does the work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// mxtrust itself.
+    Mxtrust,
+    /// Another implementation of the same job: its verdict must equal
+    /// mxtrust's.
+    Peer(&'static str),
+    /// A physical limit: the least work any implementation must do.
+    Limit(&'static str),
+}
+
+impl Who {
+    /// Its name in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Who::Mxtrust => "mxtrust",
+            Who::Peer(name) | Who::Limit(name) => name,
+        }
+    }
+}
+
+/// What a workload exercises, for targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A DANE check of a chain against a TLSA set.
+    Dane {
+        /// Chain name.
+        chain: &'static str,
+        /// TLSA set name.
+        set: &'static str,
+    },
+    /// MTA-STS policy parse and MX match.
+    Policy {
+        /// Number of mx patterns.
+        mx: usize,
+    },
+    /// `_mta-sts` TXT record.
+    StsTxt,
+    /// `_smtp._tls` TXT record.
+    TlsrptTxt,
+}
+
+/// One implementation of one workload.
+pub struct Op {
+    /// The workload's name: ops with the same name do the same job.
+    pub workload: String,
+    /// What it exercises.
+    pub kind: Kind,
+    /// Who does it.
+    pub who: Who,
+    /// Does it once; returns the verdict.
+    pub run: Box<dyn Fn() -> u64 + Send + Sync>,
+}
+
+impl Op {
+    /// `workload/who`, unique.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.workload, self.who.name())
+    }
+}
+
+/// Every op of every workload, grouped by workload, mxtrust first.
+pub fn ops() -> Vec<Op> {
+    let mut ops = Vec::new();
+    let openssl: &'static openssl_dane::OpensslDane =
+        Box::leak(Box::new(openssl_dane::OpensslDane::new()));
+    for chain in chains() {
+        let pair: &'static [&'static [u8]] = Box::leak(Box::new([chain.leaf, chain.int]));
+        for (set, records) in tlsa_sets(&chain) {
+            let workload = format!("dane {} {}", chain.name, set);
+            let kind = Kind::Dane {
+                chain: chain.name,
+                set,
+            };
+            let rdata: &'static [Vec<u8>] = Box::leak(records.iter().map(Record::rdata).collect());
+            let records: &'static [Record] = Box::leak(records.into_boxed_slice());
+            ops.push(Op {
+                workload: workload.clone(),
+                kind,
+                who: Who::Mxtrust,
+                run: Box::new(move || mxtrust_dane(pair, rdata)),
+            });
+            ops.push(Op {
+                workload: workload.clone(),
+                kind,
+                who: Who::Peer("openssl"),
+                run: Box::new(move || openssl.verify(pair, records)),
+            });
+            let parsed: &'static openssl_dane::ParsedChain =
+                Box::leak(Box::new(openssl_dane::ParsedChain::new(pair)));
+            ops.push(Op {
+                workload: workload.clone(),
+                kind,
+                who: Who::Peer("openssl, certificates pre-decoded"),
+                run: Box::new(move || openssl.verify_parsed(parsed, records)),
+            });
+            if set == "3 1 1" {
+                let selected = spki(chain.leaf);
+                ops.push(Op {
+                    workload: workload.clone(),
+                    kind,
+                    who: Who::Limit("sha2 SHA-256 of leaf SPKI"),
+                    run: Box::new(move || u64::from(sha2::Sha256::digest(selected)[0])),
+                });
+            }
+            if set == "2 1 1 intermediate" {
+                let sig: &'static LeafSignature = Box::leak(Box::new(LeafSignature::of(&chain)));
+                ops.push(Op {
+                    workload,
+                    kind,
+                    who: Who::Limit("ring verify of leaf signature"),
+                    run: Box::new(move || sig.verify()),
+                });
+            }
+        }
+    }
+    for mx in STS_MX_COUNTS {
+        let body: &'static [u8] = Box::leak(sts_policy_body(mx).into_bytes().into_boxed_slice());
+        ops.push(Op {
+            workload: format!("mta-sts policy {mx} mx, parse+match"),
+            kind: Kind::Policy { mx },
+            who: Who::Mxtrust,
+            run: Box::new(move || mxtrust_policy(body, STS_HOST.as_bytes())),
+        });
+    }
+    let txt = [
+        (
+            "_mta-sts TXT",
+            Kind::StsTxt,
+            STS_TXT,
+            mxtrust_sts_txt as fn(&[u8]) -> u64,
+            mail_auth_sts_txt as fn(&[u8]) -> u64,
+        ),
+        (
+            "_smtp._tls TXT",
+            Kind::TlsrptTxt,
+            TLSRPT_TXT,
+            mxtrust_tlsrpt_txt,
+            mail_auth_tlsrpt_txt,
+        ),
+    ];
+    for (workload, kind, text, ours, theirs) in txt {
+        ops.push(Op {
+            workload: workload.to_string(),
+            kind,
+            who: Who::Mxtrust,
+            run: Box::new(move || ours(text.as_bytes())),
+        });
+        ops.push(Op {
+            workload: workload.to_string(),
+            kind,
+            who: Who::Peer("mail-auth 0.13"),
+            run: Box::new(move || theirs(text.as_bytes())),
+        });
+    }
+    ops
+}
