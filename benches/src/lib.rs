@@ -210,7 +210,7 @@ pub fn sts_policy_body(mx_count: usize) -> String {
 /// The MX host matched against the policies.
 pub const STS_HOST: &str = "mx2.example.net";
 
-/// Policy sizes of the workloads. 32 is mxtrust's `MAX_MX_PATTERNS`.
+/// Policy sizes of the workloads.
 pub const STS_MX_COUNTS: [usize; 4] = [1, 3, 32, 50];
 
 /// Policy verdict: 0 rejected, 1 parsed and host not allowed, 2 allowed.

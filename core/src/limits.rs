@@ -31,7 +31,7 @@ pub const MAX_POLICY_LINE_LEN: usize = 1_024;
 
 /// Most valid `mx` patterns in one MTA-STS policy (RFC 8461 §3.2). A policy
 /// with more is rejected; this is also what a cache entry holds.
-pub const MAX_MX_PATTERNS: usize = 32;
+pub const MAX_MX_PATTERNS: usize = 64;
 
 /// Longest MTA-STS policy `id` (RFC 8461 §3.1: `1*32(ALPHA / DIGIT)`).
 pub const MAX_STS_ID_LEN: usize = 32;
@@ -43,7 +43,7 @@ pub const MAX_TLSRPT_URIS: usize = 16;
 /// Octets a policy cache entry has for its `mx` patterns, written as text
 /// (`*.example.com`) without trailing dots. A policy whose patterns need more
 /// does not fit in the cache.
-pub const MAX_CACHED_MX_LEN: usize = 1_024;
+pub const MAX_CACHED_MX_LEN: usize = 2_048;
 
 /// Shortest back-off after a failed policy fetch, in seconds (5 minutes).
 /// RFC 8461 §5.1 asks senders not to refetch on every message.

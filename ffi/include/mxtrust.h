@@ -49,7 +49,7 @@
 /**
  * Most valid `mx` patterns a policy may have.
  */
-#define MXTRUST_MAX_MX_PATTERNS 32
+#define MXTRUST_MAX_MX_PATTERNS 64
 
 /**
  * Largest MTA-STS policy body, in octets.
@@ -59,7 +59,7 @@
 /**
  * The size of `mxtrust_policy` in 64-bit words.
  */
-#define MXTRUST_POLICY_WORDS 112
+#define MXTRUST_POLICY_WORDS 224
 
 /**
  * Most report URIs in a TLSRPT `rua` field.

@@ -12,11 +12,11 @@ use crate::{
 };
 
 /// Most valid `mx` patterns a policy may have.
-pub const MXTRUST_MAX_MX_PATTERNS: usize = 32;
+pub const MXTRUST_MAX_MX_PATTERNS: usize = 64;
 /// Largest MTA-STS policy body, in octets.
 pub const MXTRUST_MAX_POLICY_LEN: usize = 65_536;
 /// The size of `mxtrust_policy` in 64-bit words.
-pub const MXTRUST_POLICY_WORDS: usize = 112;
+pub const MXTRUST_POLICY_WORDS: usize = 224;
 
 const _: () = {
     assert!(MXTRUST_MAX_MX_PATTERNS == MAX_MX_PATTERNS);
