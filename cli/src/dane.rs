@@ -151,6 +151,8 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         options.digest_preference = preference;
     }
     options.ee_name_checks = args.ee_name_checks;
+    // A checker shows every record's final status.
+    options.evaluate_all_records = true;
 
     let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
     let tlsa: Vec<_> = records.iter().map(records::Record::tlsa).collect();

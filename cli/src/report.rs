@@ -192,6 +192,12 @@ impl RecordReport {
                 Some("superseded"),
                 Some(SUPERSEDED.to_owned()),
             ),
+            RecordStatus::Skipped => (
+                "skipped",
+                None,
+                Some("skipped"),
+                Some("not checked: a DANE-EE record already authenticated the chain".to_owned()),
+            ),
             RecordStatus::Rejected { depth, failure } => (
                 "rejected",
                 *depth,

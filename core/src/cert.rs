@@ -345,6 +345,40 @@ fn check_spki_value(value: Input<'_>) -> Result<(), Error> {
     })
 }
 
+/// The DER SubjectPublicKeyInfo of a certificate (tag and length included),
+/// read without parsing what follows it: the one field DANE's selector 1
+/// needs. The certificate's outer structure must be exact (one SEQUENCE
+/// spanning `der`); fields before the key are skipped as whole TLVs and the
+/// key itself is checked as [`check_spki`] does.
+///
+/// # Errors
+///
+/// [`Error::CertificateTooLarge`] and [`Error::BadDer`], as for
+/// [`Certificate::parse`] up to the key.
+pub fn spki_of(der: &[u8]) -> Result<&[u8], Error> {
+    if der.len() > MAX_CERTIFICATE_LEN {
+        return Err(Error::CertificateTooLarge);
+    }
+    let cert = der::read_all(Input::from(der), |r| der::expect_tag(r, der::SEQUENCE))?;
+    let mut r = Reader::new(cert);
+    let tbs = der::expect_tag(&mut r, der::SEQUENCE)?;
+    let mut r = Reader::new(tbs);
+    der::optional_tag(&mut r, der::context_constructed(0))?; // version
+    for tag in [
+        der::INTEGER,
+        der::SEQUENCE,
+        der::SEQUENCE,
+        der::SEQUENCE,
+        der::SEQUENCE,
+    ] {
+        // serialNumber, signature, issuer, validity, subject
+        der::expect_tag(&mut r, tag)?;
+    }
+    let (spki, value) = der::expect_tag_with_header(&mut r, der::SEQUENCE)?;
+    check_spki_value(value)?;
+    Ok(spki.as_slice_less_safe())
+}
+
 /// Checks that `der` is exactly one DER SubjectPublicKeyInfo, as a TLSA
 /// record with selector 1 and matching type 0 must hold (RFC 6698 §2.1.2).
 ///
@@ -623,6 +657,33 @@ mod tests {
         for (bytes, expected) in cases {
             assert_eq!(small_unsigned(bytes), *expected, "{bytes:02x?}");
         }
+    }
+
+    #[test]
+    fn spki_of_reads_only_up_to_the_key() {
+        // A minimal certificate: SEQUENCE { tbs, sigalg, sig } with an
+        // extension area that is garbage (not read by spki_of).
+        let spki: &[u8] = &[
+            0x30, 0x09, 0x30, 0x03, 0x06, 0x01, 0x2a, 0x03, 0x02, 0x00, 0x01,
+        ];
+        let mut tbs = std::vec![
+            0x02, 0x01, 0x01, 0x30, 0x00, 0x30, 0x00, 0x30, 0x00, 0x30, 0x00
+        ];
+        tbs.extend_from_slice(spki);
+        tbs.extend_from_slice(&[0xa3, 0x01, 0xff]);
+        let mut cert = std::vec![0x30, u8::try_from(tbs.len()).unwrap()];
+        cert.extend_from_slice(&tbs);
+        let mut der = std::vec![0x30, u8::try_from(cert.len()).unwrap()];
+        der.extend_from_slice(&cert);
+        assert_eq!(spki_of(&der), Ok(spki));
+        // The full parse rejects what spki_of does not read.
+        assert_eq!(Certificate::parse(&der), Err(Error::BadDer));
+        // Trailing data after the certificate, and a truncated key, are not
+        // accepted.
+        let mut trailing = der.clone();
+        trailing.push(0);
+        assert_eq!(spki_of(&trailing), Err(Error::BadDer));
+        assert_eq!(spki_of(&der[..der.len() - 6]), Err(Error::BadDer));
     }
 
     #[test]

@@ -25,6 +25,9 @@
 //! every record is unusable the outcome is [`Outcome::Unauthenticated`]: TLS
 //! is still required, without authentication, and never a silent fallback to
 //! PKIX (RFC 7672 §2.2). Any record that authenticates the chain wins.
+//! DANE-EE records are checked first; once one authenticates, records that
+//! would need a path validation are [`RecordStatus::Skipped`] unless
+//! [`Options::evaluate_all_records`] asks for every status.
 
 use core::cell::Cell;
 
@@ -75,6 +78,11 @@ pub struct Options<'a> {
     /// Check the leaf's names under DANE-EE(3) too. RFC 7672 §3.2.3 says not
     /// to; some callers want it anyway.
     pub ee_name_checks: bool,
+    /// Check every record even after a DANE-EE record authenticated the
+    /// chain, so that each gets a final status, as a checker wants to show;
+    /// an MTA leaves it off and saves the path validations
+    /// ([`RecordStatus::Skipped`]).
+    pub evaluate_all_records: bool,
     /// Signature algorithms for DANE-TA and PKIX paths, e.g.
     /// [`crate::algorithms::RING`] or [`crate::ring_algorithms_with_rsa!`].
     /// Empty means only DANE-EE can authenticate.
@@ -93,6 +101,7 @@ impl<'a> Options<'a> {
             profile: Profile::Smtp,
             digest_preference: DigestPreference::SHA512_SHA256,
             ee_name_checks: false,
+            evaluate_all_records: false,
             signature_algorithms,
         }
     }
@@ -124,8 +133,9 @@ impl Outcome {
 /// Which record authenticated the chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Authenticated {
-    /// The index of the record in the RRset given to [`verify`] (the first
-    /// one that authenticates, when several do).
+    /// The index of the record in the RRset given to [`verify`]: the first
+    /// DANE-EE record that authenticates, else the first other one (DANE-EE
+    /// records are checked first, being the cheapest).
     pub record: usize,
     /// Its certificate usage.
     pub usage: CertUsage,
@@ -150,6 +160,9 @@ pub enum RecordStatus {
         /// Depth of the presented certificate it matched, if any.
         depth: Option<usize>,
     },
+    /// Not checked: a DANE-EE record already authenticated the chain and
+    /// [`Options::evaluate_all_records`] is off.
+    Skipped,
     /// The record matched, but the rest of the check failed.
     Rejected {
         /// Depth of the presented certificate it matched, if any.
@@ -264,22 +277,27 @@ pub fn verify(
         return Ok(Outcome::Unauthenticated);
     }
     verifier.match_presented(records, report);
+    // DANE-EE first: it costs a digest, where every other usage costs a path
+    // validation that an authenticated chain no longer needs.
+    let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
     for (record, status) in records.iter().zip(report.iter_mut()) {
-        *status = verifier.evaluate(record, *status);
+        if is_ee(record) {
+            *status = verifier.evaluate(record, *status);
+        }
     }
-
-    let authenticated = records.iter().zip(report.iter()).enumerate().find_map(
-        |(i, (record, status))| match status {
-            RecordStatus::Matched { depth } => Some(Authenticated {
-                record: i,
-                usage: record.usage,
-                depth: *depth,
-            }),
-            _ => None,
-        },
-    );
-    if let Some(authenticated) = authenticated {
-        return Ok(Outcome::Authenticated(authenticated));
+    let ee_authenticated = authenticated(records, report, is_ee);
+    for (record, status) in records.iter().zip(report.iter_mut()) {
+        if is_ee(record) {
+            continue;
+        }
+        *status = if ee_authenticated.is_some() && !options.evaluate_all_records {
+            skipped(record, *status)
+        } else {
+            verifier.evaluate(record, *status)
+        };
+    }
+    if let Some(found) = ee_authenticated.or_else(|| authenticated(records, report, |_| true)) {
+        return Ok(Outcome::Authenticated(found));
     }
     let rejected = report.iter().find_map(|status| match status {
         RecordStatus::Rejected { failure, .. } => Some(*failure),
@@ -288,6 +306,45 @@ pub fn verify(
     Ok(Outcome::Failed(
         rejected.or(verifier.malformed).unwrap_or(Failure::NoMatch),
     ))
+}
+
+/// The first record of those `wanted` whose status is `Matched`.
+fn authenticated(
+    records: &[Tlsa<'_>],
+    report: &[RecordStatus],
+    wanted: impl Fn(&Tlsa<'_>) -> bool,
+) -> Option<Authenticated> {
+    records
+        .iter()
+        .zip(report)
+        .enumerate()
+        .find_map(|(i, (record, status))| match status {
+            RecordStatus::Matched { depth } if wanted(record) => Some(Authenticated {
+                record: i,
+                usage: record.usage,
+                depth: *depth,
+            }),
+            _ => None,
+        })
+}
+
+/// The status of a record left unchecked because the chain is already
+/// authenticated: what matching found stays (`NotMatched` is final for
+/// digest records), anything that would need a path validation is
+/// [`RecordStatus::Skipped`].
+fn skipped(record: &Tlsa<'_>, status: RecordStatus) -> RecordStatus {
+    match status {
+        // Matching already compared these with every certificate they apply to.
+        RecordStatus::NotMatched
+            if record.usage == CertUsage::PkixEe
+                || (record.usage == CertUsage::DaneTa
+                    && record.matching_type != MatchingType::Full) =>
+        {
+            RecordStatus::NotMatched
+        }
+        RecordStatus::NotMatched | RecordStatus::Matched { .. } => RecordStatus::Skipped,
+        other => other,
+    }
 }
 
 /// The presented chain, parsed lazily: a DANE-EE check with selector 0 never
@@ -320,6 +377,18 @@ impl<'c> Chain<'c> {
         let slot = self.parsed.get_mut(depth).ok_or(malformed)?;
         slot.get_or_insert_with(|| Certificate::parse(der))
             .map_err(|_| malformed)
+    }
+
+    /// The SubjectPublicKeyInfo at `depth`: from the full parse when there
+    /// is one, else read on its own, so that a DANE-EE check never parses
+    /// more of the leaf than its key.
+    fn spki(&mut self, depth: usize) -> Result<&'c [u8], Failure> {
+        if let Some(Some(Ok(cert))) = self.parsed.get(depth) {
+            return Ok(cert.spki());
+        }
+        self.der(depth)
+            .and_then(|der| cert::spki_of(der).ok())
+            .ok_or(Failure::MalformedCertificate { depth: Some(depth) })
     }
 
     /// Depths along issuer names from the leaf upwards, as far as presented
@@ -390,8 +459,8 @@ impl Verifier<'_, '_> {
                 }
                 let selected = match record.selector {
                     Selector::Full => self.chain.der(depth),
-                    _ => match self.chain.cert(depth) {
-                        Ok(cert) => Some(cert.spki()),
+                    _ => match self.chain.spki(depth) {
+                        Ok(spki) => Some(spki),
                         Err(failure) => {
                             self.malformed.get_or_insert(failure);
                             None

@@ -214,20 +214,57 @@ fn mixed_rrset_reports_every_record() {
         Record::of(3, 0, 2, &pki.leaf),             // good
         Record(3, 1, 0, vec![0x30, 0x00]),          // not an SPKI
     ];
-    let (outcome, report) = run(&pki.chain(), &records);
-    assert_eq!(outcome, authenticated(3, CertUsage::DaneTa, Some(1)));
-    assert_eq!(
-        report,
+    let expected = |ta: RecordStatus| {
         [
             RecordStatus::Unusable(Unusable::UsageNotInProfile(CertUsage::PkixEe)),
             RecordStatus::NotMatched,
             RecordStatus::Unusable(Unusable::DigestLength {
                 digest: DigestAlgorithm::Sha256,
-                actual: 31
+                actual: 31,
             }),
-            RecordStatus::Matched { depth: Some(1) },
+            ta,
             RecordStatus::Matched { depth: Some(0) },
             RecordStatus::Unusable(Unusable::MalformedSpki),
+        ]
+    };
+    // DANE-EE authenticates first; the DANE-TA path is not validated.
+    let (outcome, report) = run(&pki.chain(), &records);
+    assert_eq!(outcome, authenticated(4, CertUsage::DaneEe, Some(0)));
+    assert_eq!(report, expected(RecordStatus::Skipped));
+    // A checker asks for every status; the outcome is the same.
+    let mut all = options();
+    all.evaluate_all_records = true;
+    let (outcome, report) = run_with(&pki.chain(), &records, NAMES, &all);
+    assert_eq!(outcome, authenticated(4, CertUsage::DaneEe, Some(0)));
+    assert_eq!(report, expected(RecordStatus::Matched { depth: Some(1) }));
+    // Without a good DANE-EE record the DANE-TA one decides.
+    let mut without_ee = records.to_vec();
+    without_ee[4] = without_ee[4].clone().corrupted();
+    let (outcome, report) = run(&pki.chain(), &without_ee);
+    assert_eq!(outcome, authenticated(3, CertUsage::DaneTa, Some(1)));
+    assert_eq!(report[3], RecordStatus::Matched { depth: Some(1) });
+    assert_eq!(report[4], RecordStatus::NotMatched);
+}
+
+#[test]
+fn skipped_only_where_a_path_validation_was_saved() {
+    let pki = Pki::new(Alg::P256);
+    let other = Pki::new(Alg::P256);
+    let records = [
+        Record::of(3, 1, 1, &pki.leaf),  // authenticates
+        Record::of(2, 1, 1, &other.int), // matched nothing: final
+        Record::of(2, 0, 0, &pki.root),  // would need a validation
+        Record::of(2, 1, 1, &pki.int),   // matched, would need a validation
+    ];
+    let (outcome, report) = run(&pki.chain(), &records);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(
+        report,
+        [
+            RecordStatus::Matched { depth: Some(0) },
+            RecordStatus::NotMatched,
+            RecordStatus::Skipped,
+            RecordStatus::Skipped,
         ]
     );
 }

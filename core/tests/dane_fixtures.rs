@@ -265,6 +265,18 @@ fn names() {
 }
 
 #[test]
+fn the_key_alone_is_the_key_of_the_full_parse() {
+    for e in oracle::load() {
+        assert_eq!(
+            mxtrust::cert::spki_of(&e.der),
+            Ok(e.spki.as_slice()),
+            "{}",
+            e.name
+        );
+    }
+}
+
+#[test]
 fn trust_anchors_agree_with_rustls_webpki() {
     for e in oracle::load() {
         let ours = mxtrust::cert::Certificate::parse(&e.der)

@@ -517,6 +517,11 @@ enum mxtrust_record_state
    * Takes part in matching (only from `mxtrust_tlsa_select_usable`).
    */
   MXTRUST_RECORD_STATE_USABLE = 6,
+  /**
+   * Not checked: a DANE-EE record already authenticated the chain and
+   * `evaluate_all_records` is false.
+   */
+  MXTRUST_RECORD_STATE_SKIPPED = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1316,6 +1321,13 @@ typedef struct mxtrust_dane_options {
    * The number of trust anchors.
    */
   size_t trust_anchors_len;
+  /**
+   * Check every record even after a DANE-EE record authenticated the
+   * chain (a checker wants each status); an MTA leaves it false and
+   * saves path validations: such records come back
+   * `MXTRUST_RECORD_STATE_SKIPPED`.
+   */
+  bool evaluate_all_records;
 } mxtrust_dane_options;
 
 /**

@@ -64,6 +64,11 @@ pub struct mxtrust_dane_options {
     pub trust_anchors: *const mxtrust_slice,
     /// The number of trust anchors.
     pub trust_anchors_len: usize,
+    /// Check every record even after a DANE-EE record authenticated the
+    /// chain (a checker wants each status); an MTA leaves it false and
+    /// saves path validations: such records come back
+    /// `MXTRUST_RECORD_STATE_SKIPPED`.
+    pub evaluate_all_records: bool,
 }
 
 /// The overall verdict of `mxtrust_dane_verify`.
@@ -139,6 +144,9 @@ pub enum mxtrust_record_state {
     Rejected = 5,
     /// Takes part in matching (only from `mxtrust_tlsa_select_usable`).
     Usable = 6,
+    /// Not checked: a DANE-EE record already authenticated the chain and
+    /// `evaluate_all_records` is false.
+    Skipped = 7,
 }
 
 /// Why a TLSA record is unusable (RFC 7671 §4.1, RFC 7672 §3.1).
@@ -234,6 +242,10 @@ impl mxtrust_record_status {
                 ..base
             },
             RecordStatus::NotMatched => base,
+            RecordStatus::Skipped => Self {
+                state: mxtrust_record_state::Skipped,
+                ..base
+            },
             RecordStatus::Matched { depth } => Self {
                 state: mxtrust_record_state::Matched,
                 depth: depth_code(depth),
@@ -434,6 +446,7 @@ fn with_options<R>(
         profile,
         digest_preference,
         ee_name_checks: options.ee_name_checks,
+        evaluate_all_records: options.evaluate_all_records,
         signature_algorithms: ALGORITHMS,
     })
 }

@@ -491,6 +491,16 @@ static void test_dane_verify(void) {
   CHECK(out.result_type == MXTRUST_RESULT_TYPE_NONE);
   CHECK(out.failure == MXTRUST_DANE_FAILURE_NONE);
   CHECK(report[0].state == MXTRUST_RECORD_STATE_MATCHED && report[0].depth == 0);
+  /* The DANE-TA path was not validated... */
+  CHECK(report[1].state == MXTRUST_RECORD_STATE_SKIPPED);
+  /* ... unless every status is asked for. */
+  o.evaluate_all_records = true;
+  CHECK_RESULT(mxtrust_dane_verify(s.chain, 2, records, 2, names, 1, &o, report, 2,
+                                   &out, &needed),
+               MXTRUST_RESULT_OK);
+  CHECK(out.status == MXTRUST_DANE_STATUS_AUTHENTICATED && out.record == 0);
+  CHECK(report[1].state == MXTRUST_RECORD_STATE_MATCHED && report[1].depth == 1);
+  o.evaluate_all_records = false;
 
   /* 2 1 1 alone: DANE-TA at depth 1, full RSA path check, names. */
   records[0] = s.ta;
