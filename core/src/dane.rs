@@ -25,8 +25,8 @@
 //! every record is unusable the outcome is [`Outcome::Unauthenticated`]: TLS
 //! is still required, without authentication, and never a silent fallback to
 //! PKIX (RFC 7672 §2.2). Any record that authenticates the chain wins.
-//! DANE-EE records are checked first; once one authenticates, records that
-//! would need a path validation are [`RecordStatus::Skipped`] unless
+//! DANE-EE records are checked first; once one authenticates, the other
+//! usable records are [`RecordStatus::Skipped`] unless
 //! [`Options::evaluate_all_records`] asks for every status.
 
 use core::cell::Cell;
@@ -160,7 +160,8 @@ pub enum RecordStatus {
         /// Depth of the presented certificate it matched, if any.
         depth: Option<usize>,
     },
-    /// Not checked: a DANE-EE record already authenticated the chain and
+    /// Not checked (usable, but neither matched nor validated): a DANE-EE
+    /// record already authenticated the chain and
     /// [`Options::evaluate_all_records`] is off.
     Skipped,
     /// The record matched, but the rest of the check failed.
@@ -276,24 +277,28 @@ pub fn verify(
     {
         return Ok(Outcome::Unauthenticated);
     }
-    verifier.match_presented(records, report);
-    // DANE-EE first: it costs a digest, where every other usage costs a path
-    // validation that an authenticated chain no longer needs.
+    // DANE-EE first: it costs a digest of the leaf's key, where every other
+    // usage costs digests up the chain and a path validation, which an
+    // authenticated chain no longer needs.
     let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
+    verifier.match_presented(records, report, is_ee);
     for (record, status) in records.iter().zip(report.iter_mut()) {
         if is_ee(record) {
             *status = verifier.evaluate(record, *status);
         }
     }
     let ee_authenticated = authenticated(records, report, is_ee);
+    let skip_rest = ee_authenticated.is_some() && !options.evaluate_all_records;
+    if !skip_rest {
+        verifier.match_presented(records, report, |record| !is_ee(record));
+    }
     for (record, status) in records.iter().zip(report.iter_mut()) {
         if is_ee(record) {
             continue;
         }
-        *status = if ee_authenticated.is_some() && !options.evaluate_all_records {
-            skipped(record, *status)
-        } else {
-            verifier.evaluate(record, *status)
+        *status = match *status {
+            RecordStatus::NotMatched if skip_rest => RecordStatus::Skipped,
+            other => verifier.evaluate(record, other),
         };
     }
     if let Some(found) = ee_authenticated.or_else(|| authenticated(records, report, |_| true)) {
@@ -326,25 +331,6 @@ fn authenticated(
             }),
             _ => None,
         })
-}
-
-/// The status of a record left unchecked because the chain is already
-/// authenticated: what matching found stays (`NotMatched` is final for
-/// digest records), anything that would need a path validation is
-/// [`RecordStatus::Skipped`].
-fn skipped(record: &Tlsa<'_>, status: RecordStatus) -> RecordStatus {
-    match status {
-        // Matching already compared these with every certificate they apply to.
-        RecordStatus::NotMatched
-            if record.usage == CertUsage::PkixEe
-                || (record.usage == CertUsage::DaneTa
-                    && record.matching_type != MatchingType::Full) =>
-        {
-            RecordStatus::NotMatched
-        }
-        RecordStatus::NotMatched | RecordStatus::Matched { .. } => RecordStatus::Skipped,
-        other => other,
-    }
 }
 
 /// The presented chain, parsed lazily: a DANE-EE check with selector 0 never
@@ -445,15 +431,29 @@ impl Verifier<'_, '_> {
     /// Marks each usable DANE-EE, DANE-TA and PKIX-EE record with the depth
     /// of the first presented certificate it matches. Each certificate's
     /// selected bytes are hashed at most once per digest.
-    fn match_presented(&mut self, records: &[Tlsa<'_>], report: &mut [RecordStatus]) {
-        for depth in 0..self.chain.len() {
+    fn match_presented(
+        &mut self,
+        records: &[Tlsa<'_>],
+        report: &mut [RecordStatus],
+        wanted: impl Fn(&Tlsa<'_>) -> bool,
+    ) {
+        let depths = if records
+            .iter()
+            .any(|r| wanted(r) && r.usage == CertUsage::DaneTa)
+        {
+            self.chain.len()
+        } else {
+            1
+        };
+        for depth in 0..depths {
             let mut digests = DigestCache::default();
             for (record, status) in records.iter().zip(report.iter_mut()) {
-                let applies = match record.usage {
-                    CertUsage::DaneEe | CertUsage::PkixEe => depth == 0,
-                    CertUsage::DaneTa => depth >= 1,
-                    _ => false,
-                };
+                let applies = wanted(record)
+                    && match record.usage {
+                        CertUsage::DaneEe | CertUsage::PkixEe => depth == 0,
+                        CertUsage::DaneTa => depth >= 1,
+                        _ => false,
+                    };
                 if !applies || *status != RecordStatus::NotMatched {
                     continue;
                 }

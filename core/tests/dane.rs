@@ -247,26 +247,37 @@ fn mixed_rrset_reports_every_record() {
 }
 
 #[test]
-fn skipped_only_where_a_path_validation_was_saved() {
+fn once_dane_ee_authenticates_the_rest_is_skipped() {
     let pki = Pki::new(Alg::P256);
     let other = Pki::new(Alg::P256);
     let records = [
-        Record::of(3, 1, 1, &pki.leaf),  // authenticates
-        Record::of(2, 1, 1, &other.int), // matched nothing: final
-        Record::of(2, 0, 0, &pki.root),  // would need a validation
-        Record::of(2, 1, 1, &pki.int),   // matched, would need a validation
+        Record::of(2, 1, 1, &other.int),            // would not match
+        Record::of(3, 1, 1, &pki.leaf),             // authenticates
+        Record::of(2, 0, 0, &pki.root),             // would need a validation
+        Record(3, 1, 1, vec![0; 31]),               // unusable: said anyway
+        Record::of(3, 1, 1, &pki.leaf).corrupted(), // DANE-EE: always checked
     ];
     let (outcome, report) = run(&pki.chain(), &records);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
     assert_eq!(
         report,
         [
+            RecordStatus::Skipped,
             RecordStatus::Matched { depth: Some(0) },
+            RecordStatus::Skipped,
+            RecordStatus::Unusable(Unusable::DigestLength {
+                digest: DigestAlgorithm::Sha256,
+                actual: 31
+            }),
             RecordStatus::NotMatched,
-            RecordStatus::Skipped,
-            RecordStatus::Skipped,
         ]
     );
+    let mut all = options();
+    all.evaluate_all_records = true;
+    let (outcome, report) = run_with(&pki.chain(), &records, NAMES, &all);
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+    assert_eq!(report[0], RecordStatus::NotMatched);
+    assert_eq!(report[2], RecordStatus::Matched { depth: None });
 }
 
 #[test]
