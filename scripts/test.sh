@@ -14,6 +14,10 @@ for target in thumbv7em-none-eabihf wasm32-unknown-unknown; do
   rustup target list --installed | grep -qx "$target" || rustup target add "$target"
 done
 command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
+# The differential tests link libssl through the openssl crate.
+pkg-config --exists openssl 2>/dev/null || {
+  apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config
+}
 rustc --version
 
 step "format"
@@ -41,3 +45,8 @@ bash tests/fixtures/dane/check.sh
 
 step "tests"
 cargo test --workspace --all-features --locked
+
+step "fuzz smoke run"
+# Every target builds and runs 20 seconds from seeded corpora (fuzz/ is its
+# own workspace); longer runs are manual, see fuzz/smoke.sh.
+bash fuzz/smoke.sh 20
