@@ -85,7 +85,7 @@ impl<'a> Certificate<'a> {
     /// # Errors
     ///
     /// [`Error::CertificateTooLarge`] beyond
-    /// [`MAX_CERTIFICATE_LEN`](crate::limits::MAX_CERTIFICATE_LEN) octets, and
+    /// [`MAX_CERTIFICATE_LEN`] octets, and
     /// [`Error::BadDer`] for anything that is not a well-formed certificate,
     /// including a subjectAltName extension that appears twice.
     pub fn parse(der: &'a [u8]) -> Result<Self, Error> {
