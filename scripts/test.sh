@@ -25,6 +25,8 @@ cargo fmt --all -- --check
 
 step "clippy"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+# Core without features, as bare-metal callers build it.
+cargo clippy -p mxtrust --all-targets --locked -- -D warnings
 
 step "rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
@@ -45,6 +47,16 @@ bash tests/fixtures/dane/check.sh
 
 step "tests"
 cargo test --workspace --all-features --locked
+cargo test -p mxtrust --locked
+
+step "C library (libmxtrust): header drift, C tests under ASan/UBSan and valgrind, install"
+bash ffi/tests/run.sh
+
+step "zero allocation (no-alloc feature set, own workspace)"
+cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-alloc
+
+step "real stack: DNSSEC (nsd, unbound), Postfix STARTTLS, the C client on libmxtrust"
+bash tests/stack/run.sh
 
 step "fuzz smoke run"
 # Every target builds and runs 20 seconds from seeded corpora (fuzz/ is its

@@ -25,7 +25,7 @@ pub static RING: &[&dyn SignatureVerificationAlgorithm] = &[
 /// adds `rustls-webpki = { version = "0.103", features = ["alloc"] }` to its
 /// own dependencies (Cargo unifies the feature) and writes:
 ///
-/// ```ignore
+/// ```
 /// static ALGORITHMS: &[&dyn mxtrust::SignatureVerificationAlgorithm] =
 ///     mxtrust::ring_algorithms_with_rsa!();
 /// ```

@@ -10,14 +10,17 @@
 //! not checked here; that is the job of path validation.
 
 use crate::Error;
+use crate::TrustAnchor;
 use crate::der;
 use crate::limits::MAX_CERTIFICATE_LEN;
+use rustls_pki_types::Der;
 use untrusted::Input;
 use untrusted::Reader;
 
 const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 const OID_SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
 const OID_BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+const OID_NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
 const SAN_DNS_NAME: u8 = 0x82;
 
 /// A parsed certificate that borrows its DER encoding.
@@ -31,6 +34,7 @@ pub struct Certificate<'a> {
     validity: Validity,
     subject_alt_names: Option<&'a [u8]>,
     basic_constraints: Option<BasicConstraints>,
+    name_constraints: Option<&'a [u8]>,
 }
 
 /// The basicConstraints extension (RFC 5280 §4.2.1.9).
@@ -152,6 +156,19 @@ impl<'a> Certificate<'a> {
         self.basic_constraints
     }
 
+    /// This certificate as a trust anchor for path validation: its subject,
+    /// its key and its name constraints (RFC 5280 §6.1.1 (d)), borrowed.
+    /// This is what DANE-TA does with a matched certificate, and how callers
+    /// turn their PKIX roots into anchors for the generic profile and
+    /// MTA-STS.
+    pub fn trust_anchor(&self) -> TrustAnchor<'a> {
+        TrustAnchor {
+            subject: Der::from(self.subject),
+            subject_public_key_info: Der::from(self.spki_value),
+            name_constraints: self.name_constraints.map(Der::from),
+        }
+    }
+
     /// The dNSName entries of the subjectAltName extension (RFC 5280
     /// §4.2.1.6), in order. Empty when there is no such extension.
     pub fn dns_names(&self) -> DnsNames<'a> {
@@ -203,6 +220,7 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
     der::optional_tag(r, 0x82)?;
     let mut subject_alt_names = None;
     let mut basic_constraints = None;
+    let mut name_constraints = None;
     if let Some(extensions) = der::optional_tag(r, der::context_constructed(3))? {
         let extensions = der::read_all(extensions, |r| der::expect_tag(r, der::SEQUENCE))?;
         der::for_each_tlv(extensions, |tag, extension| {
@@ -233,6 +251,12 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
                     return Err(Error::BadDer);
                 }
                 basic_constraints = Some(parse_basic_constraints(value)?);
+            } else if oid.as_slice_less_safe() == OID_NAME_CONSTRAINTS {
+                if name_constraints.is_some() {
+                    return Err(Error::BadDer);
+                }
+                let inner = der::read_all(value, |r| der::expect_tag(r, der::SEQUENCE))?;
+                name_constraints = Some(inner.as_slice_less_safe());
             }
             Ok(())
         })?;
@@ -246,6 +270,7 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
         validity,
         subject_alt_names,
         basic_constraints,
+        name_constraints,
     })
 }
 

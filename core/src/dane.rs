@@ -27,13 +27,12 @@
 //! PKIX (RFC 7672 §2.2). Any record that authenticates the chain wins.
 
 use core::cell::Cell;
-use core::fmt;
-use core::time::Duration;
 
-use rustls_pki_types::{CertificateDer, Der, TrustAnchor, UnixTime};
-use webpki::{EndEntityCert, KeyUsage};
+use rustls_pki_types::{Der, TrustAnchor};
 
 use crate::cert::{self, Certificate, ValidityStatus};
+use crate::chain::{self, PathCheck};
+pub use crate::chain::{ChainProblem, Failure};
 use crate::limits::{MAX_CERTIFICATE_LEN, MAX_CHAIN_LEN, MAX_REFERENCE_IDS, MAX_TLSA_RECORDS};
 use crate::name::ReferenceId;
 use crate::tlsa::{self, DigestAlgorithm, DigestPreference, ProfileKind, Selection, Unusable};
@@ -134,121 +133,6 @@ pub struct Authenticated {
     /// when the anchor came from the record itself (`2 0 0`, `2 1 0`) or from
     /// the caller's PKIX trust anchors.
     pub depth: Option<usize>,
-}
-
-/// Why usable records did not authenticate the chain, the most specific
-/// reason found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Failure {
-    /// No usable record matched any certificate it applies to.
-    NoMatch,
-    /// A record matched, but the leaf names none of the reference
-    /// identifiers (RFC 7672 §3.2.3).
-    NameMismatch,
-    /// A certificate the path needs has expired.
-    Expired {
-        /// Its depth in the presented chain, when known.
-        depth: Option<usize>,
-    },
-    /// A certificate the path needs is not valid yet.
-    NotYetValid {
-        /// Its depth in the presented chain, when known.
-        depth: Option<usize>,
-    },
-    /// No path from the leaf reaches the anchor: an issuer is missing.
-    IssuerNotFound,
-    /// A signature on the path does not verify.
-    BadSignature,
-    /// A signature on the path uses an algorithm not in
-    /// [`Options::signature_algorithms`].
-    UnsupportedSignatureAlgorithm,
-    /// A certificate needed for the check does not parse.
-    MalformedCertificate {
-        /// Its depth in the presented chain, when known.
-        depth: Option<usize>,
-    },
-    /// The path breaks an X.509 constraint.
-    InvalidChain(ChainProblem),
-}
-
-/// Which X.509 constraint a path breaks (RFC 5280 §6.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ChainProblem {
-    /// The leaf is a CA certificate.
-    CaUsedAsEndEntity,
-    /// An issuer is not a CA (basicConstraints, keyUsage).
-    EndEntityUsedAsCa,
-    /// A pathLenConstraint is exceeded.
-    PathLength,
-    /// The leaf's extendedKeyUsage lacks serverAuth.
-    ExtendedKeyUsage,
-    /// A name constraint is violated.
-    NameConstraints,
-    /// An unsupported critical extension.
-    UnsupportedCriticalExtension,
-    /// Path building gave up (too many signatures, candidates or depth).
-    ResourceLimit,
-    /// Any other constraint.
-    Other,
-}
-
-impl Failure {
-    /// The RFC 8460 result type for this failure.
-    pub fn result_type(&self) -> ResultType {
-        match self {
-            Self::NameMismatch => ResultType::CertificateHostMismatch,
-            Self::Expired { .. } | Self::NotYetValid { .. } => ResultType::CertificateExpired,
-            Self::MalformedCertificate { .. } => ResultType::ValidationFailure,
-            Self::NoMatch
-            | Self::IssuerNotFound
-            | Self::BadSignature
-            | Self::UnsupportedSignatureAlgorithm
-            | Self::InvalidChain(_) => ResultType::CertificateNotTrusted,
-        }
-    }
-
-    /// A short description.
-    pub const fn description(&self) -> &'static str {
-        match self {
-            Self::NoMatch => "no usable TLSA record matches the certificate chain",
-            Self::NameMismatch => "the certificate names none of the reference identifiers",
-            Self::Expired { .. } => "certificate expired",
-            Self::NotYetValid { .. } => "certificate not yet valid",
-            Self::IssuerNotFound => "issuer certificate not found",
-            Self::BadSignature => "bad certificate signature",
-            Self::UnsupportedSignatureAlgorithm => "unsupported signature algorithm",
-            Self::MalformedCertificate { .. } => "malformed certificate",
-            Self::InvalidChain(problem) => problem.description(),
-        }
-    }
-}
-
-impl ChainProblem {
-    /// A short description.
-    pub const fn description(&self) -> &'static str {
-        match self {
-            Self::CaUsedAsEndEntity => "CA certificate used as end entity",
-            Self::EndEntityUsedAsCa => "end-entity certificate used as CA",
-            Self::PathLength => "path length constraint violated",
-            Self::ExtendedKeyUsage => "extended key usage does not allow serverAuth",
-            Self::NameConstraints => "name constraint violated",
-            Self::UnsupportedCriticalExtension => "unsupported critical extension",
-            Self::ResourceLimit => "path building limit exceeded",
-            Self::Other => "invalid certificate chain",
-        }
-    }
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.description())?;
-        match self {
-            Self::Expired { depth: Some(d) }
-            | Self::NotYetValid { depth: Some(d) }
-            | Self::MalformedCertificate { depth: Some(d) } => write!(f, " at depth {d}"),
-            _ => Ok(()),
-        }
-    }
 }
 
 /// What became of one TLSA record.
@@ -600,10 +484,7 @@ impl Verifier<'_, '_> {
                 }
             }
         }
-        let der = CertificateDer::from(anchor_cert.der());
-        let anchor = webpki::anchor_from_trusted_cert(&der)
-            .map_err(|_| Failure::MalformedCertificate { depth: Some(depth) })?;
-        self.validate_below_anchor_cert(&anchor_cert, anchor, Some(depth))
+        self.validate_below_anchor_cert(&anchor_cert, anchor_cert.trust_anchor(), Some(depth))
     }
 
     /// Validates the path to an anchor that is a whole certificate, whose
@@ -641,9 +522,7 @@ impl Verifier<'_, '_> {
         match record.selector {
             Selector::Full => {
                 let anchor_cert = Certificate::parse(record.data).map_err(|_| malformed)?;
-                let der = CertificateDer::from(record.data);
-                let anchor = webpki::anchor_from_trusted_cert(&der).map_err(|_| malformed)?;
-                self.validate_below_anchor_cert(&anchor_cert, anchor, None)?;
+                self.validate_below_anchor_cert(&anchor_cert, anchor_cert.trust_anchor(), None)?;
             }
             _ => {
                 // A bare key has no name: it must sign the topmost presented
@@ -733,35 +612,32 @@ impl Verifier<'_, '_> {
         anchor_depth: Option<usize>,
         on_path: Option<PathCheck<'_>>,
     ) -> Result<(), Failure> {
-        let leaf_der = CertificateDer::from(self.chain.der(0).unwrap_or(&[]));
-        let leaf = EndEntityCert::try_from(&leaf_der)
-            .map_err(|_| Failure::MalformedCertificate { depth: Some(0) })?;
-        let mut intermediates: [CertificateDer<'_>; MAX_CHAIN_LEN] =
-            core::array::from_fn(|_| CertificateDer::from(&[][..]));
-        let mut count: usize = 0;
         let others = self
             .chain
             .der
             .iter()
             .enumerate()
             .skip(1)
-            .filter(|(depth, _)| Some(*depth) != anchor_depth);
-        for (slot, (_, der)) in intermediates.iter_mut().zip(others) {
-            *slot = CertificateDer::from(*der);
-            count = count.saturating_add(1);
-        }
-        let time = UnixTime::since_unix_epoch(Duration::from_secs(self.options.time));
-        leaf.verify_for_usage(
-            self.options.signature_algorithms,
+            .filter(|(depth, _)| Some(*depth) != anchor_depth)
+            .map(|(_, der)| *der);
+        let leaf = self.chain.der(0).unwrap_or(&[]);
+        let options = self.options;
+        match chain::validate(
+            leaf,
+            others,
             anchors,
-            intermediates.get(..count).unwrap_or(&[]),
-            time,
-            KeyUsage::server_auth(),
-            None,
+            options.time,
+            options.signature_algorithms,
             on_path,
-        )
-        .map(|_| ())
-        .map_err(|error| self.failure_from_webpki(&error, anchor_depth))
+        ) {
+            Ok(()) => Ok(()),
+            Err(chain::PathError::MalformedLeaf) => {
+                Err(Failure::MalformedCertificate { depth: Some(0) })
+            }
+            Err(chain::PathError::Webpki(error)) => {
+                Err(self.failure_from_webpki(&error, anchor_depth))
+            }
+        }
     }
 
     fn failure_from_webpki(
@@ -769,41 +645,14 @@ impl Verifier<'_, '_> {
         error: &webpki::Error,
         anchor_depth: Option<usize>,
     ) -> Failure {
-        use webpki::Error as E;
-        match error {
-            E::CertExpired { .. } => Failure::Expired {
+        match chain::classify(error) {
+            Failure::Expired { .. } => Failure::Expired {
                 depth: self.first_with_validity(ValidityStatus::Expired, anchor_depth),
             },
-            E::CertNotValidYet { .. } => Failure::NotYetValid {
+            Failure::NotYetValid { .. } => Failure::NotYetValid {
                 depth: self.first_with_validity(ValidityStatus::NotYetValid, anchor_depth),
             },
-            E::UnknownIssuer => Failure::IssuerNotFound,
-            E::InvalidSignatureForPublicKey => Failure::BadSignature,
-            E::UnsupportedSignatureAlgorithmContext(_)
-            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
-            | E::SignatureAlgorithmMismatch => Failure::UnsupportedSignatureAlgorithm,
-            E::BadDer | E::BadDerTime | E::TrailingData(_) | E::UnsupportedCertVersion => {
-                Failure::MalformedCertificate { depth: None }
-            }
-            E::CaUsedAsEndEntity => Failure::InvalidChain(ChainProblem::CaUsedAsEndEntity),
-            E::EndEntityUsedAsCa => Failure::InvalidChain(ChainProblem::EndEntityUsedAsCa),
-            E::PathLenConstraintViolated => Failure::InvalidChain(ChainProblem::PathLength),
-            E::RequiredEkuNotFoundContext(_) => {
-                Failure::InvalidChain(ChainProblem::ExtendedKeyUsage)
-            }
-            E::NameConstraintViolation
-            | E::InvalidNetworkMaskConstraint
-            | E::MalformedNameConstraint => Failure::InvalidChain(ChainProblem::NameConstraints),
-            E::UnsupportedCriticalExtension => {
-                Failure::InvalidChain(ChainProblem::UnsupportedCriticalExtension)
-            }
-            E::MaximumPathDepthExceeded
-            | E::MaximumSignatureChecksExceeded
-            | E::MaximumPathBuildCallsExceeded
-            | E::MaximumNameConstraintComparisonsExceeded => {
-                Failure::InvalidChain(ChainProblem::ResourceLimit)
-            }
-            _ => Failure::InvalidChain(ChainProblem::Other),
+            other => other,
         }
     }
 
@@ -849,9 +698,6 @@ fn matches_spki_value(record: &Tlsa<'_>, value: &[u8]) -> bool {
         }
     }
 }
-
-/// An extra check rustls-webpki runs on each otherwise valid path.
-type PathCheck<'f> = &'f dyn Fn(&webpki::VerifiedPath<'_>) -> Result<(), webpki::Error>;
 
 /// Digests of one certificate's selected bytes, computed at most once each.
 #[derive(Default)]

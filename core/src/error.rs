@@ -50,6 +50,9 @@ pub enum Error {
     /// Certificate association data longer than
     /// [`MAX_TLSA_DATA_LEN`](crate::limits::MAX_TLSA_DATA_LEN).
     TlsaDataTooLong,
+    /// Presentation text of a resource record of another type, such as the
+    /// `RRSIG TLSA ...` lines of `dig +dnssec` output.
+    NotTlsa,
     /// DER that is not a well-formed certificate (RFC 5280 §4.1) or
     /// SubjectPublicKeyInfo: wrong tag, non-canonical or oversized length,
     /// truncated, or trailing data.
@@ -57,6 +60,42 @@ pub enum Error {
     /// A selector or matching type that mxtrust cannot compute data for
     /// (only 0 and 1, and 0, 1 and 2, are defined by RFC 6698 §2.1.2–2.1.3).
     UnsupportedParameter,
+    // MTA-STS, TLSRPT and policy cache.
+    /// An `_mta-sts` TXT record that does not follow the grammar of RFC 8461
+    /// §3.1: not `v=STSv1` first, a bad field delimiter, an empty field, or
+    /// an extension field whose name or value has forbidden characters.
+    StsRecordSyntax,
+    /// An `_mta-sts` TXT record without the required `id` field
+    /// (RFC 8461 §3.1).
+    StsMissingId,
+    /// An MTA-STS `id` that is not 1 to 32 ASCII letters and digits
+    /// (RFC 8461 §3.1 `sts-id`).
+    StsInvalidId,
+    /// A `_smtp._tls` TXT record that does not follow the grammar of
+    /// RFC 8460 §3.
+    TlsrptRecordSyntax,
+    /// A `_smtp._tls` TXT record without the required `rua` field
+    /// (RFC 8460 §3).
+    TlsrptMissingRua,
+    /// A report URI in `rua` that is not a URI, or has a `,`, `;`, space or
+    /// bad `%` escape in it (RFC 8460 §3: `,` and `;` must be %-encoded).
+    TlsrptInvalidUri,
+    /// More than [`MAX_TLSRPT_URIS`](crate::limits::MAX_TLSRPT_URIS) report
+    /// URIs in one `rua` field.
+    TooManyReportUris,
+    /// A domain given to the policy cache is not an ASCII DNS name of at most
+    /// [`MAX_NAME_LEN`](crate::limits::MAX_NAME_LEN) octets.
+    InvalidDomain,
+    /// A policy has more `mx` text than a cache entry holds
+    /// ([`MAX_CACHED_MX_LEN`](crate::limits::MAX_CACHED_MX_LEN)); the cache
+    /// is unchanged.
+    PolicyTooLargeForCache,
+    /// A policy cache image is truncated, fails its SHA-256 checksum, or
+    /// holds an entry that does not validate; the cache is unchanged.
+    CacheImageCorrupt,
+    /// A policy cache image has an unknown magic number or format version;
+    /// the cache is unchanged.
+    CacheImageUnsupported,
 }
 
 impl Error {
@@ -76,8 +115,21 @@ impl Error {
             Self::TlsaFieldOutOfRange => "TLSA field is not a number from 0 to 255",
             Self::InvalidHex => "certificate association data is not valid hexadecimal",
             Self::TlsaDataTooLong => "certificate association data is too long",
+            Self::NotTlsa => "a resource record of another type, not TLSA",
             Self::BadDer => "malformed DER",
             Self::UnsupportedParameter => "unsupported selector or matching type",
+            // MTA-STS, TLSRPT and policy cache.
+            Self::StsRecordSyntax => "_mta-sts TXT record does not follow RFC 8461 section 3.1",
+            Self::StsMissingId => "_mta-sts TXT record has no id field",
+            Self::StsInvalidId => "MTA-STS id is not 1 to 32 letters and digits",
+            Self::TlsrptRecordSyntax => "_smtp._tls TXT record does not follow RFC 8460 section 3",
+            Self::TlsrptMissingRua => "_smtp._tls TXT record has no rua field",
+            Self::TlsrptInvalidUri => "TLSRPT rua has an invalid URI",
+            Self::TooManyReportUris => "too many TLSRPT report URIs",
+            Self::InvalidDomain => "not a valid domain name",
+            Self::PolicyTooLargeForCache => "MTA-STS policy does not fit in a cache entry",
+            Self::CacheImageCorrupt => "policy cache image is truncated or corrupt",
+            Self::CacheImageUnsupported => "policy cache image has an unknown format or version",
         }
     }
 }

@@ -32,7 +32,17 @@
 //! - [`name`]: reference identifiers and DNS name matching (RFC 6125 as
 //!   profiled by RFC 7672 §3.2.3 and RFC 8461 §4.1).
 //! - [`dane`]: DANE verification of a presented chain against a TLSA RRset.
-//! - [`tlsrpt`]: RFC 8460 result types.
+//! - [`chain`]: certificate path validation shared by DANE and MTA-STS, and
+//!   the failures it reports.
+//! - [`sts`]: the `_mta-sts` TXT record (RFC 8461 §3.1) and the MTA-STS
+//!   certificate check (RFC 8461 §4.2).
+//! - [`policy`]: MTA-STS policy bodies, `mx` patterns and MX matching
+//!   (RFC 8461 §3.2, §4.1).
+//! - [`cache`]: a fixed-capacity MTA-STS policy cache with a checksummed
+//!   persistence format (RFC 8461 §5.1).
+//! - [`decision`]: what to do for one MX host, DANE before MTA-STS
+//!   (RFC 7672 §2.2, RFC 8461 §2).
+//! - [`tlsrpt`]: RFC 8460 result types and the `_smtp._tls` TXT record.
 //!
 //! # Signature algorithms
 //!
@@ -61,14 +71,22 @@
     )
 )]
 
+// Unit tests use std's formatting and collections; the library never does.
+#[rustfmt::skip] #[cfg(test)] extern crate std;
+
 pub mod algorithms;
+pub mod cache;
 pub mod cert;
+pub mod chain;
 pub mod dane;
+pub mod decision;
 mod der;
 mod error;
 mod hex;
 pub mod limits;
 pub mod name;
+pub mod policy;
+pub mod sts;
 pub mod tlsa;
 pub mod tlsrpt;
 

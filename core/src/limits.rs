@@ -20,3 +20,31 @@ pub const MAX_NAME_LEN: usize = 253;
 /// Longest TLSA certificate association data, in octets: the whole RDATA of
 /// a DNS resource record is at most 65535 octets, 3 of them the fields.
 pub const MAX_TLSA_DATA_LEN: usize = 65_532;
+
+/// Largest MTA-STS policy body accepted, in octets (64 KiB). RFC 8461 §3.3
+/// lets senders bound the policy size and suggests 64 KiB.
+pub const MAX_POLICY_LEN: usize = 65_536;
+
+/// Longest line of an MTA-STS policy body, terminator excluded. No field of
+/// RFC 8461 §3.2 comes close (an `mx` line is at most `mx: ` plus 255 octets).
+pub const MAX_POLICY_LINE_LEN: usize = 1_024;
+
+/// Most valid `mx` patterns in one MTA-STS policy (RFC 8461 §3.2). A policy
+/// with more is rejected; this is also what a cache entry holds.
+pub const MAX_MX_PATTERNS: usize = 32;
+
+/// Longest MTA-STS policy `id` (RFC 8461 §3.1: `1*32(ALPHA / DIGIT)`).
+pub const MAX_STS_ID_LEN: usize = 32;
+
+/// Most report URIs in a TLSRPT `rua` field (RFC 8460 §3) that mxtrust
+/// accepts; a record with more is rejected.
+pub const MAX_TLSRPT_URIS: usize = 16;
+
+/// Octets a policy cache entry has for its `mx` patterns, written as text
+/// (`*.example.com`) without trailing dots. A policy whose patterns need more
+/// does not fit in the cache.
+pub const MAX_CACHED_MX_LEN: usize = 1_024;
+
+/// Shortest back-off after a failed policy fetch, in seconds (5 minutes).
+/// RFC 8461 §5.1 asks senders not to refetch on every message.
+pub const MIN_FETCH_BACKOFF_SECS: u64 = 300;

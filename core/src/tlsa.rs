@@ -9,7 +9,7 @@ use sha2::{Digest as _, Sha256, Sha512};
 use crate::Error;
 use crate::cert::{self, Certificate};
 use crate::hex::{self, Hex};
-use crate::limits::MAX_TLSA_DATA_LEN;
+use crate::limits::{MAX_TLSA_DATA_LEN, MAX_TLSA_RECORDS};
 
 /// The certificate usage field (RFC 6698 §2.1.1, RFC 7218 acronyms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,6 +26,20 @@ pub enum CertUsage {
     PrivCert,
     /// Any other value, unassigned.
     Unassigned(u8),
+}
+
+impl CertUsage {
+    /// The acronym RFC 7218 §2.1 gives the usage, e.g. `DANE-EE`.
+    pub const fn acronym(self) -> &'static str {
+        match self {
+            Self::PkixTa => "PKIX-TA",
+            Self::PkixEe => "PKIX-EE",
+            Self::DaneTa => "DANE-TA",
+            Self::DaneEe => "DANE-EE",
+            Self::PrivCert => "PrivCert",
+            Self::Unassigned(_) => "unassigned",
+        }
+    }
 }
 
 /// The selector field (RFC 6698 §2.1.2).
@@ -231,6 +245,22 @@ pub enum Unusable {
 }
 
 impl Unusable {
+    /// A stable kebab-case code for machine-readable output; never changes
+    /// once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::UsageNotInProfile(_) => "usage-not-in-profile",
+            Self::UnknownUsage(_) => "unknown-usage",
+            Self::UnknownSelector(_) => "unknown-selector",
+            Self::UnknownMatchingType(_) => "unknown-matching-type",
+            Self::DisabledDigest(_) => "disabled-digest",
+            Self::DigestLength { .. } => "digest-length",
+            Self::MalformedCertificate => "malformed-certificate",
+            Self::MalformedSpki => "malformed-spki",
+            Self::EmptyData => "empty-data",
+        }
+    }
+
     /// A short description.
     pub const fn description(&self) -> &'static str {
         match self {
@@ -252,8 +282,9 @@ impl fmt::Display for Unusable {
         match self {
             Self::DigestLength { digest, actual } => write!(
                 f,
-                "{} ({actual} octets, {} expected)",
+                "{} ({actual} octet{}, {} expected)",
                 self.description(),
+                if *actual == 1 { "" } else { "s" },
                 digest.output_len()
             ),
             _ => f.write_str(self.description()),
@@ -348,7 +379,15 @@ impl<'a> Tlsa<'a> {
         };
         let mut words = Words { rest: text };
         let rdata_words = match words.clone().position(is_type_word) {
-            Some(type_index) => words.nth(type_index).map(|_| words),
+            Some(type_index) => {
+                // `owner [ttl] [class] TLSA`: anything else before the type
+                // word, like `RRSIG`, makes it another record's line.
+                let prefix = words.clone().take(type_index).skip(1);
+                if type_index > 3 || !prefix.clone().all(|w| is_ttl(w) || is_class(w)) {
+                    return Err(Error::NotTlsa);
+                }
+                words.nth(type_index).map(|_| words)
+            }
             None => Some(words),
         }
         .ok_or(Error::TlsaSyntax)?;
@@ -485,6 +524,16 @@ fn encoded_len(words: Words<'_>) -> usize {
     words.fold(0usize, |n, word| n.saturating_add(word.len())) / 2
 }
 
+fn is_ttl(word: &[u8]) -> bool {
+    !word.is_empty() && word.iter().all(u8::is_ascii_digit)
+}
+
+fn is_class(word: &[u8]) -> bool {
+    [&b"IN"[..], b"CH", b"HS", b"CS"]
+        .iter()
+        .any(|c| word.eq_ignore_ascii_case(c))
+}
+
 fn is_type_word(word: &[u8]) -> bool {
     word.eq_ignore_ascii_case(b"TLSA") || word.eq_ignore_ascii_case(b"TYPE52")
 }
@@ -599,6 +648,7 @@ pub enum Selection {
 ///
 /// # Errors
 ///
+/// [`Error::TooManyRecords`] beyond [`MAX_TLSA_RECORDS`], and
 /// [`Error::BufferTooSmall`] when `out` is shorter than `records`; then
 /// nothing is written.
 pub fn select_usable(
@@ -607,6 +657,9 @@ pub fn select_usable(
     preference: &DigestPreference,
     out: &mut [Selection],
 ) -> Result<(), Error> {
+    if records.len() > MAX_TLSA_RECORDS {
+        return Err(Error::TooManyRecords);
+    }
     let out = out.get_mut(..records.len()).ok_or(Error::BufferTooSmall {
         needed: records.len(),
     })?;
@@ -614,6 +667,21 @@ pub fn select_usable(
         *slot = selection(records, i, profile, preference);
     }
     Ok(())
+}
+
+/// Whether any record of an RRset is usable (RFC 7672 §2.2): the
+/// [`TlsaUsability`](crate::decision::TlsaUsability) input of the per-MX
+/// decision. Digest agility never makes an RRset unusable (a superseded
+/// record implies a usable one), so this is "any record passes
+/// [`Tlsa::usability`]".
+pub fn any_usable(
+    records: &[Tlsa<'_>],
+    profile: ProfileKind,
+    preference: &DigestPreference,
+) -> bool {
+    records
+        .iter()
+        .any(|record| record.usability(profile, preference).is_ok())
 }
 
 /// The [`Selection`] of `records[index]` within its RRset.
@@ -752,6 +820,14 @@ mod tests {
         ("\\# 2 0301", Err(Error::TlsaRdataTooShort)),
         ("\\# x 030101", Err(Error::TlsaFieldOutOfRange)),
         ("3 1 1", Err(Error::TlsaSyntax)),
+        ("IN TLSA 3 1 1 0a0b", Ok((3, 1, 1, &[0x0a, 0x0b]))),
+        ("mx. IN 300 TLSA 3 1 1 0a0b", Ok((3, 1, 1, &[0x0a, 0x0b]))),
+        (
+            "_25._tcp.mx. 300 IN RRSIG TLSA 13 5 300 20261201000000 20261101000000 1234 example. abcd",
+            Err(Error::NotTlsa),
+        ),
+        ("mx. 300 IN TXT TLSA 3 1 1 0a0b", Err(Error::NotTlsa)),
+        ("a b c d TLSA 3 1 1 0a0b", Err(Error::NotTlsa)),
         ("3 1 1 ; no data", Err(Error::TlsaSyntax)),
         ("", Err(Error::TlsaSyntax)),
         ("mx IN TLSA", Err(Error::TlsaSyntax)),

@@ -1,6 +1,15 @@
-//! SMTP TLS Reporting (RFC 8460).
+//! SMTP TLS Reporting (RFC 8460): the result types of §4.3 and the
+//! `_smtp._tls` TXT record of §3 that says where reports go.
 
+use crate::Error;
+use crate::limits::MAX_TLSRPT_URIS;
+use crate::sts::{
+    Unavailable, concat, for_each_field, is_ext_value, is_wsp, select_one, trim_wsp_end,
+    trim_wsp_start, version_rest,
+};
 use core::fmt;
+
+const VERSION: &[u8] = b"v=TLSRPTv1";
 
 /// A result type of RFC 8460 §4.3, the classification of a failed attempt
 /// to establish a secure session, as it appears in a TLSRPT report.
@@ -91,6 +100,184 @@ impl fmt::Display for ResultType {
     }
 }
 
+/// A report URI of a `rua` field (RFC 8460 §3), borrowed from the record.
+/// The text is the whole URI, scheme included, still %-encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReportUri<'a> {
+    /// A `mailto:` URI (RFC 8460 §3, §5.3).
+    Mailto(&'a str),
+    /// An `https:` URI (RFC 8460 §3, §5.4).
+    Https(&'a str),
+    /// Another scheme; RFC 8460 §3 defines only the two above, so senders
+    /// may ignore it.
+    Other(&'a str),
+}
+
+impl<'a> ReportUri<'a> {
+    /// The URI text.
+    pub fn as_str(&self) -> &'a str {
+        match self {
+            Self::Mailto(s) | Self::Https(s) | Self::Other(s) => s,
+        }
+    }
+}
+
+/// A parsed `_smtp._tls` TXT record (RFC 8460 §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TlsrptRecord<'a> {
+    rua: &'a [u8],
+    count: usize,
+}
+
+impl<'a> TlsrptRecord<'a> {
+    /// Parses one record, its character-strings already concatenated.
+    ///
+    /// Grammar (RFC 8460 §3): `v=TLSRPTv1` first, fields separated by
+    /// `*WSP ";" *WSP` with an optional trailing separator, `rua=` a list of
+    /// URIs separated by `*WSP "," *WSP`; within a URI, `,` and `;` must be
+    /// %-encoded. The first `rua` counts; unknown fields only need valid
+    /// syntax.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TlsrptRecordSyntax`], [`Error::TlsrptMissingRua`],
+    /// [`Error::TlsrptInvalidUri`], and [`Error::TooManyReportUris`] beyond
+    /// [`MAX_TLSRPT_URIS`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::tlsrpt::{ReportUri, TlsrptRecord};
+    /// let r = TlsrptRecord::parse(
+    ///     b"v=TLSRPTv1; rua=mailto:tlsrpt@example.com, https://r.example.com/v1",
+    /// )?;
+    /// let mut uris = r.uris();
+    /// assert_eq!(uris.next(), Some(ReportUri::Mailto("mailto:tlsrpt@example.com")));
+    /// assert_eq!(uris.next(), Some(ReportUri::Https("https://r.example.com/v1")));
+    /// assert_eq!(uris.next(), None);
+    /// # Ok::<(), mxtrust::Error>(())
+    /// ```
+    pub fn parse(record: &'a [u8]) -> Result<Self, Error> {
+        let rest = version_rest(record, VERSION).ok_or(Error::TlsrptRecordSyntax)?;
+        let mut rua = None;
+        for_each_field(rest, Error::TlsrptRecordSyntax, |name, value| {
+            if name == b"rua" && rua.is_none() {
+                let count = check_rua(value)?;
+                rua = Some(Self { rua: value, count });
+            } else if !is_ext_value(value) {
+                return Err(Error::TlsrptRecordSyntax);
+            }
+            Ok(())
+        })?;
+        rua.ok_or(Error::TlsrptMissingRua)
+    }
+
+    /// The report URIs, in record order (at least one).
+    pub fn uris(&self) -> impl Iterator<Item = ReportUri<'a>> + 'a {
+        rua_items(self.rua).filter_map(|uri| core::str::from_utf8(uri).ok().map(classify))
+    }
+
+    /// How many report URIs there are.
+    pub fn uri_count(&self) -> usize {
+        self.count
+    }
+}
+
+fn rua_items(rua: &[u8]) -> impl Iterator<Item = &[u8]> {
+    rua.split(|&b| b == b',')
+        .map(|item| trim_wsp_end(trim_wsp_start(item)))
+}
+
+fn classify(uri: &str) -> ReportUri<'_> {
+    let scheme = uri.split(':').next().unwrap_or("");
+    if scheme.eq_ignore_ascii_case("mailto") {
+        ReportUri::Mailto(uri)
+    } else if scheme.eq_ignore_ascii_case("https") {
+        ReportUri::Https(uri)
+    } else {
+        ReportUri::Other(uri)
+    }
+}
+
+/// Checks every URI of a `rua` value and counts them.
+fn check_rua(rua: &[u8]) -> Result<usize, Error> {
+    let mut count = 0usize;
+    for uri in rua_items(rua) {
+        if !is_uri(uri) {
+            return Err(Error::TlsrptInvalidUri);
+        }
+        count = count.saturating_add(1);
+        if count > MAX_TLSRPT_URIS {
+            return Err(Error::TooManyReportUris);
+        }
+    }
+    Ok(count)
+}
+
+/// `scheme ":" 1*uri-char` (RFC 3986 §3.1), where a URI character is a
+/// visible ASCII character other than `,` and `;`, and `%` starts a
+/// two-hex-digit escape (RFC 3986 §2.1, RFC 8460 §3).
+fn is_uri(uri: &[u8]) -> bool {
+    let Some(colon) = uri.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let (scheme, rest) = uri.split_at(colon);
+    let rest = rest.get(1..).unwrap_or(&[]);
+    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
+        && scheme
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if !scheme_ok || rest.is_empty() {
+        return false;
+    }
+    let mut bytes = rest.iter();
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'%' => {
+                let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
+                if !hex(bytes.next()) || !hex(bytes.next()) {
+                    return false;
+                }
+            }
+            b',' | b';' => return false,
+            _ if is_wsp(b) || !b.is_ascii_graphic() => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// What a `_smtp._tls` TXT RRset says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TlsrptLookup<'a> {
+    /// Exactly one valid `v=TLSRPTv1` record.
+    Found(TlsrptRecord<'a>),
+    /// The domain does not ask for reports (RFC 8460 §3: not exactly one
+    /// record, or an invalid one).
+    NoPolicy(Unavailable),
+}
+
+/// Selects and parses the TLSRPT record of a `_smtp._tls` TXT RRset
+/// (RFC 8460 §3): records not starting with `v=TLSRPTv1` are discarded and
+/// exactly one must remain. Strings of a record are concatenated: in place
+/// for a one-string record, else in `scratch`.
+///
+/// # Errors
+///
+/// Only [`Error::BufferTooSmall`] (with the record's length) when a
+/// multi-string record does not fit in `scratch`.
+pub fn select<'a>(rrset: &[&[&'a [u8]]], scratch: &'a mut [u8]) -> Result<TlsrptLookup<'a>, Error> {
+    let record = match select_one(rrset, VERSION) {
+        Ok(record) => record,
+        Err(why) => return Ok(TlsrptLookup::NoPolicy(why)),
+    };
+    let text = concat(record, scratch)?;
+    Ok(match TlsrptRecord::parse(text) {
+        Ok(r) => TlsrptLookup::Found(r),
+        Err(e) => TlsrptLookup::NoPolicy(Unavailable::Invalid(e)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +302,148 @@ mod tests {
             assert_eq!(ResultType::from_name(name), Some(*t), "{name}");
         }
         assert_eq!(ResultType::from_name("TLSA-invalid"), None);
+    }
+
+    /// RFC 8460 §3 grammar, clause by clause: (record, URIs or error).
+    const RECORD_CASES: &[(&str, Result<&[ReportUri<'static>], Error>)] = &[
+        (
+            "v=TLSRPTv1; rua=mailto:r@example.com",
+            Ok(&[ReportUri::Mailto("mailto:r@example.com")]),
+        ),
+        (
+            "v=TLSRPTv1;rua=https://r.example/x;",
+            Ok(&[ReportUri::Https("https://r.example/x")]),
+        ),
+        (
+            "v=TLSRPTv1 ; rua=mailto:a@x.example ,\thttps://r.example",
+            Ok(&[
+                ReportUri::Mailto("mailto:a@x.example"),
+                ReportUri::Https("https://r.example"),
+            ]),
+        ),
+        (
+            "v=TLSRPTv1; rua=MAILTO:a@x.example",
+            Ok(&[ReportUri::Mailto("MAILTO:a@x.example")]),
+        ),
+        (
+            "v=TLSRPTv1; rua=ftp://r.example",
+            Ok(&[ReportUri::Other("ftp://r.example")]),
+        ),
+        (
+            "v=TLSRPTv1; rua=mailto:a%2Cb@x.example",
+            Ok(&[ReportUri::Mailto("mailto:a%2Cb@x.example")]),
+        ),
+        (
+            "v=TLSRPTv1; rua=https://r.example/?a=b%3bc",
+            Ok(&[ReportUri::Https("https://r.example/?a=b%3bc")]),
+        ),
+        (
+            "v=TLSRPTv1; rua=mailto:a@x.example; ext=1",
+            Ok(&[ReportUri::Mailto("mailto:a@x.example")]),
+        ),
+        (
+            "v=TLSRPTv1; rua=mailto:a@x.example; rua=mailto:b@x.example",
+            Ok(&[ReportUri::Mailto("mailto:a@x.example")]),
+        ),
+        ("v=TLSRPTv1", Err(Error::TlsrptMissingRua)),
+        ("v=TLSRPTv1; ext=1", Err(Error::TlsrptMissingRua)),
+        (
+            "v=TLSRPTv1 rua=mailto:a@x.example",
+            Err(Error::TlsrptRecordSyntax),
+        ),
+        (
+            "v=tlsrptv1; rua=mailto:a@x.example",
+            Err(Error::TlsrptRecordSyntax),
+        ),
+        (
+            " v=TLSRPTv1; rua=mailto:a@x.example",
+            Err(Error::TlsrptRecordSyntax),
+        ),
+        (
+            "v=TLSRPTv1;; rua=mailto:a@x.example",
+            Err(Error::TlsrptRecordSyntax),
+        ),
+        ("v=TLSRPTv1; rua=", Err(Error::TlsrptInvalidUri)),
+        (
+            "v=TLSRPTv1; rua=mailto:a@x.example,,mailto:b@x.example",
+            Err(Error::TlsrptInvalidUri),
+        ),
+        (
+            "v=TLSRPTv1; rua=mailto:a@x.example,",
+            Err(Error::TlsrptInvalidUri),
+        ),
+        (
+            "v=TLSRPTv1; rua=r@example.com",
+            Err(Error::TlsrptInvalidUri),
+        ),
+        ("v=TLSRPTv1; rua=mailto:", Err(Error::TlsrptInvalidUri)),
+        (
+            "v=TLSRPTv1; rua=mailto:a b@x.example",
+            Err(Error::TlsrptInvalidUri),
+        ),
+        (
+            "v=TLSRPTv1; rua=mailto:a%2@x.example",
+            Err(Error::TlsrptInvalidUri),
+        ),
+        (
+            "v=TLSRPTv1; rua=mailto:a%zz@x.example",
+            Err(Error::TlsrptInvalidUri),
+        ),
+        (
+            "v=TLSRPTv1; rua=1mailto:a@x.example",
+            Err(Error::TlsrptInvalidUri),
+        ),
+        (
+            "v=TLSRPTv1; rua=mailto:\u{e9}@x.example",
+            Err(Error::TlsrptInvalidUri),
+        ),
+        (
+            "v=TLSRPTv1; rua=mailto:a@x.example; ext=",
+            Err(Error::TlsrptRecordSyntax),
+        ),
+    ];
+
+    #[test]
+    fn record_grammar() {
+        for (record, expected) in RECORD_CASES {
+            let got = TlsrptRecord::parse(record.as_bytes())
+                .map(|r| r.uris().collect::<std::vec::Vec<_>>());
+            let expected = expected.map(<[_]>::to_vec);
+            assert_eq!(got, expected, "record {record:?}");
+        }
+        let many = std::format!(
+            "v=TLSRPTv1; rua={}",
+            ["mailto:a@x.example"; MAX_TLSRPT_URIS + 1].join(",")
+        );
+        assert_eq!(
+            TlsrptRecord::parse(many.as_bytes()),
+            Err(Error::TooManyReportUris)
+        );
+    }
+
+    #[test]
+    fn rrset_selection() {
+        let mut scratch = [0u8; 64];
+        let two: &[&[&[u8]]] = &[
+            &[b"v=TLSRPTv1; rua=mailto:a@x"],
+            &[b"v=TLSRPTv1; rua=mailto:b@x"],
+        ];
+        assert_eq!(
+            select(two, &mut scratch),
+            Ok(TlsrptLookup::NoPolicy(Unavailable::SeveralRecords))
+        );
+        let none: &[&[&[u8]]] = &[&[b"v=STSv1; id=1"]];
+        assert_eq!(
+            select(none, &mut scratch),
+            Ok(TlsrptLookup::NoPolicy(Unavailable::NoRecord))
+        );
+        let split: &[&[&[u8]]] = &[&[b"v=TLSRPTv1; rua=mai", b"lto:a@x.example"]];
+        match select(split, &mut scratch) {
+            Ok(TlsrptLookup::Found(r)) => assert_eq!(
+                r.uris().next(),
+                Some(ReportUri::Mailto("mailto:a@x.example"))
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -6,12 +6,16 @@ mod support;
 use mxtrust::dane::{
     self, Authenticated, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus,
 };
-use mxtrust::tlsa::{DigestAlgorithm, DigestPreference, Unusable};
+use mxtrust::decision::TlsaUsability;
+use mxtrust::tlsa::{DigestAlgorithm, DigestPreference, ProfileKind, Unusable};
 use mxtrust::tlsrpt::ResultType;
 use mxtrust::{CertUsage, Error, MatchingType, Selector, Tlsa};
 use support::*;
 
 const NAMES: &[&str] = &["mx.example.test"];
+
+static ALGORITHMS: &[&dyn mxtrust::SignatureVerificationAlgorithm] =
+    mxtrust::ring_algorithms_with_rsa!();
 
 fn options() -> Options<'static> {
     Options::new(NOW, ALGORITHMS)
@@ -252,6 +256,18 @@ fn all_records_unusable_means_unauthenticated_tls() {
     let (outcome, report) = run(&pki.chain(), &records);
     assert_eq!(outcome, Outcome::Unauthenticated);
     assert_eq!(outcome.result_type(), Some(ResultType::TlsaInvalid));
+    let tlsa: Vec<Tlsa<'_>> = records.iter().map(Record::tlsa).collect();
+    let default = DigestPreference::default();
+    assert_eq!(
+        TlsaUsability::of(&tlsa, ProfileKind::Smtp, &default),
+        TlsaUsability::AllUnusable
+    );
+    let good = Record::of(3, 1, 1, &pki.leaf);
+    let with_good = [tlsa.clone(), vec![good.tlsa()]].concat();
+    assert_eq!(
+        TlsaUsability::of(&with_good, ProfileKind::Smtp, &default),
+        TlsaUsability::SomeUsable
+    );
     let expected = [
         Unusable::UsageNotInProfile(CertUsage::PkixEe),
         Unusable::UsageNotInProfile(CertUsage::PkixTa),
@@ -616,6 +632,50 @@ fn chain_constraints_under_dane_ta() {
 }
 
 #[test]
+fn name_constraints_of_the_anchor_bind() {
+    let root = root(Alg::P256, Spec::ca("mxtrust test root"));
+    let key = key(Alg::P256);
+    let mut params = rcgen::CertificateParams::default();
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "constrained int");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign];
+    params.name_constraints = Some(rcgen::NameConstraints {
+        permitted_subtrees: vec![rcgen::GeneralSubtree::DnsName("example.test".into())],
+        excluded_subtrees: vec![],
+    });
+    let int = issue_with_params(&root, key, params);
+    let inside = issue(&int, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let outside = issue(&int, Alg::P256, Spec::leaf(&["mx.example.org"]));
+    let ta = [Record::of(2, 1, 1, &int)];
+    let (outcome, _) = run(&[&inside.der, &int.der], &ta);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    let (outcome, _) = run_with(
+        &[&outside.der, &int.der],
+        &ta,
+        &["mx.example.org"],
+        &options(),
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::InvalidChain(ChainProblem::NameConstraints))
+    );
+    // The same constraint from a `2 0 0` record.
+    let (outcome, _) = run_with(
+        &[&outside.der],
+        &[Record::of(2, 0, 0, &int)],
+        &["mx.example.org"],
+        &options(),
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::InvalidChain(ChainProblem::NameConstraints))
+    );
+}
+
+#[test]
 fn signatures_under_dane_ta() {
     let pki = Pki::new(Alg::P256);
     // Same issuer name, different key: the leaf's signature does not verify.
@@ -802,7 +862,7 @@ fn result_types_of_failures() {
         ),
         (
             Failure::NotYetValid { depth: None },
-            ResultType::CertificateExpired,
+            ResultType::ValidationFailure,
         ),
         (Failure::IssuerNotFound, ResultType::CertificateNotTrusted),
         (Failure::BadSignature, ResultType::CertificateNotTrusted),

@@ -67,6 +67,9 @@ unsafe extern "C" {
     fn ASN1_TIME_check(t: *const ffi::ASN1_TIME) -> c_int;
 }
 
+static ALGORITHMS: &[&dyn mxtrust::SignatureVerificationAlgorithm] =
+    mxtrust::ring_algorithms_with_rsa!();
+
 /// `DANE_FLAG_NO_DANE_EE_NAMECHECKS` from `<openssl/ssl.h>`.
 const DANE_FLAG_NO_DANE_EE_NAMECHECKS: c_ulong = 1;
 

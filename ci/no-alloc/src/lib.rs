@@ -25,7 +25,13 @@ pub extern "C" fn check_dane_ee(
     if tlsa::association_data(leaf, record.selector, record.matching_type, &mut data).is_err() {
         return -1;
     }
-    match dane::verify(&[leaf], &[record], &["mx.example"], &Options::new(now, &[]), &mut report) {
+    match dane::verify(
+        &[leaf],
+        &[record],
+        &["mx.example"],
+        &Options::new(now, &[]),
+        &mut report,
+    ) {
         Ok(Outcome::Authenticated(_)) => 1,
         Ok(_) => 0,
         Err(_) => -1,

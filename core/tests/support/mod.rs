@@ -9,18 +9,6 @@ use rcgen::{
 /// 2026-11-28T13:00:00Z, inside the default validity of every test certificate.
 pub const NOW: u64 = 1_795_870_800;
 
-pub use webpki::ring as alg;
-
-pub static ALGORITHMS: &[&dyn rustls_pki_types::SignatureVerificationAlgorithm] = &[
-    alg::ECDSA_P256_SHA256,
-    alg::ECDSA_P256_SHA384,
-    alg::ECDSA_P384_SHA256,
-    alg::ECDSA_P384_SHA384,
-    alg::ED25519,
-    alg::RSA_PKCS1_2048_8192_SHA256,
-    alg::RSA_PKCS1_2048_8192_SHA384,
-];
-
 #[derive(Clone, Copy, Debug)]
 pub enum Alg {
     P256,
@@ -160,7 +148,11 @@ pub fn issue(parent: &Ca, alg: Alg, spec: Spec) -> Ca {
 
 /// A certificate issued by `parent` for `key`.
 pub fn issue_with_key(parent: &Ca, key: KeyPair, spec: Spec) -> Ca {
-    let params = spec.params();
+    issue_with_params(parent, key, spec.params())
+}
+
+/// A certificate issued by `parent` for `key` with hand-made parameters.
+pub fn issue_with_params(parent: &Ca, key: KeyPair, params: CertificateParams) -> Ca {
     let cert = params.signed_by(&key, &parent.issuer).unwrap();
     Ca {
         der: cert.der().to_vec(),

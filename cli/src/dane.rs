@@ -1,0 +1,195 @@
+//! `mxtrust dane`: is this chain authenticated by these TLSA records?
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use mxtrust::dane::{self, Options, Profile, RecordStatus};
+use mxtrust::name::ReferenceId;
+use mxtrust::tlsa::{DigestAlgorithm, DigestPreference};
+use mxtrust::{SignatureVerificationAlgorithm, TrustAnchor};
+use rustls_pki_types::CertificateDer;
+
+use crate::input::{self, InputError};
+use crate::report::Report;
+use crate::{chain, records, time};
+
+/// Every ring algorithm, RSA included (this crate turns on rustls-webpki's
+/// `alloc` feature for it).
+static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = mxtrust::ring_algorithms_with_rsa!();
+
+const EXAMPLES: &str = "\
+Examples:
+  mxtrust dane --chain examples/rsa-chain.pem --tlsa-file examples/rsa.tlsa --name mx.example.test
+  mxtrust dane --chain chain.pem --tlsa '3 1 1 fc1d3a0b...' --name mx.example.com --json
+  openssl s_client -connect mx.example.com:25 -starttls smtp -showcerts </dev/null \\
+    | mxtrust dane --chain - --tlsa-file answer.txt --name mx.example.com
+
+Exit status: 0 authenticated, 1 not authenticated (failed, or every record
+unusable), 2 unusable input or usage error.";
+
+/// Check a certificate chain against a TLSA RRset (RFC 6698, 7671, 7672).
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+#[command(group = clap::ArgGroup::new("rrset").required(true).multiple(true).args(["tlsa", "tlsa_file"]))]
+pub struct Args {
+    /// The chain the server presented, leaf first: PEM (text around the PEM
+    /// blocks is ignored, so `openssl s_client -showcerts` output works) or
+    /// DER (one certificate or several concatenated). `-` reads standard
+    /// input.
+    #[arg(long, value_name = "FILE")]
+    chain: PathBuf,
+
+    /// A TLSA record, `U S M HEX` (or a whole zone-file or `dig` line).
+    /// Repeatable; these records come first, numbered `--tlsa 1`, `--tlsa 2`...
+    #[arg(long, value_name = "RECORD")]
+    tlsa: Vec<String>,
+
+    /// A file of TLSA records, one per line: `U S M HEX` or whole `dig`
+    /// answer lines; blank lines and lines starting with `#` or `;` are
+    /// skipped. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    tlsa_file: Vec<PathBuf>,
+
+    /// A reference identifier the certificate must name (DANE-TA, PKIX, and
+    /// DANE-EE with --ee-name-checks). Repeatable: the first is the TLSA base
+    /// domain, e.g. the MX host; a name starting with `.` matches any
+    /// subdomain.
+    #[arg(long = "name", value_name = "NAME", required = true)]
+    names: Vec<String>,
+
+    /// The validation time: Unix seconds or RFC 3339, e.g.
+    /// 2026-11-28T13:00:00Z. Default: now.
+    #[arg(long, value_name = "TIME", value_parser = time::parse)]
+    at: Option<u64>,
+
+    /// Which usages count: `smtp` (RFC 7672: DANE-TA and DANE-EE only) or
+    /// `generic` (RFC 6698/7671: also PKIX-TA and PKIX-EE, which need
+    /// --trust-anchors).
+    #[arg(long, value_enum, default_value_t = ProfileArg::Smtp)]
+    profile: ProfileArg,
+
+    /// PEM trust anchors for PKIX-TA(0) and PKIX-EE(1) under --profile
+    /// generic.
+    #[arg(long, value_name = "FILE")]
+    trust_anchors: Option<PathBuf>,
+
+    /// Enabled digests, most preferred first (RFC 7671 §9): `sha512,sha256`
+    /// (the default), `sha256,sha512`, `sha256` or `sha512`. A digest left
+    /// out makes its records unusable.
+    #[arg(long, value_name = "LIST", value_parser = parse_digest_preference)]
+    digest_preference: Option<DigestPreference>,
+
+    /// Also require the leaf to name a reference identifier under DANE-EE(3),
+    /// which RFC 7672 §3.2.3 does not.
+    #[arg(long)]
+    ee_name_checks: bool,
+
+    /// Print the report as JSON (schema in the README).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ProfileArg {
+    /// SMTP (RFC 7672).
+    Smtp,
+    /// Generic DANE (RFC 6698, RFC 7671).
+    Generic,
+}
+
+fn parse_digest_preference(text: &str) -> Result<DigestPreference, String> {
+    let order = text
+        .split(',')
+        .map(|name| match name.trim().to_ascii_lowercase().as_str() {
+            "sha256" | "sha-256" | "sha2-256" => Ok(DigestAlgorithm::Sha256),
+            "sha512" | "sha-512" | "sha2-512" => Ok(DigestAlgorithm::Sha512),
+            other => Err(format!("unknown digest '{other}' (sha256 or sha512)")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    DigestPreference::from_order(&order)
+        .map_err(|_| "name sha256 and/or sha512, each at most once".to_owned())
+}
+
+/// Runs the check and prints the report.
+///
+/// # Errors
+///
+/// Input that cannot be read or that core rejects; exit status 2.
+pub fn run(args: &Args) -> Result<ExitCode, InputError> {
+    for name in &args.names {
+        ReferenceId::new(name).map_err(|e| InputError::new(format!("--name {name:?}: {e}")))?;
+    }
+    let chain = chain::read(&args.chain)?;
+    let records = records::collect(&args.tlsa, &args.tlsa_file)?;
+    if records.is_empty() {
+        return Err(InputError::new(
+            "no TLSA records: the --tlsa-file has only blank and comment lines",
+        ));
+    }
+    let anchor_ders = match (&args.trust_anchors, args.profile) {
+        (Some(path), ProfileArg::Generic) => chain::read(path)?,
+        (Some(_), ProfileArg::Smtp) => {
+            return Err(InputError::new(
+                "--trust-anchors is used only with --profile generic",
+            ));
+        }
+        (None, _) => Vec::new(),
+    };
+    let anchor_ders: Vec<CertificateDer<'_>> = anchor_ders.into_iter().map(Into::into).collect();
+    let anchors = trust_anchors(&anchor_ders, args.trust_anchors.as_deref())?;
+
+    let time = args.at.unwrap_or_else(time::now);
+    let mut options = Options::new(time, ALGORITHMS);
+    options.profile = match args.profile {
+        ProfileArg::Smtp => Profile::Smtp,
+        ProfileArg::Generic => Profile::Generic {
+            trust_anchors: &anchors,
+        },
+    };
+    if let Some(preference) = args.digest_preference {
+        options.digest_preference = preference;
+    }
+    options.ee_name_checks = args.ee_name_checks;
+
+    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let tlsa: Vec<_> = records.iter().map(records::Record::tlsa).collect();
+    let names: Vec<&str> = args.names.iter().map(String::as_str).collect();
+    let mut statuses = vec![RecordStatus::EMPTY; tlsa.len()];
+    let outcome = dane::verify(&chain, &tlsa, &names, &options, &mut statuses)
+        .map_err(|e| InputError::new(e.to_string()))?;
+
+    let report = Report::new(&outcome, &statuses, &records, time);
+    if args.json {
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| InputError::new(format!("JSON output: {e}")))?;
+        println!("{json}");
+    } else {
+        print!("{}", report.human(&args.names));
+    }
+    Ok(if report.is_authenticated() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn trust_anchors<'a>(
+    ders: &'a [CertificateDer<'a>],
+    path: Option<&std::path::Path>,
+) -> Result<Vec<TrustAnchor<'a>>, InputError> {
+    ders.iter()
+        .enumerate()
+        .map(|(i, der)| {
+            mxtrust::cert::Certificate::parse(der.as_ref())
+                .map(|cert| cert.trust_anchor())
+                .map_err(|e| {
+                    let name = path.map(input::display_name).unwrap_or_default();
+                    InputError::new(format!(
+                        "{name}: certificate {} is not usable as a trust anchor: {e}",
+                        i.saturating_add(1)
+                    ))
+                })
+        })
+        .collect()
+}

@@ -1,0 +1,57 @@
+//! `mxtrust`: offline DANE and MTA-STS checks for mail server operators.
+//!
+//! Every rule is core's (crate `mxtrust`); this binary reads files and
+//! arguments, hands them to core, and prints what core decided.
+
+#![forbid(unsafe_code)]
+
+mod chain;
+mod dane;
+mod input;
+mod policy;
+mod records;
+mod report;
+mod time;
+mod tlsa;
+mod txt;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Check a mail server's certificate chain against DANE TLSA records and
+/// MTA-STS policies, offline, from files and arguments.
+#[derive(Debug, Parser)]
+#[command(name = "mxtrust", version, propagate_version = true)]
+#[command(
+    after_help = "Exit status: 0 yes (authenticated, valid), 1 no, 2 unusable input or usage error.\n\
+    Run `mxtrust help COMMAND` for a command's flags and examples."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Dane(dane::Args),
+    Tlsa(tlsa::Args),
+    StsPolicy(policy::Args),
+    StsRecord(txt::StsArgs),
+    TlsrptRecord(txt::TlsrptArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Dane(args) => dane::run(args),
+        Command::Tlsa(args) => tlsa::run(args),
+        Command::StsPolicy(args) => policy::run(args),
+        Command::StsRecord(args) => txt::run_sts(args),
+        Command::TlsrptRecord(args) => txt::run_tlsrpt(args),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("mxtrust: {e}");
+        ExitCode::from(2)
+    })
+}

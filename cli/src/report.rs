@@ -1,0 +1,237 @@
+//! The DANE report: core's outcome and per-record statuses as a value with
+//! stable names, printed for people or as JSON.
+//!
+//! Every name here is a fixed mapping of a core variant; the matches are
+//! exhaustive so that a new variant in core does not compile until it has a
+//! name (and a line in the README's table).
+
+use std::fmt::Write as _;
+
+use mxtrust::CertUsage;
+use mxtrust::dane::{Outcome, RecordStatus};
+use serde::Serialize;
+
+use crate::records::Record;
+
+/// The `--json` document of `mxtrust dane`.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// `authenticated`, `unauthenticated-tls` or `failed`.
+    pub outcome: &'static str,
+    /// Index of the record that authenticated the chain.
+    pub record: Option<usize>,
+    /// Its certificate usage.
+    pub usage: Option<u8>,
+    /// Depth of the presented certificate it matched (`null` when the anchor
+    /// came from the record itself or from --trust-anchors).
+    pub depth: Option<usize>,
+    /// Why authentication failed, in words.
+    pub failure: Option<String>,
+    /// Why authentication failed, as a stable code.
+    pub failure_code: Option<&'static str>,
+    /// The RFC 8460 result type to report.
+    pub tlsrpt_result_type: Option<&'static str>,
+    /// The validation time, Unix seconds.
+    pub time: u64,
+    /// Every record, in input order.
+    pub records: Vec<RecordReport>,
+}
+
+/// One record's line in the report.
+#[derive(Debug, Serialize)]
+pub struct RecordReport {
+    /// Position in the RRset, from 0.
+    pub index: usize,
+    /// `FILE:LINE` or `--tlsa N`.
+    pub source: String,
+    /// Presentation form, `U S M HEX`.
+    pub record: String,
+    /// `matched`, `not-matched`, `unusable`, `superseded` or `rejected`.
+    pub status: &'static str,
+    /// Depth of the presented certificate it matched.
+    pub depth: Option<usize>,
+    /// Stable code of the reason (unusable, rejected).
+    pub code: Option<&'static str>,
+    /// The reason, in words.
+    pub reason: Option<String>,
+}
+
+const SUPERSEDED: &str = "a more preferred digest is present (RFC 7671 §9)";
+
+impl Report {
+    /// The report of `outcome` with one line per record.
+    pub fn new(
+        outcome: &Outcome,
+        statuses: &[RecordStatus],
+        records: &[Record],
+        time: u64,
+    ) -> Self {
+        let records = records
+            .iter()
+            .zip(statuses)
+            .enumerate()
+            .map(|(index, (record, status))| RecordReport::new(index, record, status))
+            .collect();
+        let failure = match outcome {
+            Outcome::Failed(failure) => Some(failure),
+            _ => None,
+        };
+        let authenticated = match outcome {
+            Outcome::Authenticated(a) => Some(a),
+            _ => None,
+        };
+        Self {
+            outcome: match outcome {
+                Outcome::Authenticated(_) => "authenticated",
+                Outcome::Unauthenticated => "unauthenticated-tls",
+                Outcome::Failed(_) => "failed",
+            },
+            record: authenticated.map(|a| a.record),
+            usage: authenticated.map(|a| u8::from(a.usage)),
+            depth: authenticated.and_then(|a| a.depth),
+            failure: failure.map(ToString::to_string),
+            failure_code: failure.map(|f| f.code()),
+            tlsrpt_result_type: outcome.result_type().map(|t| t.as_str()),
+            time,
+            records,
+        }
+    }
+
+    /// Whether the chain is authenticated (exit status 0).
+    pub fn is_authenticated(&self) -> bool {
+        self.record.is_some()
+    }
+
+    /// The report for people: the verdict first, then one line per record.
+    pub fn human(&self, names: &[String]) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", self.verdict());
+        let _ = writeln!(
+            out,
+            "checked at {} for {}",
+            crate::time::format(self.time),
+            names.join(", ")
+        );
+        out.push('\n');
+        let rows: Vec<[String; 6]> = self
+            .records
+            .iter()
+            .map(|r| {
+                [
+                    r.index.to_string(),
+                    r.source.clone(),
+                    abbreviate(&r.record),
+                    r.status.to_owned(),
+                    r.depth.map_or_else(|| "-".to_owned(), |d| d.to_string()),
+                    r.reason.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let header = ["#", "source", "record", "status", "depth", "reason"].map(str::to_owned);
+        let mut widths = [0usize; 6];
+        for row in std::iter::once(&header).chain(&rows) {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        for row in std::iter::once(&header).chain(&rows) {
+            let mut line = String::new();
+            for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+                if i > 0 {
+                    line.push_str("  ");
+                }
+                let _ = write!(line, "{cell:<width$}");
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        out
+    }
+
+    fn verdict(&self) -> String {
+        let tlsrpt = |t: Option<&str>| t.map(|t| format!(" [TLSRPT {t}]")).unwrap_or_default();
+        match (self.record, &self.failure) {
+            (Some(index), _) => {
+                let record = self.records.get(index);
+                let source = record.map_or("", |r| r.source.as_str());
+                let usage = self
+                    .usage
+                    .map(CertUsage::from)
+                    .map_or("", CertUsage::acronym);
+                let at = match (self.depth, self.usage) {
+                    (Some(0), _) => "the leaf certificate (depth 0)".to_owned(),
+                    (Some(d), _) => format!("the certificate at depth {d}"),
+                    (None, Some(2)) => "the trust anchor given in the record".to_owned(),
+                    (None, _) => "a trust anchor from --trust-anchors".to_owned(),
+                };
+                format!("authenticated: record {index} ({usage}, {source}) matched {at}")
+            }
+            (None, Some(failure)) => format!(
+                "failed: {failure}; do not deliver{}",
+                tlsrpt(self.tlsrpt_result_type)
+            ),
+            (None, None) => format!(
+                "unauthenticated-tls: every TLSA record is unusable; TLS is still required \
+                 but cannot be authenticated (RFC 7672 §2.2){}",
+                tlsrpt(self.tlsrpt_result_type)
+            ),
+        }
+    }
+}
+
+impl RecordReport {
+    fn new(index: usize, record: &Record, status: &RecordStatus) -> Self {
+        let (status, depth, code, reason) = match status {
+            RecordStatus::Matched { depth } => ("matched", *depth, None, None),
+            RecordStatus::NotMatched => ("not-matched", None, None, None),
+            RecordStatus::Unusable(why) => {
+                ("unusable", None, Some(why.code()), Some(why.to_string()))
+            }
+            RecordStatus::Superseded => (
+                "superseded",
+                None,
+                Some("superseded"),
+                Some(SUPERSEDED.to_owned()),
+            ),
+            RecordStatus::Rejected { depth, failure } => (
+                "rejected",
+                *depth,
+                Some(failure.code()),
+                Some(failure.to_string()),
+            ),
+        };
+        Self {
+            index,
+            source: record.source.clone(),
+            record: record.tlsa().to_string(),
+            status,
+            depth,
+            code,
+            reason,
+        }
+    }
+}
+
+/// `3 1 1 fc1d3a0b...5c849b`: enough of the data to tell records apart.
+fn abbreviate(record: &str) -> String {
+    let Some((fields, data)) = record.rsplit_once(' ') else {
+        return record.to_owned();
+    };
+    match (data.get(..8), data.get(data.len().saturating_sub(6)..)) {
+        (Some(head), Some(tail)) if data.len() > 20 => format!("{fields} {head}...{tail}"),
+        _ => record.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviation_keeps_short_records_whole() {
+        assert_eq!(abbreviate("3 1 1 0a0b"), "3 1 1 0a0b");
+        assert_eq!(
+            abbreviate("3 1 1 fc1d3a0b1a588d2a42f8b18ed13ad2df697708fce6554c9bd891e45b495c849b"),
+            "3 1 1 fc1d3a0b...5c849b"
+        );
+    }
+}

@@ -1,0 +1,1129 @@
+//! MTA-STS policy bodies (RFC 8461 §3.2) and MX host matching (RFC 8461
+//! §4.1).
+//!
+//! [`Policy::parse`] reads the body fetched from
+//! `https://mta-sts.<domain>/.well-known/mta-sts.txt` without copying it: the
+//! `mx` patterns borrow the body and are kept in an array inside the
+//! [`Policy`] whose size the caller picks with a const generic. Problems that
+//! leave the publisher's intent unambiguous (a blank line, stray whitespace,
+//! `max_age` above the cap, an `mx` entry that can never match) are
+//! [`Warning`]s written into caller storage, and the policy still applies;
+//! everything else is a [`PolicyError`]. Both carry a 1-based line number.
+
+use crate::limits::{MAX_MX_PATTERNS, MAX_NAME_LEN, MAX_POLICY_LEN, MAX_POLICY_LINE_LEN};
+use crate::name::strip_trailing_dot;
+use crate::sts::{is_ext_name, is_wsp, trim_wsp_end, trim_wsp_start};
+use core::fmt;
+
+/// The largest `max_age` RFC 8461 §3.2 allows, in seconds (about one year).
+pub const MAX_MAX_AGE: u32 = 31_557_600;
+
+/// The policy mode (RFC 8461 §3.2 `mode`, §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// `enforce`: deliver only to allowed MX hosts over authenticated TLS.
+    Enforce,
+    /// `testing`: report failures, deliver anyway.
+    Testing,
+    /// `none`: the domain has no active policy.
+    None,
+}
+
+impl Mode {
+    /// The mode as it is written in a policy.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Enforce => "enforce",
+            Self::Testing => "testing",
+            Self::None => "none",
+        }
+    }
+
+    /// The mode a policy value names, exactly and case-sensitively
+    /// (RFC 8461 §3.2 uses `%s` strings).
+    pub fn from_value(value: &[u8]) -> Option<Self> {
+        [Self::Enforce, Self::Testing, Self::None]
+            .into_iter()
+            .find(|m| m.as_str().as_bytes() == value)
+    }
+}
+
+/// An `mx` pattern of a policy (RFC 8461 §3.2 `sts-policy-mx-value = ["*."]
+/// Domain`): a host name, or `*.` and a domain, which matches any host one
+/// label below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MxPattern<'a> {
+    /// The domain without `*.` and without a trailing dot.
+    domain: &'a [u8],
+    wildcard: bool,
+}
+
+/// Why an `mx` entry is not a pattern. A policy ignores such an entry with a
+/// [`WarningKind::MxIgnored`] warning: it can never match a host, so the
+/// intent of the other entries stays clear.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MxPatternError {
+    /// Not an LDH domain (RFC 5321 §4.1.2 `Domain`): an empty or over-long
+    /// label, a bad character, a `*` elsewhere than a whole leftmost label.
+    Invalid,
+    /// An IP address or address literal; MTA-STS names MX hosts, never
+    /// addresses (RFC 8461 §4.1).
+    IpLiteral,
+    /// Non-ASCII characters (a U-label); RFC 8461 §3.2 wants A-labels.
+    NonAscii,
+}
+
+impl<'a> MxPattern<'a> {
+    /// A placeholder for storage arrays; it matches nothing.
+    pub const EMPTY: MxPattern<'static> = MxPattern {
+        domain: &[],
+        wildcard: false,
+    };
+
+    /// Parses an `mx` value. One trailing dot is tolerated and dropped.
+    ///
+    /// # Errors
+    ///
+    /// An [`MxPatternError`] saying why the value can never match.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::policy::{MxPattern, MxPatternError};
+    /// let p = MxPattern::parse(b"*.example.net")?;
+    /// assert!(p.matches(b"mx1.Example.NET."));
+    /// assert!(!p.matches(b"a.mx1.example.net"));
+    /// assert_eq!(MxPattern::parse(b"192.0.2.25"), Err(MxPatternError::IpLiteral));
+    /// # Ok::<(), MxPatternError>(())
+    /// ```
+    pub fn parse(value: &'a [u8]) -> Result<Self, MxPatternError> {
+        if !value.is_ascii() {
+            return Err(MxPatternError::NonAscii);
+        }
+        let text = strip_trailing_dot(value);
+        if text.first() == Some(&b'[') || text.contains(&b':') || is_dotted_numeric(text) {
+            return Err(MxPatternError::IpLiteral);
+        }
+        let (wildcard, domain) = match text.strip_prefix(b"*.") {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        if !is_ldh_domain(domain) {
+            return Err(MxPatternError::Invalid);
+        }
+        Ok(Self { domain, wildcard })
+    }
+
+    /// Whether `host` (an MX host name, one trailing dot ignored) matches
+    /// this pattern under RFC 8461 §4.1: ASCII case-insensitive equality, or
+    /// for `*.domain` exactly one non-empty label in front of `domain`.
+    pub fn matches(&self, host: &[u8]) -> bool {
+        let host = strip_trailing_dot(host);
+        if self.domain.is_empty() {
+            return false;
+        }
+        if !self.wildcard {
+            return host.eq_ignore_ascii_case(self.domain);
+        }
+        match host.iter().position(|&b| b == b'.') {
+            Some(dot) if dot > 0 => host
+                .get(dot..)
+                .and_then(|rest| rest.get(1..))
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(self.domain)),
+            _ => false,
+        }
+    }
+
+    /// Whether this is a `*.` pattern.
+    pub fn is_wildcard(&self) -> bool {
+        self.wildcard
+    }
+
+    /// The domain, without `*.` and without a trailing dot.
+    pub fn domain(&self) -> &'a [u8] {
+        self.domain
+    }
+}
+
+impl fmt::Display for MxPattern<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.wildcard {
+            f.write_str("*.")?;
+        }
+        f.write_str(core::str::from_utf8(self.domain).unwrap_or("?"))
+    }
+}
+
+/// `1*4DIGIT` labels only, like `192.0.2.1`: an IPv4 address, not a host.
+fn is_dotted_numeric(text: &[u8]) -> bool {
+    !text.is_empty()
+        && text
+            .split(|&b| b == b'.')
+            .all(|l| !l.is_empty() && l.iter().all(u8::is_ascii_digit))
+}
+
+/// RFC 5321 §4.1.2 `Domain = sub-domain *("." sub-domain)`, `sub-domain =
+/// Let-dig [Ldh-str]`, with the RFC 1035 length limits.
+fn is_ldh_domain(domain: &[u8]) -> bool {
+    !domain.is_empty()
+        && domain.len() <= MAX_NAME_LEN
+        && domain.split(|&b| b == b'.').all(|label| {
+            label.len() <= 63
+                && label.first().is_some_and(u8::is_ascii_alphanumeric)
+                && label.last().is_some_and(u8::is_ascii_alphanumeric)
+                && label
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// A rejected policy body: where, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PolicyError {
+    /// 1-based line number; 0 when the problem is the body as a whole.
+    pub line: usize,
+    /// What is wrong.
+    pub kind: PolicyErrorKind,
+}
+
+/// Why a policy body is rejected. RFC 8461 §3.2 and §5.1: a sender treats
+/// such a body as a failed fetch (`sts-policy-invalid`, RFC 8460 §4.3.3).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyErrorKind {
+    /// Larger than [`MAX_POLICY_LEN`] octets (RFC 8461 §3.3).
+    TooLarge,
+    /// Not UTF-8 (RFC 8461 §3.2: the body is UTF-8 text).
+    InvalidUtf8,
+    /// A NUL octet.
+    NulByte,
+    /// A line longer than [`MAX_POLICY_LINE_LEN`] octets.
+    LineTooLong,
+    /// A CR not followed by LF (RFC 8461 §3.2 `sts-policy-term = LF /
+    /// CRLF`).
+    BareCr,
+    /// A control character other than HTAB (§3.2 excludes CTLs).
+    ControlCharacter,
+    /// A line that is not `key: value`.
+    MissingColon,
+    /// A key that is not `sts-policy-ext-name` (§3.2).
+    InvalidKey,
+    /// A keyword or value of §3.2 in the wrong case, such as `Mode:` or
+    /// `enforce` spelled `Enforce`; §3.2 keywords are case-sensitive.
+    KeywordCase,
+    /// No `version` field.
+    MissingVersion,
+    /// A `version` other than `STSv1`.
+    InvalidVersion,
+    /// No `mode` field.
+    MissingMode,
+    /// A `mode` other than `enforce`, `testing` or `none`.
+    InvalidMode,
+    /// No `max_age` field.
+    MissingMaxAge,
+    /// A `max_age` that is not 1 to 10 digits (§3.2 `1*10(DIGIT)`).
+    InvalidMaxAge,
+    /// Mode `enforce` or `testing` without a single valid `mx` pattern
+    /// (§3.2: `mx` is required unless the mode is `none`).
+    NoValidMx,
+    /// More valid `mx` patterns than the policy storage (`N`) holds.
+    TooManyMx,
+}
+
+impl PolicyErrorKind {
+    /// A stable kebab-case code for machine-readable output (JSON, C, logs);
+    /// never changes once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::TooLarge => "too-large",
+            Self::InvalidUtf8 => "invalid-utf8",
+            Self::NulByte => "nul-byte",
+            Self::LineTooLong => "line-too-long",
+            Self::BareCr => "bare-cr",
+            Self::ControlCharacter => "control-character",
+            Self::MissingColon => "missing-colon",
+            Self::InvalidKey => "invalid-key",
+            Self::KeywordCase => "keyword-case",
+            Self::MissingVersion => "missing-version",
+            Self::InvalidVersion => "invalid-version",
+            Self::MissingMode => "missing-mode",
+            Self::InvalidMode => "invalid-mode",
+            Self::MissingMaxAge => "missing-max-age",
+            Self::InvalidMaxAge => "invalid-max-age",
+            Self::NoValidMx => "no-valid-mx",
+            Self::TooManyMx => "too-many-mx",
+        }
+    }
+
+    /// A short description.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::TooLarge => "policy body is too large",
+            Self::InvalidUtf8 => "policy body is not UTF-8",
+            Self::NulByte => "NUL octet in policy body",
+            Self::LineTooLong => "policy line is too long",
+            Self::BareCr => "CR not followed by LF",
+            Self::ControlCharacter => "control character in policy body",
+            Self::MissingColon => "line is not 'key: value'",
+            Self::InvalidKey => "invalid key",
+            Self::KeywordCase => "policy keyword in the wrong case",
+            Self::MissingVersion => "no version field",
+            Self::InvalidVersion => "version is not STSv1",
+            Self::MissingMode => "no mode field",
+            Self::InvalidMode => "mode is not enforce, testing or none",
+            Self::MissingMaxAge => "no max_age field",
+            Self::InvalidMaxAge => "max_age is not 1 to 10 digits",
+            Self::NoValidMx => "no valid mx pattern",
+            Self::TooManyMx => "too many mx patterns",
+        }
+    }
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.kind.description())
+    }
+}
+
+impl core::error::Error for PolicyError {}
+
+/// Something off the grammar of RFC 8461 §3.2 whose intent is still clear,
+/// so the policy applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Warning {
+    /// 1-based line number.
+    pub line: usize,
+    /// What was noticed.
+    pub kind: WarningKind,
+}
+
+impl Warning {
+    /// A placeholder for storage arrays.
+    pub const EMPTY: Self = Self {
+        line: 0,
+        kind: WarningKind::BlankLine,
+    };
+}
+
+/// What a [`Warning`] is about.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WarningKind {
+    /// An empty or all-whitespace line; skipped.
+    BlankLine,
+    /// Whitespace before the key; ignored.
+    LeadingWhitespace,
+    /// Whitespace at the end of a line. The §3.2 ABNF allows it; reported
+    /// because some parsers do not.
+    TrailingWhitespace,
+    /// Whitespace between the key and the colon; ignored.
+    WhitespaceBeforeColon,
+    /// Some lines end in LF and others in CRLF (each alone is fine).
+    MixedLineEndings,
+    /// `max_age` above [`MAX_MAX_AGE`]; clamped to it.
+    MaxAgeClamped,
+    /// A second `version`, `mode` or `max_age`; the first one counts.
+    DuplicateField,
+    /// An `mx` entry with a trailing dot; the dot is ignored.
+    MxTrailingDot,
+    /// An `mx` entry that can never match; ignored.
+    MxIgnored(MxPatternError),
+}
+
+impl WarningKind {
+    /// A stable kebab-case code for machine-readable output; never changes
+    /// once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::BlankLine => "blank-line",
+            Self::LeadingWhitespace => "leading-whitespace",
+            Self::TrailingWhitespace => "trailing-whitespace",
+            Self::WhitespaceBeforeColon => "whitespace-before-colon",
+            Self::MixedLineEndings => "mixed-line-endings",
+            Self::MaxAgeClamped => "max-age-clamped",
+            Self::DuplicateField => "duplicate-field",
+            Self::MxTrailingDot => "mx-trailing-dot",
+            Self::MxIgnored(_) => "mx-ignored",
+        }
+    }
+
+    /// A short description.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::BlankLine => "blank line, skipped",
+            Self::LeadingWhitespace => "whitespace before the key, ignored",
+            Self::TrailingWhitespace => {
+                "whitespace at the end of the line (allowed, but some parsers reject it)"
+            }
+            Self::WhitespaceBeforeColon => "whitespace between the key and the colon, ignored",
+            Self::MixedLineEndings => "some lines end in LF and others in CRLF",
+            Self::MaxAgeClamped => "max_age above 31557600 (one year), clamped to it",
+            Self::DuplicateField => "second version, mode or max_age; the first one counts",
+            Self::MxTrailingDot => "mx with a trailing dot; the dot is ignored",
+            Self::MxIgnored(_) => "mx can never match, ignored",
+        }
+    }
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MxIgnored(why) => write!(f, "{}: {why}", self.description()),
+            _ => f.write_str(self.description()),
+        }
+    }
+}
+
+impl MxPatternError {
+    /// A stable kebab-case code; never changes once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::IpLiteral => "ip-literal",
+            Self::NonAscii => "non-ascii",
+        }
+    }
+
+    /// A short description.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::Invalid => "not a domain name (a '*' only as the whole first label)",
+            Self::IpLiteral => "an IP address; MTA-STS names hosts (RFC 8461 4.1)",
+            Self::NonAscii => "not ASCII; use A-labels (xn--)",
+        }
+    }
+}
+
+impl fmt::Display for MxPatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+/// A parsed MTA-STS policy (RFC 8461 §3.2) that borrows its body. `N` is
+/// how many `mx` patterns it can hold, [`MAX_MX_PATTERNS`] by default; a
+/// body with more valid patterns is [`PolicyErrorKind::TooManyMx`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy<'a, const N: usize = MAX_MX_PATTERNS> {
+    mode: Mode,
+    max_age: u32,
+    mx: [MxPattern<'a>; N],
+    mx_len: usize,
+    warnings: usize,
+}
+
+impl<'a, const N: usize> Policy<'a, N> {
+    /// Parses a policy body.
+    ///
+    /// Lines end in LF or CRLF, each on its own; the last may lack one.
+    /// Each line is `key: value` with optional whitespace after the colon.
+    /// `version: STSv1`, `mode` and `max_age` are required; `mx` is required
+    /// (at least one valid pattern) unless the mode is `none`. The first of
+    /// duplicate fields counts, unknown keys are ignored, and keywords are
+    /// case-sensitive. Warnings go into `warnings` in order; when it is full
+    /// the rest are only counted (see [`Self::warnings_found`]).
+    ///
+    /// # Errors
+    ///
+    /// A [`PolicyError`] with the line and the [`PolicyErrorKind`]; nothing
+    /// but `warnings` has been written then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::policy::{Mode, Policy, Warning, WarningKind};
+    /// let body = b"version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\n\
+    ///              mx: *.example.net\r\nmax_age: 604800\r\n\r\n";
+    /// let mut warnings = [Warning::EMPTY; 4];
+    /// let policy: Policy = Policy::parse(body, &mut warnings).unwrap();
+    /// assert_eq!(policy.mode(), Mode::Enforce);
+    /// assert_eq!(policy.max_age(), 604_800);
+    /// assert!(policy.allows_mx(b"mx1.example.net"));
+    /// assert!(!policy.allows_mx(b"evil.example.org"));
+    /// assert_eq!(policy.warnings_found(), 1);
+    /// assert_eq!(warnings[0].kind, WarningKind::BlankLine);
+    /// ```
+    pub fn parse(body: &'a [u8], warnings: &mut [Warning]) -> Result<Self, PolicyError> {
+        let whole = |kind| PolicyError { line: 0, kind };
+        if body.len() > MAX_POLICY_LEN {
+            return Err(whole(PolicyErrorKind::TooLarge));
+        }
+        if let Err(e) = core::str::from_utf8(body) {
+            let before = body.get(..e.valid_up_to()).unwrap_or(&[]);
+            return Err(PolicyError {
+                line: line_count(before).saturating_add(1),
+                kind: PolicyErrorKind::InvalidUtf8,
+            });
+        }
+        let mut parser = Parser {
+            warnings,
+            found: 0,
+            version: false,
+            mode: None,
+            max_age: None,
+            mx: [MxPattern::EMPTY; N],
+            mx_len: 0,
+            saw_lf: false,
+            saw_crlf: false,
+            mixed_reported: false,
+        };
+        let mut rest = body;
+        let mut line_no = 0usize;
+        while !rest.is_empty() {
+            line_no = line_no.saturating_add(1);
+            let (line, terminator, after) = split_line(rest);
+            rest = after;
+            parser
+                .line(line_no, line, terminator)
+                .map_err(|kind| PolicyError {
+                    line: line_no,
+                    kind,
+                })?;
+        }
+        if !parser.version {
+            return Err(whole(PolicyErrorKind::MissingVersion));
+        }
+        let mode = parser.mode.ok_or(whole(PolicyErrorKind::MissingMode))?;
+        let max_age = parser
+            .max_age
+            .ok_or(whole(PolicyErrorKind::MissingMaxAge))?;
+        if mode != Mode::None && parser.mx_len == 0 {
+            return Err(whole(PolicyErrorKind::NoValidMx));
+        }
+        Ok(Self {
+            mode,
+            max_age,
+            mx: parser.mx,
+            mx_len: parser.mx_len,
+            warnings: parser.found,
+        })
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// `max_age` in seconds, at most [`MAX_MAX_AGE`].
+    pub fn max_age(&self) -> u32 {
+        self.max_age
+    }
+
+    /// The valid `mx` patterns, in body order.
+    pub fn mx_patterns(&self) -> &[MxPattern<'a>] {
+        self.mx.get(..self.mx_len).unwrap_or(&[])
+    }
+
+    /// Whether an MX host is allowed by this policy (RFC 8461 §4.1): some
+    /// `mx` pattern matches it. This says nothing about certificates; see
+    /// [`crate::sts::check_certificate`].
+    pub fn allows_mx(&self, host: &[u8]) -> bool {
+        self.mx_patterns().iter().any(|p| p.matches(host))
+    }
+
+    /// How many warnings parsing found, including those that did not fit in
+    /// the caller's storage.
+    pub fn warnings_found(&self) -> usize {
+        self.warnings
+    }
+}
+
+fn line_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Terminator {
+    Lf,
+    CrLf,
+    Eof,
+}
+
+/// The first line of `rest`, its terminator, and what follows.
+fn split_line(rest: &[u8]) -> (&[u8], Terminator, &[u8]) {
+    match rest.iter().position(|&b| b == b'\n') {
+        Some(lf) => {
+            let (line, after) = rest.split_at(lf);
+            let after = after.get(1..).unwrap_or(&[]);
+            match line.strip_suffix(b"\r") {
+                Some(line) => (line, Terminator::CrLf, after),
+                None => (line, Terminator::Lf, after),
+            }
+        }
+        None => (rest, Terminator::Eof, &[]),
+    }
+}
+
+struct Parser<'a, 'w, const N: usize> {
+    warnings: &'w mut [Warning],
+    found: usize,
+    version: bool,
+    mode: Option<Mode>,
+    max_age: Option<u32>,
+    mx: [MxPattern<'a>; N],
+    mx_len: usize,
+    saw_lf: bool,
+    saw_crlf: bool,
+    mixed_reported: bool,
+}
+
+const KEYWORDS: [&[u8]; 4] = [b"version", b"mode", b"max_age", b"mx"];
+
+impl<'a, const N: usize> Parser<'a, '_, N> {
+    fn warn(&mut self, line: usize, kind: WarningKind) {
+        if let Some(slot) = self.warnings.get_mut(self.found) {
+            *slot = Warning { line, kind };
+        }
+        self.found = self.found.saturating_add(1);
+    }
+
+    fn line(&mut self, n: usize, line: &'a [u8], term: Terminator) -> Result<(), PolicyErrorKind> {
+        if line.len() > MAX_POLICY_LINE_LEN {
+            return Err(PolicyErrorKind::LineTooLong);
+        }
+        for &b in line {
+            match b {
+                0 => return Err(PolicyErrorKind::NulByte),
+                b'\r' => return Err(PolicyErrorKind::BareCr),
+                b'\t' => {}
+                0..=0x1f | 0x7f => return Err(PolicyErrorKind::ControlCharacter),
+                _ => {}
+            }
+        }
+        self.line_ending(n, term);
+        if line.iter().all(|&b| is_wsp(b)) {
+            self.warn(n, WarningKind::BlankLine);
+            return Ok(());
+        }
+        let trimmed = trim_wsp_start(line);
+        if trimmed.len() != line.len() {
+            self.warn(n, WarningKind::LeadingWhitespace);
+        }
+        let line = trim_wsp_end(trimmed);
+        if line.len() != trimmed.len() {
+            self.warn(n, WarningKind::TrailingWhitespace);
+        }
+        let colon = line
+            .iter()
+            .position(|&b| b == b':')
+            .ok_or(PolicyErrorKind::MissingColon)?;
+        let (key, value) = line.split_at(colon);
+        let value = trim_wsp_start(value.get(1..).unwrap_or(&[]));
+        let bare_key = trim_wsp_end(key);
+        if bare_key.len() != key.len() {
+            self.warn(n, WarningKind::WhitespaceBeforeColon);
+        }
+        self.field(n, bare_key, value)
+    }
+
+    fn line_ending(&mut self, n: usize, term: Terminator) {
+        match term {
+            Terminator::Lf => self.saw_lf = true,
+            Terminator::CrLf => self.saw_crlf = true,
+            Terminator::Eof => {}
+        }
+        if self.saw_lf && self.saw_crlf && !self.mixed_reported {
+            self.mixed_reported = true;
+            self.warn(n, WarningKind::MixedLineEndings);
+        }
+    }
+
+    fn field(&mut self, n: usize, key: &[u8], value: &'a [u8]) -> Result<(), PolicyErrorKind> {
+        match key {
+            b"version" => {
+                if self.version {
+                    self.warn(n, WarningKind::DuplicateField);
+                } else if value == b"STSv1" {
+                    self.version = true;
+                } else if value.eq_ignore_ascii_case(b"STSv1") {
+                    return Err(PolicyErrorKind::KeywordCase);
+                } else {
+                    return Err(PolicyErrorKind::InvalidVersion);
+                }
+            }
+            b"mode" => {
+                if self.mode.is_some() {
+                    self.warn(n, WarningKind::DuplicateField);
+                } else if let Some(mode) = Mode::from_value(value) {
+                    self.mode = Some(mode);
+                } else if [Mode::Enforce, Mode::Testing, Mode::None]
+                    .iter()
+                    .any(|m| value.eq_ignore_ascii_case(m.as_str().as_bytes()))
+                {
+                    return Err(PolicyErrorKind::KeywordCase);
+                } else {
+                    return Err(PolicyErrorKind::InvalidMode);
+                }
+            }
+            b"max_age" => {
+                if self.max_age.is_some() {
+                    self.warn(n, WarningKind::DuplicateField);
+                } else {
+                    let seconds = parse_max_age(value).ok_or(PolicyErrorKind::InvalidMaxAge)?;
+                    let clamped = u32::try_from(seconds)
+                        .unwrap_or(MAX_MAX_AGE)
+                        .min(MAX_MAX_AGE);
+                    if seconds > u64::from(MAX_MAX_AGE) {
+                        self.warn(n, WarningKind::MaxAgeClamped);
+                    }
+                    self.max_age = Some(clamped);
+                }
+            }
+            b"mx" => self.mx(n, value)?,
+            _ if KEYWORDS.iter().any(|k| key.eq_ignore_ascii_case(k)) => {
+                return Err(PolicyErrorKind::KeywordCase);
+            }
+            _ if is_ext_name(key) => {} // RFC 8461 §3.2: unknown fields are ignored.
+            _ => return Err(PolicyErrorKind::InvalidKey),
+        }
+        Ok(())
+    }
+
+    fn mx(&mut self, n: usize, value: &'a [u8]) -> Result<(), PolicyErrorKind> {
+        match MxPattern::parse(value) {
+            Ok(pattern) => {
+                if value.last() == Some(&b'.') {
+                    self.warn(n, WarningKind::MxTrailingDot);
+                }
+                let slot = self
+                    .mx
+                    .get_mut(self.mx_len)
+                    .ok_or(PolicyErrorKind::TooManyMx)?;
+                *slot = pattern;
+                self.mx_len = self.mx_len.saturating_add(1);
+            }
+            Err(e) => self.warn(n, WarningKind::MxIgnored(e)),
+        }
+        Ok(())
+    }
+}
+
+/// `1*10(DIGIT)` as a number.
+fn parse_max_age(value: &[u8]) -> Option<u64> {
+    if value.is_empty() || value.len() > 10 {
+        return None;
+    }
+    value.iter().try_fold(0u64, |acc, &b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+        acc.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PolicyErrorKind as E;
+    use WarningKind as W;
+
+    const BASE: &str = "version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: 86400\n";
+
+    /// RFC 8461 §3.2, clause by clause: (body, Ok((mode, max_age, mx count,
+    /// warnings)) or Err((line, error))).
+    #[allow(clippy::type_complexity)]
+    const BODY_CASES: &[(
+        &str,
+        Result<(Mode, u32, usize, &[(usize, WarningKind)]), (usize, E)>,
+    )] = &[
+        (BASE, Ok((Mode::Enforce, 86400, 1, &[]))),
+        // sts-policy-term = LF / CRLF; the last term is optional.
+        (
+            "version: STSv1\r\nmode: testing\r\nmx: a.example\r\nmax_age: 1",
+            Ok((Mode::Testing, 1, 1, &[])),
+        ),
+        (
+            "version: STSv1\nmode: none\r\nmax_age: 5\n",
+            Ok((Mode::None, 5, 0, &[(2, W::MixedLineEndings)])),
+        ),
+        (
+            "version: STSv1\rmode: none\nmax_age: 5\n",
+            Err((1, E::BareCr)),
+        ),
+        // sts-policy-field-delim = ":" *WSP
+        (
+            "version:STSv1\nmode:\tnone\nmax_age:5",
+            Ok((Mode::None, 5, 0, &[])),
+        ),
+        (
+            "version : STSv1\nmode: none\nmax_age: 5",
+            Ok((Mode::None, 5, 0, &[(1, W::WhitespaceBeforeColon)])),
+        ),
+        (
+            "version STSv1\nmode: none\nmax_age: 5",
+            Err((1, E::MissingColon)),
+        ),
+        // Stray whitespace and blank lines.
+        (
+            "\nversion: STSv1\n  mode: none \nmax_age: 5\n\n",
+            Ok((
+                Mode::None,
+                5,
+                0,
+                &[
+                    (1, W::BlankLine),
+                    (3, W::LeadingWhitespace),
+                    (3, W::TrailingWhitespace),
+                    (5, W::BlankLine),
+                ],
+            )),
+        ),
+        // sts-policy-version = "version" ":" "STSv1", case-sensitive.
+        ("mode: none\nmax_age: 5", Err((0, E::MissingVersion))),
+        (
+            "version: STSv2\nmode: none\nmax_age: 5",
+            Err((1, E::InvalidVersion)),
+        ),
+        (
+            "version: stsv1\nmode: none\nmax_age: 5",
+            Err((1, E::KeywordCase)),
+        ),
+        (
+            "Version: STSv1\nmode: none\nmax_age: 5",
+            Err((1, E::KeywordCase)),
+        ),
+        (
+            "version: STSv1 x\nmode: none\nmax_age: 5",
+            Err((1, E::InvalidVersion)),
+        ),
+        // sts-policy-mode-value = "testing" / "enforce" / "none"
+        ("version: STSv1\nmax_age: 5", Err((0, E::MissingMode))),
+        (
+            "version: STSv1\nmode: Enforce\nmx: a.example\nmax_age: 5",
+            Err((2, E::KeywordCase)),
+        ),
+        (
+            "version: STSv1\nMode: enforce\nmx: a.example\nmax_age: 5",
+            Err((2, E::KeywordCase)),
+        ),
+        (
+            "version: STSv1\nmode: strict\nmax_age: 5",
+            Err((2, E::InvalidMode)),
+        ),
+        (
+            "version: STSv1\nmode:\nmax_age: 5",
+            Err((2, E::InvalidMode)),
+        ),
+        // sts-policy-max-age-value = 1*10(DIGIT), at most 31557600.
+        ("version: STSv1\nmode: none", Err((0, E::MissingMaxAge))),
+        (
+            "version: STSv1\nmode: none\nmax_age: 31557600",
+            Ok((Mode::None, 31_557_600, 0, &[])),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 31557601",
+            Ok((Mode::None, 31_557_600, 0, &[(3, W::MaxAgeClamped)])),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 9999999999",
+            Ok((Mode::None, 31_557_600, 0, &[(3, W::MaxAgeClamped)])),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 0000000005",
+            Ok((Mode::None, 5, 0, &[])),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 0",
+            Ok((Mode::None, 0, 0, &[])),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 10000000000",
+            Err((3, E::InvalidMaxAge)),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: -1",
+            Err((3, E::InvalidMaxAge)),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 1d",
+            Err((3, E::InvalidMaxAge)),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: ",
+            Err((3, E::InvalidMaxAge)),
+        ),
+        (
+            "version: STSv1\nmode: none\nMAX_AGE: 5",
+            Err((3, E::KeywordCase)),
+        ),
+        // mx is required unless mode is none; invalid entries are ignored.
+        (
+            "version: STSv1\nmode: enforce\nmax_age: 5",
+            Err((0, E::NoValidMx)),
+        ),
+        (
+            "version: STSv1\nmode: testing\nmx: 192.0.2.1\nmax_age: 5",
+            Err((0, E::NoValidMx)),
+        ),
+        (
+            "version: STSv1\nmode: enforce\nmx: [192.0.2.1]\nmx: a.example\nmax_age: 5",
+            Ok((
+                Mode::Enforce,
+                5,
+                1,
+                &[(3, W::MxIgnored(MxPatternError::IpLiteral))],
+            )),
+        ),
+        (
+            "version: STSv1\nmode: enforce\nmx: m\u{fc}nchen.example\nmx: a.example\nmax_age: 5",
+            Ok((
+                Mode::Enforce,
+                5,
+                1,
+                &[(3, W::MxIgnored(MxPatternError::NonAscii))],
+            )),
+        ),
+        (
+            "version: STSv1\nmode: enforce\nmx: a_b.example\nmx: *\nmx: a.*.example\nmx:\nmx: a.example.\nmax_age: 5",
+            Ok((
+                Mode::Enforce,
+                5,
+                1,
+                &[
+                    (3, W::MxIgnored(MxPatternError::Invalid)),
+                    (4, W::MxIgnored(MxPatternError::Invalid)),
+                    (5, W::MxIgnored(MxPatternError::Invalid)),
+                    (6, W::MxIgnored(MxPatternError::Invalid)),
+                    (7, W::MxTrailingDot),
+                ],
+            )),
+        ),
+        // First duplicate wins.
+        (
+            "version: STSv1\nmode: none\nmode: enforce\nmax_age: 5\nmax_age: x",
+            Ok((
+                Mode::None,
+                5,
+                0,
+                &[(3, W::DuplicateField), (5, W::DuplicateField)],
+            )),
+        ),
+        // Unknown keys are ignored; they must still be keys.
+        (
+            "version: STSv1\nmode: none\nmax_age: 5\nx-ext.1: any value \u{e9}",
+            Ok((Mode::None, 5, 0, &[])),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 5\n_x: 1",
+            Err((4, E::InvalidKey)),
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 5\n: 1",
+            Err((4, E::InvalidKey)),
+        ),
+        // Hostile bytes.
+        (
+            "version: STSv1\nmode: none\0\nmax_age: 5",
+            Err((2, E::NulByte)),
+        ),
+        (
+            "version: STSv1\nmode: none\x0b\nmax_age: 5",
+            Err((2, E::ControlCharacter)),
+        ),
+        ("", Err((0, E::MissingVersion))),
+    ];
+
+    #[test]
+    fn body_grammar() {
+        for (i, (body, expected)) in BODY_CASES.iter().enumerate() {
+            let mut warnings = [Warning::EMPTY; 8];
+            let got = Policy::<4>::parse(body.as_bytes(), &mut warnings);
+            match (got, expected) {
+                (Ok(p), Ok((mode, max_age, mx, expected_warnings))) => {
+                    assert_eq!(
+                        (p.mode(), p.max_age(), p.mx_patterns().len()),
+                        (*mode, *max_age, *mx),
+                        "row {i}: {body:?}"
+                    );
+                    let got_w: &[Warning] = warnings.get(..p.warnings_found()).unwrap();
+                    let got_w: std::vec::Vec<_> = got_w.iter().map(|w| (w.line, w.kind)).collect();
+                    assert_eq!(got_w, *expected_warnings, "row {i}: {body:?}");
+                }
+                (Err(e), Err((line, kind))) => {
+                    assert_eq!((e.line, e.kind), (*line, *kind), "row {i}: {body:?}");
+                }
+                (got, _) => panic!("row {i}: {body:?}: got {got:?}, expected {expected:?}"),
+            }
+        }
+    }
+
+    /// RFC 8461 §4.1: (pattern, host, expected)
+    const MATCH_CASES: &[(&str, &str, bool)] = &[
+        ("mail.example.com", "mail.example.com", true),
+        ("mail.example.com", "MAIL.Example.Com.", true),
+        ("mail.example.com.", "mail.example.com", true),
+        ("mail.example.com", "mail.example.com..", false),
+        ("mail.example.com", "example.com", false),
+        ("mail.example.com", "x.mail.example.com", false),
+        ("*.example.com", "mx1.example.com", true),
+        ("*.example.com", "MX1.EXAMPLE.COM.", true),
+        ("*.example.com", "example.com", false),
+        ("*.example.com", ".example.com", false),
+        ("*.example.com", "a.b.example.com", false),
+        ("*.example.com", "a.example.com.evil", false),
+        ("*.example.com", "aexample.com", false),
+    ];
+
+    #[test]
+    fn mx_matching() {
+        for (pattern, host, expected) in MATCH_CASES {
+            let p = MxPattern::parse(pattern.as_bytes()).unwrap();
+            assert_eq!(
+                p.matches(host.as_bytes()),
+                *expected,
+                "pattern {pattern:?} host {host:?}"
+            );
+        }
+        assert!(!MxPattern::EMPTY.matches(b""));
+        assert!(!MxPattern::EMPTY.matches(b"."));
+    }
+
+    #[test]
+    fn hostile_bodies() {
+        let mut w = [Warning::EMPTY; 2];
+        let huge = std::vec![b'a'; MAX_POLICY_LEN + 1];
+        assert_eq!(
+            Policy::<4>::parse(&huge, &mut w).unwrap_err().kind,
+            E::TooLarge
+        );
+        let mut long = std::string::String::from(BASE);
+        long.push_str(&"x".repeat(MAX_POLICY_LINE_LEN + 1));
+        assert_eq!(
+            Policy::<4>::parse(long.as_bytes(), &mut w).unwrap_err(),
+            PolicyError {
+                line: 5,
+                kind: E::LineTooLong
+            }
+        );
+        let bad_utf8 = b"version: STSv1\nmode: none\nx: \xff\xfe\nmax_age: 5";
+        assert_eq!(
+            Policy::<4>::parse(bad_utf8, &mut w).unwrap_err(),
+            PolicyError {
+                line: 3,
+                kind: E::InvalidUtf8
+            }
+        );
+        let mut many = std::string::String::from("version: STSv1\nmode: enforce\nmax_age: 5\n");
+        for i in 0..2000 {
+            many.push_str(&std::format!("mx: mx{i}.example.com\n"));
+        }
+        assert_eq!(
+            Policy::<4>::parse(many.as_bytes(), &mut w).unwrap_err(),
+            PolicyError {
+                line: 8,
+                kind: E::TooManyMx
+            }
+        );
+        assert_eq!(
+            Policy::<64>::parse(many.as_bytes(), &mut w)
+                .unwrap_err()
+                .kind,
+            E::TooManyMx
+        );
+        // Storage sized by the caller, beyond the default capacity.
+        let mut fifty = std::string::String::from("version: STSv1\nmode: enforce\nmax_age: 5\n");
+        for i in 0..50 {
+            fifty.push_str(&std::format!("mx: mx{i}.example.com\n"));
+        }
+        let p = Policy::<64>::parse(fifty.as_bytes(), &mut w).unwrap();
+        assert_eq!(p.mx_patterns().len(), 50);
+        assert!(p.allows_mx(b"mx49.example.com"));
+        assert_eq!(
+            Policy::<50>::parse(fifty.as_bytes(), &mut w).map(|p| p.mx_patterns().len()),
+            Ok(50)
+        );
+        assert_eq!(
+            Policy::<49>::parse(fifty.as_bytes(), &mut w).unwrap_err(),
+            PolicyError {
+                line: 53,
+                kind: E::TooManyMx
+            }
+        );
+        // Thousands of ignorable lines: warnings overflow into the count.
+        let mut blanks = std::string::String::from(BASE);
+        blanks.push_str(&"\n".repeat(3000));
+        let p = Policy::<4>::parse(blanks.as_bytes(), &mut w).unwrap();
+        assert_eq!(p.warnings_found(), 3000);
+        assert_eq!(
+            w[1],
+            Warning {
+                line: 6,
+                kind: W::BlankLine
+            }
+        );
+    }
+
+    /// Codes are published in JSON and C: unique and kebab-case.
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let errors = [
+            E::TooLarge,
+            E::InvalidUtf8,
+            E::NulByte,
+            E::LineTooLong,
+            E::BareCr,
+            E::ControlCharacter,
+            E::MissingColon,
+            E::InvalidKey,
+            E::KeywordCase,
+            E::MissingVersion,
+            E::InvalidVersion,
+            E::MissingMode,
+            E::InvalidMode,
+            E::MissingMaxAge,
+            E::InvalidMaxAge,
+            E::NoValidMx,
+            E::TooManyMx,
+        ];
+        let warnings = [
+            W::BlankLine,
+            W::LeadingWhitespace,
+            W::TrailingWhitespace,
+            W::WhitespaceBeforeColon,
+            W::MixedLineEndings,
+            W::MaxAgeClamped,
+            W::DuplicateField,
+            W::MxTrailingDot,
+            W::MxIgnored(MxPatternError::Invalid),
+        ];
+        let codes: std::vec::Vec<&str> = errors.iter().map(|e| e.code()).collect();
+        let warning_codes: std::vec::Vec<&str> = warnings.iter().map(|w| w.code()).collect();
+        for list in [&codes, &warning_codes] {
+            for (i, code) in list.iter().enumerate() {
+                assert!(
+                    code.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()),
+                    "{code}"
+                );
+                assert!(!list[i + 1..].contains(code), "{code} twice");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// RFC 8461 §4.1: `*.` covers exactly one label, never two.
+        #[test]
+        fn wildcard_never_covers_two_labels(
+            a in "[a-z0-9]{1,10}",
+            b in "[a-z0-9]{1,10}",
+            domain in "[a-z]{1,10}\\.[a-z]{2,5}",
+        ) {
+            let pattern = std::format!("*.{domain}");
+            let p = MxPattern::parse(pattern.as_bytes()).unwrap();
+            let one = std::format!("{a}.{domain}");
+            let upper = one.to_ascii_uppercase();
+            let two = std::format!("{a}.{b}.{domain}");
+            proptest::prop_assert!(p.matches(one.as_bytes()));
+            proptest::prop_assert!(p.matches(upper.as_bytes()));
+            proptest::prop_assert!(!p.matches(two.as_bytes()));
+            proptest::prop_assert!(!p.matches(domain.as_bytes()));
+        }
+
+        /// Arbitrary bytes never panic the parser.
+        #[test]
+        fn arbitrary_bodies_do_not_panic(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let mut w = [Warning::EMPTY; 4];
+            let _ = Policy::<4>::parse(&body, &mut w);
+        }
+    }
+}

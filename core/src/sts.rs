@@ -1,0 +1,637 @@
+//! MTA-STS discovery (RFC 8461 §3.1) and the certificate check that a
+//! policy in `enforce` or `testing` mode asks for (RFC 8461 §4.2).
+//!
+//! The `_mta-sts` TXT record only says that a policy exists and which
+//! version (`id`) is current; the policy itself lives in [`crate::policy`].
+//! Whether an MX host is *allowed* by a policy is
+//! [`Policy::allows_mx`](crate::policy::Policy::allows_mx); whether a
+//! certificate *names* that host is [`check_certificate`]. The two are kept
+//! apart on purpose: RFC 8461 §4.1 and §4.2 are separate checks with separate
+//! failure reports.
+
+use crate::Error;
+use crate::cert::Certificate;
+use crate::chain::{self, Failure};
+use crate::limits::{MAX_CERTIFICATE_LEN, MAX_CHAIN_LEN, MAX_STS_ID_LEN};
+use crate::name::presented_matches_host;
+use crate::tlsrpt::ResultType;
+use crate::{SignatureVerificationAlgorithm, TrustAnchor};
+use core::fmt;
+
+const VERSION: &[u8] = b"v=STSv1";
+
+/// An MTA-STS policy `id` (RFC 8461 §3.1: `sts-id = %s"id=" 1*32(ALPHA /
+/// DIGIT)`), copied out of the TXT record so that it outlives it.
+///
+/// Two ids are the same policy version only when they are equal octet for
+/// octet (RFC 8461 §3.1: "a change in the `id` field indicates a new policy").
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StsId {
+    bytes: [u8; MAX_STS_ID_LEN],
+    len: u8,
+}
+
+impl StsId {
+    /// Checks and copies an id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StsInvalidId`] unless `id` is 1 to 32 ASCII letters and digits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::sts::StsId;
+    /// assert_eq!(StsId::new(b"20160831085700Z")?.as_str(), "20160831085700Z");
+    /// assert!(StsId::new(b"2016-08-31").is_err());
+    /// # Ok::<(), mxtrust::Error>(())
+    /// ```
+    pub fn new(id: &[u8]) -> Result<Self, Error> {
+        if id.is_empty() || id.len() > MAX_STS_ID_LEN || !id.iter().all(u8::is_ascii_alphanumeric) {
+            return Err(Error::StsInvalidId);
+        }
+        let mut bytes = [0; MAX_STS_ID_LEN];
+        bytes.iter_mut().zip(id).for_each(|(dst, src)| *dst = *src);
+        let len = u8::try_from(id.len()).map_err(|_| Error::StsInvalidId)?;
+        Ok(Self { bytes, len })
+    }
+
+    /// The id's octets.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    /// The id as text (always ASCII letters and digits).
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for StsId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StsId({:?})", self.as_str())
+    }
+}
+
+impl fmt::Display for StsId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A parsed `_mta-sts` TXT record (RFC 8461 §3.1). Extension fields are
+/// checked for syntax and otherwise ignored, as §3.1 requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StsRecord {
+    id: StsId,
+}
+
+impl StsRecord {
+    /// Parses one record, its character-strings already concatenated.
+    ///
+    /// The grammar is RFC 8461 §3.1: `v=STSv1` first, fields separated by
+    /// `*WSP ";" *WSP`, one optional trailing separator. The first `id`
+    /// field counts; later ones, and unknown fields, only need valid syntax.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StsRecordSyntax`] for anything off the grammar,
+    /// [`Error::StsMissingId`] without an `id` field, and
+    /// [`Error::StsInvalidId`] when the first `id` is not 1 to 32 letters and
+    /// digits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::sts::StsRecord;
+    /// let r = StsRecord::parse(b"v=STSv1; id=20160831085700Z;")?;
+    /// assert_eq!(r.id().as_str(), "20160831085700Z");
+    /// # Ok::<(), mxtrust::Error>(())
+    /// ```
+    pub fn parse(record: &[u8]) -> Result<Self, Error> {
+        let rest = version_rest(record, VERSION).ok_or(Error::StsRecordSyntax)?;
+        let mut id = None;
+        for_each_field(rest, Error::StsRecordSyntax, |name, value| {
+            if name == b"id" && id.is_none() {
+                id = Some(StsId::new(value)?);
+            } else if !is_ext_value(value) {
+                return Err(Error::StsRecordSyntax);
+            }
+            Ok(())
+        })?;
+        Ok(Self {
+            id: id.ok_or(Error::StsMissingId)?,
+        })
+    }
+
+    /// The policy id.
+    pub fn id(&self) -> StsId {
+        self.id
+    }
+}
+
+/// Why a TXT RRset names no usable record (RFC 8461 §3.1, RFC 8460 §3): the
+/// sender then proceeds as if the domain published no MTA-STS policy (or no
+/// TLSRPT policy). This is not an error in the caller's input, and it does
+/// not evict a cached MTA-STS policy (RFC 8461 §5.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unavailable {
+    /// No record starts with the version tag.
+    NoRecord,
+    /// More than one record starts with the version tag.
+    SeveralRecords,
+    /// Exactly one record starts with the version tag, and it is malformed;
+    /// the error says how.
+    Invalid(Error),
+}
+
+impl Unavailable {
+    /// A stable kebab-case code; never changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::NoRecord => "no-record",
+            Self::SeveralRecords => "several-records",
+            Self::Invalid(_) => "invalid",
+        }
+    }
+
+    /// A short description.
+    pub const fn description(&self) -> &'static str {
+        match self {
+            Self::NoRecord => "no record starts with the version tag",
+            Self::SeveralRecords => "more than one record starts with the version tag",
+            Self::Invalid(_) => "the one record with the version tag is malformed",
+        }
+    }
+}
+
+/// What a `_mta-sts` TXT RRset says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StsLookup {
+    /// Exactly one valid `v=STSv1` record.
+    Found(StsRecord),
+    /// The domain has no MTA-STS policy, for the reason given.
+    NoPolicy(Unavailable),
+}
+
+/// Selects and parses the MTA-STS record of a `_mta-sts` TXT RRset
+/// (RFC 8461 §3.1): records that do not start with `v=STSv1` are discarded,
+/// and exactly one must remain.
+///
+/// Each record is the list of its character-strings, which are concatenated
+/// without separators (RFC 7208 §3.3 style, as RFC 8461 §3.1 expects). A
+/// record of one string is read in place; a longer one is first copied into
+/// `scratch`, which needs as many octets as the record has.
+///
+/// # Errors
+///
+/// Only [`Error::BufferTooSmall`] (with the record's length), when the
+/// selected record has several strings and does not fit in `scratch`. A
+/// malformed record is [`StsLookup::NoPolicy`] with
+/// [`Unavailable::Invalid`].
+///
+/// # Examples
+///
+/// ```
+/// use mxtrust::sts::{select, StsLookup, Unavailable};
+/// let rrset: &[&[&[u8]]] = &[&[b"v=spf1 -all"], &[b"v=STSv1; ", b"id=abc123"]];
+/// let mut scratch = [0u8; 256];
+/// match select(rrset, &mut scratch)? {
+///     StsLookup::Found(r) => assert_eq!(r.id().as_str(), "abc123"),
+///     StsLookup::NoPolicy(why) => panic!("{why:?}"),
+/// }
+/// let empty: &[&[&[u8]]] = &[];
+/// assert_eq!(select(empty, &mut scratch)?, StsLookup::NoPolicy(Unavailable::NoRecord));
+/// # Ok::<(), mxtrust::Error>(())
+/// ```
+pub fn select(rrset: &[&[&[u8]]], scratch: &mut [u8]) -> Result<StsLookup, Error> {
+    let record = match select_one(rrset, VERSION) {
+        Ok(record) => record,
+        Err(why) => return Ok(StsLookup::NoPolicy(why)),
+    };
+    let text = concat(record, scratch)?;
+    Ok(match StsRecord::parse(text) {
+        Ok(r) => StsLookup::Found(r),
+        Err(e) => StsLookup::NoPolicy(Unavailable::Invalid(e)),
+    })
+}
+
+/// The one record of `rrset` that starts with `version`, or why there is none.
+pub(crate) fn select_one<'r, 'a>(
+    rrset: &'r [&'r [&'a [u8]]],
+    version: &[u8],
+) -> Result<&'r [&'a [u8]], Unavailable> {
+    let mut found = rrset
+        .iter()
+        .filter(|record| starts_with_version(record, version));
+    let first = found.next().ok_or(Unavailable::NoRecord)?;
+    match found.next() {
+        Some(_) => Err(Unavailable::SeveralRecords),
+        None => Ok(first),
+    }
+}
+
+/// A record as one slice: in place when it has one string, else copied into
+/// `scratch`.
+pub(crate) fn concat<'a>(record: &[&'a [u8]], scratch: &'a mut [u8]) -> Result<&'a [u8], Error> {
+    if let [only] = record {
+        return Ok(only);
+    }
+    let needed = record
+        .iter()
+        .try_fold(0usize, |n, s| n.checked_add(s.len()))
+        .ok_or(Error::BufferTooSmall { needed: usize::MAX })?;
+    let out = scratch
+        .get_mut(..needed)
+        .ok_or(Error::BufferTooSmall { needed })?;
+    let mut dst = out.iter_mut();
+    for (d, s) in dst.by_ref().zip(record.iter().flat_map(|s| s.iter())) {
+        *d = *s;
+    }
+    Ok(out)
+}
+
+/// Whether the concatenated strings start with `version` followed by the
+/// end, a `;` or whitespace (so `v=STSv10` is not `v=STSv1`).
+fn starts_with_version(record: &[&[u8]], version: &[u8]) -> bool {
+    let mut bytes = record.iter().flat_map(|s| s.iter().copied());
+    let prefix_matches = version.iter().all(|v| bytes.next() == Some(*v));
+    prefix_matches && bytes.next().is_none_or(|b| b == b';' || is_wsp(b))
+}
+
+/// What follows the version tag, when the record starts with it.
+pub(crate) fn version_rest<'a>(record: &'a [u8], version: &[u8]) -> Option<&'a [u8]> {
+    let rest = record.strip_prefix(version)?;
+    match rest.first() {
+        None | Some(b';' | b' ' | b'\t') => Some(rest),
+        Some(_) => None,
+    }
+}
+
+/// Walks the fields after the version tag of an RFC 8461 §3.1 / RFC 8460 §3
+/// record: `1*(field-delim field) [field-delim]` with `field-delim = *WSP ";"
+/// *WSP` and `field = name "=" value`. Calls `f(name, value)` for each field
+/// whose name is a valid extension name; the value is not checked here.
+pub(crate) fn for_each_field<'a>(
+    rest: &'a [u8],
+    syntax: Error,
+    mut f: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut segments = rest.split(|&b| b == b';').peekable();
+    // Before the first ";": only the delimiter's leading whitespace.
+    if !segments.next().unwrap_or(&[]).iter().all(|&b| is_wsp(b)) {
+        return Err(syntax);
+    }
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        let segment = trim_wsp_start(segment);
+        if last && segment.is_empty() {
+            break; // the optional trailing delimiter
+        }
+        // Whitespace before a ";" belongs to the delimiter; at the very end
+        // there is no delimiter to absorb it.
+        let field = if last { segment } else { trim_wsp_end(segment) };
+        let eq = field.iter().position(|&b| b == b'=').ok_or(syntax)?;
+        let (name, value) = field.split_at(eq);
+        let value = value.get(1..).unwrap_or(&[]);
+        if !is_ext_name(name) {
+            return Err(syntax);
+        }
+        f(name, value)?;
+    }
+    Ok(())
+}
+
+/// `(ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")` (RFC 8461 §3.1
+/// `sts-ext-name`, RFC 8460 §3 `tlsrpt-ext-name`).
+pub(crate) fn is_ext_name(name: &[u8]) -> bool {
+    name.len() <= 32
+        && name.first().is_some_and(u8::is_ascii_alphanumeric)
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// `1*(%x21-3A / %x3C / %x3E-7E)` (RFC 8461 §3.1 `sts-ext-value`, RFC 8460
+/// §3 `tlsrpt-ext-value`).
+pub(crate) fn is_ext_value(value: &[u8]) -> bool {
+    !value.is_empty()
+        && value
+            .iter()
+            .all(|&b| matches!(b, 0x21..=0x3a | 0x3c | 0x3e..=0x7e))
+}
+
+pub(crate) fn is_wsp(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+pub(crate) fn trim_wsp_start(s: &[u8]) -> &[u8] {
+    let n = s.iter().take_while(|&&b| is_wsp(b)).count();
+    s.get(n..).unwrap_or(&[])
+}
+
+pub(crate) fn trim_wsp_end(s: &[u8]) -> &[u8] {
+    let n = s.iter().rev().take_while(|&&b| is_wsp(b)).count();
+    s.get(..s.len().saturating_sub(n)).unwrap_or(&[])
+}
+
+/// The result of the MTA-STS certificate check of RFC 8461 §4.2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StsCertOutcome {
+    /// The chain validates to a trusted root, and a subjectAltName DNS-ID
+    /// names the MX host.
+    Valid,
+    /// The check failed; [`Failure::result_type`] is what to report.
+    Invalid(Failure),
+}
+
+impl StsCertOutcome {
+    /// The RFC 8460 result type to report, if the check failed.
+    pub fn result_type(&self) -> Option<ResultType> {
+        match self {
+            Self::Valid => None,
+            Self::Invalid(failure) => Some(failure.result_type()),
+        }
+    }
+}
+
+/// Checks a presented chain the way RFC 8461 §4.2 requires under an
+/// `enforce` or `testing` policy: the chain validates (PKIX, RFC 5280) to
+/// one of `trust_anchors` for TLS server authentication at `time` (seconds
+/// since the Unix epoch; every certificate on the path must be within its
+/// validity period), and one of the leaf's subjectAltName DNS-IDs matches
+/// `mx_host` (RFC 8461 §4.1: wildcards cover one leftmost label; the subject
+/// common name is not consulted). Trust is checked before names.
+///
+/// `chain` is leaf first, then intermediates, in DER. The failure says what
+/// went wrong ([`Failure`]) and maps to its RFC 8460 §4.3.1 result type:
+/// `certificate-expired`, `certificate-not-trusted` (unknown issuer, bad
+/// signature, no usable algorithm, constraint violations),
+/// `certificate-host-mismatch`, or `validation-failure`.
+///
+/// # Errors
+///
+/// [`Error::EmptyChain`], [`Error::ChainTooLong`] (more than
+/// [`MAX_CHAIN_LEN`]), [`Error::CertificateTooLarge`].
+pub fn check_certificate(
+    chain: &[&[u8]],
+    mx_host: &[u8],
+    time: u64,
+    trust_anchors: &[TrustAnchor<'_>],
+    algs: &[&dyn SignatureVerificationAlgorithm],
+) -> Result<StsCertOutcome, Error> {
+    let (leaf, intermediates) = chain.split_first().ok_or(Error::EmptyChain)?;
+    if chain.len() > MAX_CHAIN_LEN {
+        return Err(Error::ChainTooLong);
+    }
+    if chain.iter().any(|c| c.len() > MAX_CERTIFICATE_LEN) {
+        return Err(Error::CertificateTooLarge);
+    }
+    let malformed = StsCertOutcome::Invalid(Failure::MalformedCertificate { depth: Some(0) });
+    let Ok(parsed) = Certificate::parse(leaf) else {
+        return Ok(malformed);
+    };
+    match chain::validate(
+        leaf,
+        intermediates.iter().copied(),
+        trust_anchors,
+        time,
+        algs,
+        None,
+    ) {
+        Ok(()) => {}
+        Err(chain::PathError::MalformedLeaf) => return Ok(malformed),
+        Err(chain::PathError::Webpki(error)) => {
+            return Ok(StsCertOutcome::Invalid(chain::classify(&error)));
+        }
+    }
+    if !parsed
+        .dns_names()
+        .any(|name| presented_matches_host(name, mx_host))
+    {
+        return Ok(StsCertOutcome::Invalid(Failure::NameMismatch));
+    }
+    Ok(StsCertOutcome::Valid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 8461 §3.1 grammar, clause by clause: (record, expected id or error).
+    const RECORD_CASES: &[(&str, Result<&str, Error>)] = &[
+        // sts-version first, sts-id required.
+        ("v=STSv1; id=20160831085700Z;", Ok("20160831085700Z")),
+        ("v=STSv1; id=20160831085700Z", Ok("20160831085700Z")),
+        ("v=STSv1;id=a", Ok("a")),
+        ("v=STSv1 ; id=a", Ok("a")),
+        ("v=STSv1\t;\tid=a\t;\t", Ok("a")),
+        ("v=STSv1; id=a ;", Ok("a")),
+        ("v=STSv1", Err(Error::StsMissingId)),
+        ("v=STSv1;", Err(Error::StsMissingId)),
+        ("v=STSv1; ext=1", Err(Error::StsMissingId)),
+        (" v=STSv1; id=a", Err(Error::StsRecordSyntax)),
+        ("id=a; v=STSv1", Err(Error::StsRecordSyntax)),
+        ("V=STSv1; id=a", Err(Error::StsRecordSyntax)),
+        ("v=stsv1; id=a", Err(Error::StsRecordSyntax)),
+        ("v=STSv1 id=a", Err(Error::StsRecordSyntax)),
+        // sts-field-delim = *WSP ";" *WSP, one of them between fields.
+        ("v=STSv1; id=a;; x=1", Err(Error::StsRecordSyntax)),
+        ("v=STSv1;; id=a", Err(Error::StsRecordSyntax)),
+        ("v=STSv1; id=a; ", Ok("a")),
+        ("v=STSv1; id=a ", Err(Error::StsInvalidId)),
+        // sts-id = %s"id=" 1*32(ALPHA / DIGIT)
+        ("v=STSv1; id=", Err(Error::StsInvalidId)),
+        ("v=STSv1; id=abc-def", Err(Error::StsInvalidId)),
+        ("v=STSv1; id=abc def", Err(Error::StsInvalidId)),
+        (
+            "v=STSv1; id=0123456789abcdef0123456789ABCDEF",
+            Ok("0123456789abcdef0123456789ABCDEF"),
+        ),
+        (
+            "v=STSv1; id=0123456789abcdef0123456789ABCDEFG",
+            Err(Error::StsInvalidId),
+        ),
+        ("v=STSv1; ID=a", Err(Error::StsMissingId)),
+        // First duplicate wins; later ones only need extension syntax.
+        ("v=STSv1; id=first; id=second", Ok("first")),
+        ("v=STSv1; id=first; id=not-an-id", Ok("first")),
+        // Extensions: name and value syntax, otherwise ignored.
+        ("v=STSv1; id=a; ext_1.x-y=some:value", Ok("a")),
+        ("v=STSv1; ext=1; id=a", Ok("a")),
+        ("v=STSv1; id=a; _ext=1", Err(Error::StsRecordSyntax)),
+        ("v=STSv1; id=a; ext=", Err(Error::StsRecordSyntax)),
+        ("v=STSv1; id=a; ext=a=b", Err(Error::StsRecordSyntax)),
+        ("v=STSv1; id=a; ext", Err(Error::StsRecordSyntax)),
+        ("v=STSv1; id=a; =1", Err(Error::StsRecordSyntax)),
+        (
+            "v=STSv1; id=a; abcdefghijabcdefghijabcdefghijabc=1",
+            Err(Error::StsRecordSyntax),
+        ),
+        ("v=STSv1; id=a; e=\u{e9}", Err(Error::StsRecordSyntax)),
+        ("v=STSv1; id=a\0", Err(Error::StsInvalidId)),
+    ];
+
+    #[test]
+    fn record_grammar() {
+        for (record, expected) in RECORD_CASES {
+            let got = StsRecord::parse(record.as_bytes());
+            let id = got.map(|r| r.id());
+            let got = id.as_ref().map(StsId::as_str).map_err(|e| *e);
+            assert_eq!(got, *expected, "record {record:?}");
+        }
+    }
+
+    #[test]
+    fn rrset_selection() {
+        let mut scratch = [0u8; 64];
+        let cases: &[(&[&[&[u8]]], StsLookup)] = &[
+            (&[], StsLookup::NoPolicy(Unavailable::NoRecord)),
+            (
+                &[&[b"v=spf1 -all"]],
+                StsLookup::NoPolicy(Unavailable::NoRecord),
+            ),
+            (
+                &[&[b"v=STSv10; id=a"]],
+                StsLookup::NoPolicy(Unavailable::NoRecord),
+            ),
+            (
+                &[&[b"v=STSv1; id=a"], &[b"v=STSv1; id=b"]],
+                StsLookup::NoPolicy(Unavailable::SeveralRecords),
+            ),
+            (
+                &[&[b"v=STSv1; id=a"], &[b"v=STSv1; id=a"]],
+                StsLookup::NoPolicy(Unavailable::SeveralRecords),
+            ),
+            (
+                &[&[b"v=STSv1; id=-"]],
+                StsLookup::NoPolicy(Unavailable::Invalid(Error::StsInvalidId)),
+            ),
+            (
+                &[&[b"v=STS", b"v1; id=x", b"yz"], &[b"other"]],
+                StsLookup::Found(StsRecord {
+                    id: StsId::new(b"xyz").unwrap(),
+                }),
+            ),
+            (
+                &[&[b"v=STSv1", b"; id=q"]],
+                StsLookup::Found(StsRecord {
+                    id: StsId::new(b"q").unwrap(),
+                }),
+            ),
+        ];
+        for (i, (rrset, expected)) in cases.iter().enumerate() {
+            assert_eq!(select(rrset, &mut scratch), Ok(*expected), "row {i}");
+        }
+        let mut tiny = [0u8; 4];
+        assert_eq!(
+            select(&[&[b"v=STSv1; ".as_slice(), b"id=abc"]], &mut tiny),
+            Err(Error::BufferTooSmall { needed: 15 })
+        );
+    }
+
+    /// RFC 8461 §4.2 with generated certificates: (leaf SAN, MX host,
+    /// validation time, expected outcome).
+    #[test]
+    fn certificate_check() {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, date_time_ymd};
+        use std::string::String;
+        use std::vec;
+
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(vec![]).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.not_before = date_time_ymd(2020, 1, 1);
+        ca_params.not_after = date_time_ymd(2040, 1, 1);
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::from_params(&ca_params, &ca_key);
+        let anchor = webpki::anchor_from_trusted_cert(ca.der()).unwrap();
+        let anchors = [anchor];
+
+        let leaf = |san: &str| {
+            let mut p = CertificateParams::new(vec![String::from(san)]).unwrap();
+            p.not_before = date_time_ymd(2024, 1, 1);
+            p.not_after = date_time_ymd(2026, 1, 1);
+            p.subject_alt_names = vec![rcgen::SanType::DnsName(san.try_into().unwrap())];
+            p.signed_by(&KeyPair::generate().unwrap(), &issuer).unwrap()
+        };
+        let in_2025 = 1_735_689_600; // 2025-01-01
+        let in_2027 = 1_798_761_600; // 2027-01-01
+        // rcgen's default key type; the dev-dependency turns on webpki's ring.
+        let algs: &[&dyn SignatureVerificationAlgorithm] = &[webpki::ring::ECDSA_P256_SHA256];
+        let cases: &[(&str, &[u8], u64, StsCertOutcome)] = &[
+            (
+                "mx.example.com",
+                b"mx.example.com",
+                in_2025,
+                StsCertOutcome::Valid,
+            ),
+            (
+                "mx.example.com",
+                b"MX.example.com.",
+                in_2025,
+                StsCertOutcome::Valid,
+            ),
+            (
+                "*.example.com",
+                b"mx.example.com",
+                in_2025,
+                StsCertOutcome::Valid,
+            ),
+            (
+                "*.example.com",
+                b"a.mx.example.com",
+                in_2025,
+                StsCertOutcome::Invalid(Failure::NameMismatch),
+            ),
+            (
+                "other.example.com",
+                b"mx.example.com",
+                in_2025,
+                StsCertOutcome::Invalid(Failure::NameMismatch),
+            ),
+            (
+                "mx.example.com",
+                b"mx.example.com",
+                in_2027,
+                StsCertOutcome::Invalid(Failure::Expired { depth: None }),
+            ),
+        ];
+        for (san, host, time, expected) in cases {
+            let cert = leaf(san);
+            let got = check_certificate(&[cert.der().as_ref()], host, *time, &anchors, algs);
+            assert_eq!(got, Ok(*expected), "san {san:?} host {host:?} time {time}");
+        }
+        // Signed by an untrusted key under the trusted CA's name.
+        let other_key = KeyPair::generate().unwrap();
+        let other = Issuer::from_params(&ca_params, &other_key);
+        let mut p = CertificateParams::new(vec![String::from("mx.example.com")]).unwrap();
+        p.not_before = date_time_ymd(2024, 1, 1);
+        p.not_after = date_time_ymd(2026, 1, 1);
+        let untrusted = p.signed_by(&KeyPair::generate().unwrap(), &other).unwrap();
+        assert_eq!(
+            check_certificate(
+                &[untrusted.der().as_ref()],
+                b"mx.example.com",
+                in_2025,
+                &anchors,
+                algs
+            ),
+            Ok(StsCertOutcome::Invalid(Failure::BadSignature))
+        );
+        assert_eq!(
+            StsCertOutcome::Invalid(Failure::BadSignature).result_type(),
+            Some(ResultType::CertificateNotTrusted)
+        );
+        assert_eq!(
+            check_certificate(&[], b"mx.example.com", in_2025, &anchors, algs),
+            Err(Error::EmptyChain)
+        );
+        assert_eq!(
+            check_certificate(&[b"junk"], b"mx.example.com", in_2025, &anchors, algs),
+            Ok(StsCertOutcome::Invalid(Failure::MalformedCertificate {
+                depth: Some(0)
+            }))
+        );
+    }
+}

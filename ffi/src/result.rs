@@ -1,0 +1,535 @@
+//! Result codes, RFC 8460 result types, and their strings.
+
+use std::ffi::{CStr, c_char};
+
+use mxtrust_core::Error;
+use mxtrust_core::policy::{MxPatternError, PolicyErrorKind};
+use mxtrust_core::tlsrpt::ResultType;
+
+use crate::{boundary, c_str, non_null, put, static_str};
+
+/// What a function did. Values are fixed and never reused: 0 is success,
+/// 1–99 are about how the function was called, 100–199 mirror the core's
+/// input errors, 200–299 say why an MTA-STS policy body was rejected, and
+/// 300–399 why an `mx` pattern is invalid. `mxtrust_result_str` describes
+/// each one.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mxtrust_result {
+    /// Success; the outputs have been written.
+    Ok = 0,
+    /// A required pointer is NULL.
+    NullParameter = 1,
+    /// The library panicked (a bug); nothing unwound into C.
+    Panic = 2,
+    /// Caller storage is too small; `out_needed` (when the function has one)
+    /// says how much would be enough, in the storage's own units. Nothing
+    /// else was written.
+    InsufficientSize = 3,
+    /// A text input is not UTF-8.
+    InvalidUtf8 = 4,
+    /// An enumerated input has a value that names nothing.
+    InvalidParameter = 5,
+    /// A length whose size in octets exceeds `PTRDIFF_MAX`.
+    LengthTooLarge = 6,
+    /// An `mxtrust_policy` or policy cache that was never initialized by the
+    /// library (or was overwritten).
+    Uninitialized = 7,
+    /// Storage or an array is not aligned as its type requires.
+    MisalignedStorage = 8,
+    /// A trust anchor certificate cannot be used as a trust anchor.
+    InvalidTrustAnchor = 9,
+    /// An index beyond the end of a list.
+    IndexOutOfRange = 10,
+    /// The cache holds nothing for the domain.
+    NotFound = 11,
+
+    /// A reference identifier is not a DNS name.
+    InvalidReferenceName = 100,
+    /// No reference identifier was given (RFC 7672 §3.2.3 always has one).
+    NoReferenceIds = 101,
+    /// More reference identifiers than `MXTRUST_MAX_REFERENCE_IDS`.
+    TooManyReferenceIds = 102,
+    /// The certificate chain is empty.
+    EmptyChain = 103,
+    /// More certificates than `MXTRUST_MAX_CHAIN_LEN`.
+    ChainTooLong = 104,
+    /// A certificate larger than `MXTRUST_MAX_CERTIFICATE_LEN` octets.
+    CertificateTooLarge = 105,
+    /// More TLSA records than `MXTRUST_MAX_TLSA_RECORDS`.
+    TooManyRecords = 106,
+    /// TLSA RDATA shorter than 3 octets (RFC 6698 §2.1).
+    TlsaRdataTooShort = 107,
+    /// TLSA text is not `usage selector matching-type data` (RFC 6698 §2.2).
+    TlsaSyntax = 108,
+    /// A TLSA field in text is not a number from 0 to 255.
+    TlsaFieldOutOfRange = 109,
+    /// Certificate association data is not valid hexadecimal.
+    InvalidHex = 110,
+    /// Certificate association data longer than 65532 octets.
+    TlsaDataTooLong = 111,
+    /// Malformed DER: not a certificate or SubjectPublicKeyInfo.
+    BadDer = 112,
+    /// A selector or matching type that data cannot be computed for.
+    UnsupportedParameter = 113,
+    /// An `_mta-sts` TXT record off the grammar of RFC 8461 §3.1.
+    StsRecordSyntax = 114,
+    /// An `_mta-sts` TXT record without `id`.
+    StsMissingId = 115,
+    /// An MTA-STS id that is not 1 to 32 letters and digits.
+    StsInvalidId = 116,
+    /// A `_smtp._tls` TXT record off the grammar of RFC 8460 §3.
+    TlsrptRecordSyntax = 117,
+    /// A `_smtp._tls` TXT record without `rua`.
+    TlsrptMissingRua = 118,
+    /// A TLSRPT report URI that is not valid.
+    TlsrptInvalidUri = 119,
+    /// More TLSRPT report URIs than `MXTRUST_MAX_TLSRPT_URIS`.
+    TooManyReportUris = 120,
+    /// A domain that is not an ASCII DNS name of at most 253 octets.
+    InvalidDomain = 121,
+    /// A policy whose `mx` patterns do not fit in a cache entry.
+    PolicyTooLargeForCache = 122,
+    /// A policy cache image that is truncated or corrupt; the cache is
+    /// unchanged.
+    CacheImageCorrupt = 123,
+    /// A policy cache image of an unknown format or version; the cache is
+    /// unchanged.
+    CacheImageUnsupported = 124,
+    /// Presentation text of a record of another type (e.g. an RRSIG line
+    /// of `dig +dnssec` output), not TLSA.
+    NotTlsa = 125,
+    /// An input error this version of the C API does not name yet.
+    OtherError = 199,
+
+    /// The policy body is larger than 64 KiB.
+    PolicyTooLarge = 200,
+    /// The policy body is not UTF-8.
+    PolicyInvalidUtf8 = 201,
+    /// A NUL octet in the policy body.
+    PolicyNulByte = 202,
+    /// A policy line longer than 1024 octets.
+    PolicyLineTooLong = 203,
+    /// A CR not followed by LF.
+    PolicyBareCr = 204,
+    /// A control character in the policy body.
+    PolicyControlCharacter = 205,
+    /// A policy line that is not `key: value`.
+    PolicyMissingColon = 206,
+    /// An invalid policy key.
+    PolicyInvalidKey = 207,
+    /// A policy keyword in the wrong case.
+    PolicyKeywordCase = 208,
+    /// No `version` field.
+    PolicyMissingVersion = 209,
+    /// A `version` other than `STSv1`.
+    PolicyInvalidVersion = 210,
+    /// No `mode` field.
+    PolicyMissingMode = 211,
+    /// A `mode` other than `enforce`, `testing` or `none`.
+    PolicyInvalidMode = 212,
+    /// No `max_age` field.
+    PolicyMissingMaxAge = 213,
+    /// A `max_age` that is not 1 to 10 digits.
+    PolicyInvalidMaxAge = 214,
+    /// Mode `enforce` or `testing` without a valid `mx` pattern.
+    PolicyNoValidMx = 215,
+    /// More than `MXTRUST_MAX_MX_PATTERNS` valid `mx` patterns.
+    PolicyTooManyMx = 216,
+    /// A policy error this version of the C API does not name yet.
+    PolicyOther = 299,
+
+    /// An `mx` pattern that is not an LDH domain, optionally after `*.`.
+    MxPatternInvalid = 300,
+    /// An `mx` pattern that is an IP address; MTA-STS names hosts.
+    MxPatternIpLiteral = 301,
+    /// An `mx` pattern with non-ASCII characters (a U-label).
+    MxPatternNonAscii = 302,
+}
+
+impl From<Error> for mxtrust_result {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::BufferTooSmall { .. } => Self::InsufficientSize,
+            Error::InvalidReferenceName => Self::InvalidReferenceName,
+            Error::NoReferenceIds => Self::NoReferenceIds,
+            Error::TooManyReferenceIds => Self::TooManyReferenceIds,
+            Error::EmptyChain => Self::EmptyChain,
+            Error::ChainTooLong => Self::ChainTooLong,
+            Error::CertificateTooLarge => Self::CertificateTooLarge,
+            Error::TooManyRecords => Self::TooManyRecords,
+            Error::TlsaRdataTooShort => Self::TlsaRdataTooShort,
+            Error::TlsaSyntax => Self::TlsaSyntax,
+            Error::TlsaFieldOutOfRange => Self::TlsaFieldOutOfRange,
+            Error::InvalidHex => Self::InvalidHex,
+            Error::TlsaDataTooLong => Self::TlsaDataTooLong,
+            Error::BadDer => Self::BadDer,
+            Error::UnsupportedParameter => Self::UnsupportedParameter,
+            Error::StsRecordSyntax => Self::StsRecordSyntax,
+            Error::StsMissingId => Self::StsMissingId,
+            Error::StsInvalidId => Self::StsInvalidId,
+            Error::TlsrptRecordSyntax => Self::TlsrptRecordSyntax,
+            Error::TlsrptMissingRua => Self::TlsrptMissingRua,
+            Error::TlsrptInvalidUri => Self::TlsrptInvalidUri,
+            Error::TooManyReportUris => Self::TooManyReportUris,
+            Error::InvalidDomain => Self::InvalidDomain,
+            Error::PolicyTooLargeForCache => Self::PolicyTooLargeForCache,
+            Error::CacheImageCorrupt => Self::CacheImageCorrupt,
+            Error::CacheImageUnsupported => Self::CacheImageUnsupported,
+            Error::NotTlsa => Self::NotTlsa,
+            _ => Self::OtherError,
+        }
+    }
+}
+
+impl From<PolicyErrorKind> for mxtrust_result {
+    fn from(kind: PolicyErrorKind) -> Self {
+        use PolicyErrorKind as K;
+        match kind {
+            K::TooLarge => Self::PolicyTooLarge,
+            K::InvalidUtf8 => Self::PolicyInvalidUtf8,
+            K::NulByte => Self::PolicyNulByte,
+            K::LineTooLong => Self::PolicyLineTooLong,
+            K::BareCr => Self::PolicyBareCr,
+            K::ControlCharacter => Self::PolicyControlCharacter,
+            K::MissingColon => Self::PolicyMissingColon,
+            K::InvalidKey => Self::PolicyInvalidKey,
+            K::KeywordCase => Self::PolicyKeywordCase,
+            K::MissingVersion => Self::PolicyMissingVersion,
+            K::InvalidVersion => Self::PolicyInvalidVersion,
+            K::MissingMode => Self::PolicyMissingMode,
+            K::InvalidMode => Self::PolicyInvalidMode,
+            K::MissingMaxAge => Self::PolicyMissingMaxAge,
+            K::InvalidMaxAge => Self::PolicyInvalidMaxAge,
+            K::NoValidMx => Self::PolicyNoValidMx,
+            K::TooManyMx => Self::PolicyTooManyMx,
+            _ => Self::PolicyOther,
+        }
+    }
+}
+
+impl From<MxPatternError> for mxtrust_result {
+    fn from(e: MxPatternError) -> Self {
+        match e {
+            MxPatternError::Invalid => Self::MxPatternInvalid,
+            MxPatternError::IpLiteral => Self::MxPatternIpLiteral,
+            MxPatternError::NonAscii => Self::MxPatternNonAscii,
+        }
+    }
+}
+
+/// Core errors in code order, for descriptions.
+const CORE_ERRORS: [Error; 26] = [
+    Error::BufferTooSmall { needed: 0 },
+    Error::InvalidReferenceName,
+    Error::NoReferenceIds,
+    Error::TooManyReferenceIds,
+    Error::EmptyChain,
+    Error::ChainTooLong,
+    Error::CertificateTooLarge,
+    Error::TooManyRecords,
+    Error::TlsaRdataTooShort,
+    Error::TlsaSyntax,
+    Error::TlsaFieldOutOfRange,
+    Error::InvalidHex,
+    Error::TlsaDataTooLong,
+    Error::BadDer,
+    Error::UnsupportedParameter,
+    Error::StsRecordSyntax,
+    Error::StsMissingId,
+    Error::StsInvalidId,
+    Error::TlsrptRecordSyntax,
+    Error::TlsrptMissingRua,
+    Error::TlsrptInvalidUri,
+    Error::TooManyReportUris,
+    Error::InvalidDomain,
+    Error::PolicyTooLargeForCache,
+    Error::CacheImageCorrupt,
+    Error::CacheImageUnsupported,
+];
+
+const POLICY_ERRORS: [PolicyErrorKind; 17] = [
+    PolicyErrorKind::TooLarge,
+    PolicyErrorKind::InvalidUtf8,
+    PolicyErrorKind::NulByte,
+    PolicyErrorKind::LineTooLong,
+    PolicyErrorKind::BareCr,
+    PolicyErrorKind::ControlCharacter,
+    PolicyErrorKind::MissingColon,
+    PolicyErrorKind::InvalidKey,
+    PolicyErrorKind::KeywordCase,
+    PolicyErrorKind::MissingVersion,
+    PolicyErrorKind::InvalidVersion,
+    PolicyErrorKind::MissingMode,
+    PolicyErrorKind::InvalidMode,
+    PolicyErrorKind::MissingMaxAge,
+    PolicyErrorKind::InvalidMaxAge,
+    PolicyErrorKind::NoValidMx,
+    PolicyErrorKind::TooManyMx,
+];
+
+/// The core's descriptions are `&'static str` without a NUL; C gets
+/// NUL-terminated copies made at compile time, and a test checks that every
+/// core description has its copy.
+macro_rules! c_strings {
+    ($($s:literal),* $(,)?) => { &[$(c_str_lit!($s)),*] };
+}
+macro_rules! c_str_lit {
+    ($s:literal) => {
+        match CStr::from_bytes_with_nul(concat!($s, "\0").as_bytes()) {
+            Ok(s) => s,
+            Err(_) => c"",
+        }
+    };
+}
+pub(crate) use {c_str_lit, c_strings};
+
+/// Finds `text` among NUL-terminated copies; "" when absent.
+pub(crate) fn lookup(table: &[&'static CStr], text: &str) -> &'static CStr {
+    table
+        .iter()
+        .find(|c| c.to_bytes() == text.as_bytes())
+        .copied()
+        .unwrap_or(c"")
+}
+
+static DESCRIPTIONS: &[&CStr] = c_strings![
+    "caller-provided storage is too small",
+    "reference identifier is not a valid DNS name",
+    "no reference identifier given",
+    "too many reference identifiers",
+    "the certificate chain is empty",
+    "the certificate chain has too many certificates",
+    "a certificate is too large",
+    "too many TLSA records",
+    "TLSA RDATA shorter than 3 octets",
+    "TLSA record text is not 'usage selector matching-type data'",
+    "TLSA field is not a number from 0 to 255",
+    "certificate association data is not valid hexadecimal",
+    "certificate association data is too long",
+    "malformed DER",
+    "unsupported selector or matching type",
+    "_mta-sts TXT record does not follow RFC 8461 section 3.1",
+    "_mta-sts TXT record has no id field",
+    "MTA-STS id is not 1 to 32 letters and digits",
+    "_smtp._tls TXT record does not follow RFC 8460 section 3",
+    "_smtp._tls TXT record has no rua field",
+    "TLSRPT rua has an invalid URI",
+    "too many TLSRPT report URIs",
+    "not a valid domain name",
+    "MTA-STS policy does not fit in a cache entry",
+    "policy cache image is truncated or corrupt",
+    "policy cache image has an unknown format or version",
+    "policy body is too large",
+    "policy body is not UTF-8",
+    "NUL octet in policy body",
+    "policy line is too long",
+    "CR not followed by LF",
+    "control character in policy body",
+    "line is not 'key: value'",
+    "invalid key",
+    "policy keyword in the wrong case",
+    "no version field",
+    "version is not STSv1",
+    "no mode field",
+    "mode is not enforce, testing or none",
+    "no max_age field",
+    "max_age is not 1 to 10 digits",
+    "no valid mx pattern",
+    "too many mx patterns",
+];
+
+/// A static NUL-terminated description of a result value (for logs); for a
+/// value that names no result, `"unknown result"`. Core errors carry the
+/// core's own descriptions.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_result_str(result: u32) -> *const c_char {
+    static_str(|| result_description(result))
+}
+
+fn result_description(result: u32) -> &'static CStr {
+    let core = |i: usize| {
+        CORE_ERRORS
+            .get(i)
+            .map_or(c"", |e| lookup(DESCRIPTIONS, e.description()))
+    };
+    let policy = |i: usize| {
+        POLICY_ERRORS
+            .get(i)
+            .map_or(c"", |k| lookup(DESCRIPTIONS, k.description()))
+    };
+    let index = |base: u32| usize::try_from(result.wrapping_sub(base)).unwrap_or(usize::MAX);
+    match result {
+        0 => c"success",
+        1 => c"a required pointer is NULL",
+        2 => c"libmxtrust panicked",
+        3 => core(0),
+        4 => c"text is not UTF-8",
+        5 => c"an enumerated value names nothing",
+        6 => c"a length is too large",
+        7 => c"storage was not initialized by libmxtrust",
+        8 => c"storage is misaligned",
+        9 => c"a trust anchor certificate is unusable",
+        10 => c"index out of range",
+        11 => c"not found",
+        100..=124 => core(index(99)),
+        199 => c"unknown input error",
+        200..=216 => policy(index(200)),
+        299 => c"unknown policy error",
+        300 => c"mx pattern is not a domain name",
+        301 => c"mx pattern is an IP address",
+        302 => c"mx pattern is not ASCII",
+        _ => c"unknown result",
+    }
+}
+
+/// An RFC 8460 §4.3 result type, the failure class a TLSRPT report names.
+/// `MXTRUST_RESULT_TYPE_NONE` means there is nothing to report.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mxtrust_result_type {
+    /// Nothing to report.
+    None = 0,
+    /// `starttls-not-supported`.
+    StarttlsNotSupported = 1,
+    /// `certificate-host-mismatch`.
+    CertificateHostMismatch = 2,
+    /// `certificate-expired`.
+    CertificateExpired = 3,
+    /// `certificate-not-trusted`.
+    CertificateNotTrusted = 4,
+    /// `validation-failure`.
+    ValidationFailure = 5,
+    /// `tlsa-invalid`.
+    TlsaInvalid = 6,
+    /// `dnssec-invalid`.
+    DnssecInvalid = 7,
+    /// `dane-required`.
+    DaneRequired = 8,
+    /// `sts-policy-fetch-error`.
+    StsPolicyFetchError = 9,
+    /// `sts-policy-invalid`.
+    StsPolicyInvalid = 10,
+    /// `sts-webpki-invalid`.
+    StsWebpkiInvalid = 11,
+}
+
+const RESULT_TYPES: [mxtrust_result_type; 11] = [
+    mxtrust_result_type::StarttlsNotSupported,
+    mxtrust_result_type::CertificateHostMismatch,
+    mxtrust_result_type::CertificateExpired,
+    mxtrust_result_type::CertificateNotTrusted,
+    mxtrust_result_type::ValidationFailure,
+    mxtrust_result_type::TlsaInvalid,
+    mxtrust_result_type::DnssecInvalid,
+    mxtrust_result_type::DaneRequired,
+    mxtrust_result_type::StsPolicyFetchError,
+    mxtrust_result_type::StsPolicyInvalid,
+    mxtrust_result_type::StsWebpkiInvalid,
+];
+
+static RESULT_TYPE_NAMES: &[&CStr] = c_strings![
+    "starttls-not-supported",
+    "certificate-host-mismatch",
+    "certificate-expired",
+    "certificate-not-trusted",
+    "validation-failure",
+    "tlsa-invalid",
+    "dnssec-invalid",
+    "dane-required",
+    "sts-policy-fetch-error",
+    "sts-policy-invalid",
+    "sts-webpki-invalid",
+];
+
+impl mxtrust_result_type {
+    pub(crate) fn from_core(t: Option<ResultType>) -> Self {
+        t.and_then(|t| {
+            ResultType::ALL
+                .iter()
+                .position(|x| *x == t)
+                .and_then(|i| RESULT_TYPES.get(i).copied())
+        })
+        .unwrap_or(Self::None)
+    }
+
+    fn to_core(value: u32) -> Option<ResultType> {
+        let i = usize::try_from(value.checked_sub(1)?).ok()?;
+        ResultType::ALL.get(i).copied()
+    }
+}
+
+/// The report string of an RFC 8460 result type, e.g. `"tlsa-invalid"`: a
+/// static NUL-terminated string; NULL for `MXTRUST_RESULT_TYPE_NONE` and for
+/// values that name no result type.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_result_type_str(result_type: u32) -> *const c_char {
+    let name = std::panic::catch_unwind(|| {
+        mxtrust_result_type::to_core(result_type).map(|t| lookup(RESULT_TYPE_NAMES, t.as_str()))
+    });
+    match name {
+        Ok(Some(name)) => name.as_ptr(),
+        _ => std::ptr::null(),
+    }
+}
+
+/// The result type a report string names (exact, case-sensitive match).
+///
+/// Results: `MXTRUST_RESULT_INVALID_PARAMETER` when `name` names no result
+/// type; `MXTRUST_RESULT_INVALID_UTF8`; `MXTRUST_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_result_type_from_str(
+    name: *const c_char,
+    out_result_type: *mut mxtrust_result_type,
+) -> mxtrust_result {
+    boundary(|| {
+        non_null(out_result_type)?;
+        let name = c_str(name)?;
+        let t = ResultType::from_name(name).ok_or(mxtrust_result::InvalidParameter)?;
+        put(out_result_type, mxtrust_result_type::from_core(Some(t)));
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_description_has_a_c_copy() {
+        for e in CORE_ERRORS {
+            assert_eq!(
+                lookup(DESCRIPTIONS, e.description()).to_str().unwrap(),
+                e.description()
+            );
+            let code = mxtrust_result::from(e) as u32;
+            let expected = e.description();
+            assert_eq!(
+                result_description(code).to_str().unwrap(),
+                expected,
+                "{e:?}"
+            );
+        }
+        for k in POLICY_ERRORS {
+            let code = mxtrust_result::from(k) as u32;
+            assert_eq!(
+                result_description(code).to_str().unwrap(),
+                k.description(),
+                "{k:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn result_types_round_trip() {
+        for (i, t) in ResultType::ALL.iter().enumerate() {
+            let c = mxtrust_result_type::from_core(Some(*t));
+            assert_eq!(c as usize, i + 1);
+            assert_eq!(mxtrust_result_type::to_core(c as u32), Some(*t));
+            assert_eq!(
+                lookup(RESULT_TYPE_NAMES, t.as_str()).to_str().unwrap(),
+                t.as_str()
+            );
+        }
+    }
+}
