@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 fixtures=../tests/fixtures/dane
-for target in tlsa_rdata tlsa_text certificate dane_verify name_match; do
+for target in tlsa_rdata tlsa_text certificate dane_verify name_match \
+  sts_txt tlsrpt_txt sts_policy cache_import; do
   mkdir -p "corpus/$target"
 done
 
@@ -43,4 +44,16 @@ printf 'mx.example.test\000*.example.test' >corpus/name_match/wildcard
 printf '.example.test\000mx.EXAMPLE.test.' >corpus/name_match/parent
 printf 'a.b.example.test\000*.example.test' >corpus/name_match/two-labels
 printf '_25._tcp.mx.example.test.\000mx*.example.test' >corpus/name_match/partial
+# MTA-STS: TXT records (records split by LF, strings by TAB), policy
+# bodies (optionally `host NUL body`) and the same bodies for the cache.
+printf 'v=STSv1; id=20260101T000000\nv=spf1 -all' >corpus/sts_txt/two
+printf 'v=STSv1;\t id=abc123;  ext=1' >corpus/sts_txt/strings
+printf 'v=TLSRPTv1; rua=mailto:tlsrpt@example.test,https://r.example.test/v1' >corpus/tlsrpt_txt/rua
+printf 'v=TLSRPTv1;\trua=mailto:a@example.test\nv=TLSRPTv1; rua=mailto:b@example.test' >corpus/tlsrpt_txt/two
+cp ../examples/mta-sts.txt corpus/sts_policy/example
+cp ../examples/mta-sts.txt corpus/cache_import/example
+printf 'mx1.example.test\000version: STSv1\r\nmode: testing\r\nmx: *.example.test\r\nmax_age: 86400\r\n' \
+  >corpus/sts_policy/crlf
+printf 'version: STSv1\nmode: enforce\nmx: mx.example.test\nmx: *.example.test\nmax_age: 604800\n' \
+  >corpus/cache_import/enforce
 echo "seeded: $(find corpus -type f | wc -l) files"

@@ -59,6 +59,6 @@ step "real stack: DNSSEC (nsd, unbound), Postfix STARTTLS, the C client on libmx
 bash tests/stack/run.sh
 
 step "fuzz smoke run"
-# Every target builds and runs 20 seconds from seeded corpora (fuzz/ is its
+# Every target builds and runs 15 seconds from seeded corpora (fuzz/ is its
 # own workspace); longer runs are manual, see fuzz/smoke.sh.
-bash fuzz/smoke.sh 20
+bash fuzz/smoke.sh 15

@@ -8,7 +8,7 @@ use mxtrust::cert::{self, Certificate, PresentedNames};
 use mxtrust::dane::{self, Options, Outcome, Profile, RecordStatus};
 use mxtrust::name::{self, ReferenceId};
 use mxtrust::tlsa::{self, DigestAlgorithm, DigestPreference, ProfileKind, Selection};
-use mxtrust::{Error, MatchingType, Selector, Tlsa};
+use mxtrust::{Error, MatchingType, Selector, Tlsa, cache, policy, sts, tlsrpt};
 use rustls_pki_types::CertificateDer;
 
 macro_rules! fixtures {
@@ -178,7 +178,11 @@ pub fn certificate(data: &[u8]) {
     assert_eq!(cert.is_self_issued(), cert.is_issued_by(&cert));
     let mut out = vec![0u8; data.len()];
     for selector in [Selector::Full, Selector::Spki] {
-        for matching in [MatchingType::Full, MatchingType::Sha256, MatchingType::Sha512] {
+        for matching in [
+            MatchingType::Full,
+            MatchingType::Sha256,
+            MatchingType::Sha512,
+        ] {
             tlsa::association_data(data, selector, matching, &mut out)
                 .expect("a parsed certificate has association data");
         }
@@ -347,7 +351,11 @@ pub fn dane_verify(input: &DaneInput<'_>) {
                 ..
             } => {
                 let mut out = vec![0u8; 65_536];
-                let selector = if *selector { Selector::Spki } else { Selector::Full };
+                let selector = if *selector {
+                    Selector::Spki
+                } else {
+                    Selector::Full
+                };
                 let matching = MatchingType::from(matching % 3);
                 let len = tlsa::association_data(fixture(*i), selector, matching, &mut out)
                     .expect("fixtures parse");
@@ -421,7 +429,10 @@ pub fn dane_verify(input: &DaneInput<'_>) {
     let outcome = match dane::verify(&chain, &records, &names, &options, &mut report) {
         Ok(outcome) => outcome,
         Err(_) => {
-            assert!(report.iter().all(|s| *s == sentinel), "an error wrote the report");
+            assert!(
+                report.iter().all(|s| *s == sentinel),
+                "an error wrote the report"
+            );
             return;
         }
     };
@@ -435,11 +446,115 @@ pub fn dane_verify(input: &DaneInput<'_>) {
             assert_eq!(records[a.record].usage, a.usage);
         }
         Outcome::Unauthenticated => {
-            assert!(report.iter().all(|s| matches!(s, RecordStatus::Unusable(_))));
+            assert!(
+                report
+                    .iter()
+                    .all(|s| matches!(s, RecordStatus::Unusable(_)))
+            );
         }
         Outcome::Failed(_) => {
             assert_eq!(first_matched, None);
-            assert!(!report.iter().all(|s| matches!(s, RecordStatus::Unusable(_))));
+            assert!(
+                !report
+                    .iter()
+                    .all(|s| matches!(s, RecordStatus::Unusable(_)))
+            );
+        }
+    }
+}
+
+/// Splits fuzz input into a TXT RRset: `\n` separates records, `\t`
+/// separates the character-strings of one record.
+fn txt_rrset(data: &[u8]) -> Vec<Vec<&[u8]>> {
+    data.split(|&b| b == b'\n')
+        .take(8)
+        .map(|record| record.split(|&b| b == b'\t').take(8).collect())
+        .collect()
+}
+
+/// `_mta-sts` TXT: the whole input as one record, then as an RRset.
+pub fn sts_txt(data: &[u8]) {
+    if let Ok(record) = sts::StsRecord::parse(data) {
+        let id = record.id();
+        assert!(
+            !id.as_bytes().is_empty() && id.as_bytes().len() <= mxtrust::limits::MAX_STS_ID_LEN
+        );
+        assert_eq!(sts::StsId::new(id.as_bytes()), Ok(id));
+        let _ = id.as_str();
+    }
+    let rrset = txt_rrset(data);
+    let records: Vec<&[&[u8]]> = rrset.iter().map(Vec::as_slice).collect();
+    let mut scratch = [0u8; 512];
+    let _ = sts::select(&records, &mut scratch);
+}
+
+/// `_smtp._tls` TXT: the whole input as one record, then as an RRset.
+pub fn tlsrpt_txt(data: &[u8]) {
+    if let Ok(record) = tlsrpt::TlsrptRecord::parse(data) {
+        assert_eq!(record.uris().count(), record.uri_count());
+        for uri in record.uris() {
+            let _ = uri.as_str();
+        }
+    }
+    let rrset = txt_rrset(data);
+    let records: Vec<&[&[u8]]> = rrset.iter().map(Vec::as_slice).collect();
+    let mut scratch = [0u8; 512];
+    let _ = tlsrpt::select(&records, &mut scratch);
+}
+
+/// A policy body: `host \0 body`. Parse, then MX matching against the host
+/// and its case and trailing-dot variants.
+pub fn sts_policy(data: &[u8]) {
+    let (host, body) = match data.iter().position(|&b| b == 0) {
+        Some(zero) => (&data[..zero], &data[zero + 1..]),
+        None => (&b"mx.example.test"[..], data),
+    };
+    let _ = policy::MxPattern::parse(host);
+    let mut warnings = [policy::Warning::EMPTY; 8];
+    let Ok(parsed) = policy::Policy::<8>::parse(body, &mut warnings) else {
+        return;
+    };
+    assert!(parsed.max_age() <= 31_557_600);
+    let allowed = parsed.allows_mx(host);
+    assert_eq!(allowed, parsed.allows_mx(&host.to_ascii_uppercase()));
+    assert_eq!(
+        allowed,
+        parsed.mx_patterns().iter().any(|p| p.matches(host))
+    );
+    if allowed && !host.ends_with(b".") {
+        assert!(parsed.allows_mx(&[host, b"."].concat()));
+    }
+    let _ = parsed.mode();
+    let _ = parsed.warnings_found();
+}
+
+/// The cache image: import arbitrary bytes; what imports exports to an
+/// image that imports to the same cache. A valid policy in the input is
+/// also stored, exported and imported.
+pub fn cache_import(data: &[u8]) {
+    let mut cache = cache::PolicyCache::<4>::new();
+    if cache.import(data).is_ok() {
+        let mut image = vec![0u8; cache.export_len()];
+        let len = cache.export(&mut image).expect("export_len fits");
+        let mut again = cache::PolicyCache::<4>::new();
+        again
+            .import(&image[..len])
+            .expect("an exported image imports");
+        let mut image2 = vec![0u8; again.export_len()];
+        let len2 = again.export(&mut image2).expect("export_len fits");
+        assert_eq!(image[..len], image2[..len2]);
+    }
+    let mut warnings = [policy::Warning::EMPTY; 4];
+    if let Ok(parsed) = policy::Policy::<8>::parse(data, &mut warnings) {
+        let mut cache = cache::PolicyCache::<2>::new();
+        let id = sts::StsId::new(b"fuzz1").expect("valid id");
+        if cache.store(b"example.test", id, &parsed, 1_000).is_ok() {
+            let mut image = vec![0u8; cache.export_len()];
+            let len = cache.export(&mut image).expect("export_len fits");
+            let mut again = cache::PolicyCache::<2>::new();
+            again
+                .import(&image[..len])
+                .expect("an exported image imports");
         }
     }
 }
