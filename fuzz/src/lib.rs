@@ -104,7 +104,12 @@ pub fn tlsa_rdata(data: &[u8]) {
 /// a more preferred digest.
 fn check_agility(records: &[Tlsa<'_>], profile: ProfileKind, preference: &DigestPreference) {
     let mut out = vec![Selection::Superseded; records.len()];
-    tlsa::select_usable(records, profile, preference, &mut out).expect("storage fits");
+    let selected = tlsa::select_usable(records, profile, preference, &mut out);
+    if records.len() > mxtrust::limits::MAX_TLSA_RECORDS {
+        assert_eq!(selected, Err(Error::TooManyRecords));
+        return;
+    }
+    selected.expect("storage fits");
     let rank = |r: &Tlsa<'_>| r.matching_type.digest().and_then(|d| preference.rank(d));
     for (record, selection) in records.iter().zip(&out) {
         let usable = record.usability(profile, preference);
