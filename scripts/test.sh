@@ -14,8 +14,10 @@ for target in thumbv7em-none-eabihf wasm32-unknown-unknown; do
   rustup target list --installed | grep -qx "$target" || rustup target add "$target"
 done
 command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
-# benches/ links OpenSSL 3 (the DANE peer) through openssl-sys.
-pkg-config --exists openssl 2>/dev/null || { apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config; }
+# benches/ (the DANE peer) and the differential tests link OpenSSL 3's libssl.
+pkg-config --exists openssl 2>/dev/null || {
+  apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config
+}
 rustc --version
 
 step "format"
@@ -58,3 +60,8 @@ cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-
 
 step "real stack: DNSSEC (nsd, unbound), Postfix STARTTLS, the C client on libmxtrust"
 bash tests/stack/run.sh
+
+step "fuzz smoke run"
+# Every target builds and runs 15 seconds from seeded corpora (fuzz/ is its
+# own workspace); longer runs are manual, see fuzz/smoke.sh.
+bash fuzz/smoke.sh 15

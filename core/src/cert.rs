@@ -238,8 +238,13 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
                     return Err(Error::BadDer);
                 }
                 let names = der::read_all(value, |r| der::expect_tag(r, der::SEQUENCE))?;
-                // Every GeneralName must be a well-formed TLV.
-                der::for_each_tlv(names, |_, _| Ok(()))?;
+                der::for_each_tlv(names, |tag, _| {
+                    if is_general_name_tag(tag) {
+                        Ok(())
+                    } else {
+                        Err(Error::BadDer)
+                    }
+                })?;
                 subject_alt_names = Some(names.as_slice_less_safe());
             } else if oid.as_slice_less_safe() == OID_BASIC_CONSTRAINTS {
                 if basic_constraints.is_some() {
@@ -267,6 +272,20 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
         basic_constraints,
         name_constraints,
     })
+}
+
+/// Whether `tag` is one of the alternatives of GeneralName (RFC 5280
+/// §4.2.1.6), with the form X.690 gives it: `otherName [0]`,
+/// `x400Address [3]`, `directoryName [4]` (EXPLICIT, a CHOICE) and
+/// `ediPartyName [5]` are constructed; `rfc822Name [1]`, `dNSName [2]`,
+/// `uniformResourceIdentifier [6]`, `iPAddress [7]` and `registeredID [8]`
+/// are primitive. Anything else makes the subjectAltName malformed, as it
+/// does for OpenSSL, which then ignores the whole extension.
+fn is_general_name_tag(tag: u8) -> bool {
+    matches!(
+        tag,
+        0xa0 | 0x81 | SAN_DNS_NAME | 0xa3 | 0xa4 | 0xa5 | 0x86 | 0x87 | 0x88
+    )
 }
 
 /// A non-negative, minimally encoded INTEGER: `Some` up to 255, `None` for
@@ -637,6 +656,14 @@ mod tests {
         ];
         for (tag, s, expected) in cases {
             assert_eq!(time(*tag, s).ok(), *expected, "{s}");
+        }
+    }
+
+    #[test]
+    fn general_name_tags() {
+        for tag in 0..=255u8 {
+            let expected = [0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88].contains(&tag);
+            assert_eq!(is_general_name_tag(tag), expected, "{tag:#04x}");
         }
     }
 

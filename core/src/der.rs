@@ -130,6 +130,52 @@ pub(crate) fn skip_rest(r: &mut Reader<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    extern crate std;
+    use std::{vec, vec::Vec};
+
+    /// The DER encoding of a TLV with a low tag number.
+    fn encode(tag: u8, value: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = value.len();
+        match len {
+            0..=0x7f => out.push(len as u8),
+            0x80..=0xff => out.extend([0x81, len as u8]),
+            0x100..=0xffff => out.extend([0x82, (len >> 8) as u8, len as u8]),
+            _ => out.extend([0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]),
+        }
+        out.extend_from_slice(value);
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Random bytes never panic, and an accepted TLV re-encodes to
+        /// exactly the octets it was read from (DER is canonical).
+        #[test]
+        fn accepted_tlvs_reencode_to_themselves(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            if let Ok((tag, value, rest)) = split_tlv(&bytes) {
+                let consumed = &bytes[..bytes.len() - rest.len()];
+                prop_assert_eq!(encode(tag, value), consumed);
+            }
+            let _ = read_all(Input::from(&bytes), |r| {
+                while !r.at_end() {
+                    read_tlv(r)?;
+                }
+                Ok(())
+            });
+        }
+
+        /// Every DER TLV with a low tag number reads back.
+        #[test]
+        fn encoded_tlvs_read_back(tag in any::<u8>().prop_filter("low tag", |t| t & 0x1f != 0x1f),
+                                  value in prop::collection::vec(any::<u8>(), 0..1000)) {
+            let der = encode(tag, &value);
+            prop_assert_eq!(split_tlv(&der), Ok((tag, value.as_slice(), &[][..])));
+        }
+    }
 
     fn tlv(bytes: &[u8]) -> Result<(u8, &[u8]), Error> {
         read_all(Input::from(bytes), |r| {

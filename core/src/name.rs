@@ -74,8 +74,8 @@ impl<'a> ReferenceId<'a> {
     /// Whether a name presented by a certificate (a DNS-ID, or a CN when the
     /// certificate has no DNS-ID) matches this reference identifier.
     pub fn matches(&self, presented: &[u8]) -> bool {
-        let presented = strip_trailing_dot(presented);
         if self.subdomains {
+            let presented = strip_trailing_dot(presented);
             // Any presented name, wildcard or not, strictly below the domain.
             return presented
                 .len()
@@ -208,6 +208,10 @@ mod tests {
         (".example.com", ".example.com", false),
         (".example.com.", "mx.EXAMPLE.com.", true),
         ("example.com", "*.com", false),
+        // One trailing dot is ignored, not two (found by fuzz/name_match).
+        ("mx.example.com", "mx.example.com..", false),
+        ("mx.example.com", "*.example.com..", false),
+        (".example.com", "mx.example.com..", false),
     ];
 
     #[test]
