@@ -256,6 +256,7 @@ pub struct DaneInput<'a> {
     time: Time,
     preference: u8,
     ee_name_checks: bool,
+    evaluate_all_records: bool,
     /// A fixture as the caller's PKIX anchor, which selects the generic
     /// profile.
     generic_anchor: Option<u8>,
@@ -424,6 +425,7 @@ pub fn dane_verify(input: &DaneInput<'_>) {
     );
     options.digest_preference = PREFERENCES[usize::from(input.preference) % PREFERENCES.len()];
     options.ee_name_checks = input.ee_name_checks;
+    options.evaluate_all_records = input.evaluate_all_records;
     if input.generic_anchor.is_some() {
         options.profile = Profile::Generic {
             trust_anchors: &anchors,
@@ -441,12 +443,22 @@ pub fn dane_verify(input: &DaneInput<'_>) {
             return;
         }
     };
-    let first_matched = report
-        .iter()
-        .position(|s| matches!(s, RecordStatus::Matched { .. }));
+    let matched = |i: &usize| matches!(report[*i], RecordStatus::Matched { .. });
+    let is_ee = |i: &usize| records[*i].usage == mxtrust::CertUsage::DaneEe;
+    let first_matched = (0..records.len()).find(matched);
+    // DANE-EE records are checked first and win; then any other.
+    let expected_record = (0..records.len())
+        .find(|i| matched(i) && is_ee(i))
+        .or(first_matched);
+    if !input.evaluate_all_records && (0..records.len()).any(|i| matched(&i) && is_ee(&i)) {
+        assert!(
+            (0..records.len()).all(|i| is_ee(&i) || !matched(&i)),
+            "records were checked after DANE-EE authenticated"
+        );
+    }
     match outcome {
         Outcome::Authenticated(a) => {
-            assert_eq!(Some(a.record), first_matched);
+            assert_eq!(Some(a.record), expected_record);
             assert_eq!(report[a.record], RecordStatus::Matched { depth: a.depth });
             assert_eq!(records[a.record].usage, a.usage);
         }
