@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The one test command: installs what is missing (rustup components and
-# targets), then runs every check. CI (.ci/run) calls exactly this.
+# targets, Debian packages, pinned cargo tools; each step's own script checks
+# first), then runs every check. CI (.ci/run) calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n=== %s\n' "$*"; }
+steps=0
+step() { steps=$((steps + 1)); printf '\n=== %s\n' "$*"; }
 
 step "toolchain"
 for component in rustfmt clippy; do
@@ -65,3 +67,7 @@ step "fuzz smoke run"
 # Every target builds and runs 15 seconds from seeded corpora (fuzz/ is its
 # own workspace); longer runs are manual, see fuzz/smoke.sh.
 bash fuzz/smoke.sh 15
+
+# Every step above stops the script on failure (set -e), so reaching this
+# line means they all passed.
+printf '\nchecks: %d passed, 0 failed\n' "$steps"
