@@ -131,8 +131,6 @@ pub(crate) fn skip_rest(r: &mut Reader<'_>) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    extern crate std;
     use std::{vec, vec::Vec};
 
     /// The DER encoding of a TLV with a low tag number.
