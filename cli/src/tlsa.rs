@@ -76,8 +76,9 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         let usage = match args.usage.map(CertUsage::from) {
             None if depth == 0 => CertUsage::DaneEe,
             None => CertUsage::DaneTa,
-            Some(usage @ (CertUsage::DaneEe | CertUsage::PkixEe)) if depth == 0 => usage,
-            Some(usage @ (CertUsage::DaneTa | CertUsage::PkixTa)) if depth > 0 || only_one => usage,
+            Some(usage) if usage.applies_at_depth(depth) => usage,
+            // A file with one CA certificate: the user asks for its TA record.
+            Some(usage) if only_one && usage.applies_at_depth(1) => usage,
             Some(_) => continue,
         };
         data.resize(der.len().max(64), 0);

@@ -448,12 +448,10 @@ impl Verifier<'_, '_> {
         for depth in 0..depths {
             let mut digests = DigestCache::default();
             for (record, status) in records.iter().zip(report.iter_mut()) {
+                // PKIX-TA is matched against the validated path instead.
                 let applies = wanted(record)
-                    && match record.usage {
-                        CertUsage::DaneEe | CertUsage::PkixEe => depth == 0,
-                        CertUsage::DaneTa => depth >= 1,
-                        _ => false,
-                    };
+                    && record.usage != CertUsage::PkixTa
+                    && record.usage.applies_at_depth(depth);
                 if !applies || *status != RecordStatus::NotMatched {
                     continue;
                 }

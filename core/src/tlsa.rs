@@ -40,6 +40,18 @@ impl CertUsage {
             Self::Unassigned(_) => "unassigned",
         }
     }
+
+    /// Whether a record of this usage is matched against the presented
+    /// certificate at `depth` (0 = leaf): end-entity usages against the leaf
+    /// only, trust-anchor usages against the certificates above it
+    /// (RFC 6698 §2.1.1, RFC 7671 §5).
+    pub const fn applies_at_depth(self, depth: usize) -> bool {
+        match self {
+            Self::DaneEe | Self::PkixEe => depth == 0,
+            Self::DaneTa | Self::PkixTa => depth >= 1,
+            Self::PrivCert | Self::Unassigned(_) => false,
+        }
+    }
 }
 
 /// The selector field (RFC 6698 §2.1.2).
@@ -912,6 +924,22 @@ mod tests {
                 .copy_from_slice(s.as_bytes());
             self.len = end;
             Ok(())
+        }
+    }
+
+    #[test]
+    fn usages_apply_at_their_depths() {
+        for (usage, leaf, above) in [
+            (CertUsage::DaneEe, true, false),
+            (CertUsage::PkixEe, true, false),
+            (CertUsage::DaneTa, false, true),
+            (CertUsage::PkixTa, false, true),
+            (CertUsage::PrivCert, false, false),
+            (CertUsage::Unassigned(7), false, false),
+        ] {
+            assert_eq!(usage.applies_at_depth(0), leaf, "{usage:?}");
+            assert_eq!(usage.applies_at_depth(1), above, "{usage:?}");
+            assert_eq!(usage.applies_at_depth(9), above, "{usage:?}");
         }
     }
 
