@@ -184,23 +184,23 @@ pub extern "C" fn mxtrust_policy_parse(
         non_null(out_line)?;
         let body: &'static [u8] = slice(body, body_len)?;
         let warnings = slice_mut(warnings, warnings_len)?;
-        // Parse once without warning storage, so that the caller's is
-        // written only on success; then again to collect the warnings.
-        let policy = Policy::<MAX_MX_PATTERNS>::parse(body, &mut []).map_err(|e| {
+        // Warnings land in our own storage first, so that the caller's is
+        // written only on success; every warning stands on at least one
+        // octet of the body, so more room than that is never needed.
+        let room = warnings.len().min(body.len().saturating_add(1));
+        let mut collected = vec![Warning::EMPTY; room];
+        let policy = Policy::<MAX_MX_PATTERNS>::parse(body, &mut collected).map_err(|e| {
             put(out_line, e.line);
             mxtrust_result::from(e.kind)
         })?;
         let found = policy.warnings_found();
-        let wanted = found.min(warnings.len());
-        if wanted > 0 {
-            let mut collected = vec![Warning::EMPTY; wanted];
-            Policy::<MAX_MX_PATTERNS>::parse(body, &mut collected)
-                .map_err(|_| mxtrust_result::Panic)?;
-            put_all(
-                warnings,
-                collected.iter().map(mxtrust_policy_warning::from_core),
-            );
-        }
+        put_all(
+            warnings,
+            collected
+                .iter()
+                .take(found)
+                .map(mxtrust_policy_warning::from_core),
+        );
         put(
             out_policy.cast::<PolicySlot>(),
             PolicySlot {
