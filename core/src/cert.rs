@@ -169,6 +169,12 @@ impl<'a> Certificate<'a> {
         }
     }
 
+    /// The contents of the nameConstraints SEQUENCE (RFC 5280 §4.2.1.10),
+    /// if the extension is present.
+    pub(crate) fn name_constraints(&self) -> Option<&'a [u8]> {
+        self.name_constraints
+    }
+
     /// The dNSName entries of the subjectAltName extension (RFC 5280
     /// §4.2.1.6), in order. Empty when there is no such extension.
     pub fn dns_names(&self) -> DnsNames<'a> {

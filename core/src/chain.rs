@@ -11,7 +11,9 @@ use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use webpki::{EndEntityCert, KeyUsage};
 
 use crate::SignatureVerificationAlgorithm;
+use crate::cert::Certificate;
 use crate::limits::MAX_CHAIN_LEN;
+use crate::name;
 use crate::tlsrpt::ResultType;
 
 /// Why usable records did not authenticate the chain, the most specific
@@ -185,6 +187,7 @@ pub(crate) fn validate<'c>(
     on_path: Option<PathCheck<'_>>,
 ) -> Result<(), PathError> {
     let leaf_der = CertificateDer::from(leaf);
+    let cn_check = CnConstraints::of(leaf);
     let leaf = EndEntityCert::try_from(&leaf_der).map_err(|_| PathError::MalformedLeaf)?;
     let mut storage: [CertificateDer<'_>; MAX_CHAIN_LEN] =
         core::array::from_fn(|_| CertificateDer::from(&[][..]));
@@ -194,6 +197,10 @@ pub(crate) fn validate<'c>(
         count = count.saturating_add(1);
     }
     let time = UnixTime::since_unix_epoch(Duration::from_secs(time));
+    let path_check = |path: &webpki::VerifiedPath<'_>| {
+        cn_check.check(path)?;
+        on_path.map_or(Ok(()), |check| check(path))
+    };
     leaf.verify_for_usage(
         algorithms,
         anchors,
@@ -201,10 +208,71 @@ pub(crate) fn validate<'c>(
         time,
         KeyUsage::server_auth(),
         None,
-        on_path,
+        Some(&path_check),
     )
     .map(|_| ())
     .map_err(PathError::Webpki)
+}
+
+/// The leaf's common names that stand in for DNS-IDs, held to the dNSName
+/// constraints of every certificate on a candidate path (RFC 7672 §3.2.3,
+/// RFC 5280 §4.2.1.10). rustls-webpki checks only subjectAltName entries,
+/// since it never matches a CN; mxtrust matches a CN when the leaf has no
+/// DNS-ID, so without this a CA constrained to `example.com` could name
+/// `mx.victim.test` in the CN of a leaf without subjectAltName.
+struct CnConstraints<'a> {
+    /// The leaf, when it has no DNS-ID and at least one CN that could name
+    /// a host; `None` when there is nothing to check.
+    leaf: Option<Certificate<'a>>,
+}
+
+/// Subtree comparisons allowed per path, as rustls-webpki's own budget.
+const NAME_CONSTRAINT_BUDGET: usize = 250_000;
+
+impl<'a> CnConstraints<'a> {
+    fn of(leaf: &'a [u8]) -> Self {
+        let leaf = Certificate::parse(leaf).ok().filter(|cert| {
+            cert.dns_names().next().is_none() && cert.common_names().any(name::could_name_a_host)
+        });
+        Self { leaf }
+    }
+
+    fn check(&self, path: &webpki::VerifiedPath<'_>) -> Result<(), webpki::Error> {
+        let Some(leaf) = &self.leaf else {
+            return Ok(());
+        };
+        let mut budget = NAME_CONSTRAINT_BUDGET;
+        for cert in path.intermediate_certificates() {
+            let der = cert.der();
+            let cert = Certificate::parse(der.as_ref()).map_err(|_| webpki::Error::BadDer)?;
+            if let Some(nc) = cert.name_constraints() {
+                Self::check_names(leaf, nc, &mut budget)?;
+            }
+        }
+        match &path.anchor().name_constraints {
+            Some(nc) => Self::check_names(leaf, nc.as_ref(), &mut budget),
+            None => Ok(()),
+        }
+    }
+
+    fn check_names(
+        leaf: &Certificate<'_>,
+        constraints: &[u8],
+        budget: &mut usize,
+    ) -> Result<(), webpki::Error> {
+        for cn in leaf.common_names().filter(|cn| name::could_name_a_host(cn)) {
+            match name::within_dns_constraints(cn, constraints, budget) {
+                Ok(true) => {}
+                Ok(false) | Err(name::ConstraintError::Malformed) => {
+                    return Err(webpki::Error::NameConstraintViolation);
+                }
+                Err(name::ConstraintError::BudgetExceeded) => {
+                    return Err(webpki::Error::MaximumNameConstraintComparisonsExceeded);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The [`Failure`] a rustls-webpki error stands for. Depths are unknown

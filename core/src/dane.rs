@@ -17,7 +17,10 @@
 //!   certificate below the anchor. The local trust store is never used. The
 //!   anchor's own dates are checked only when it is a self-issued
 //!   certificate the server presented (as OpenSSL does). Then the leaf must
-//!   name one of the reference identifiers (RFC 7672 §3.2.3).
+//!   name one of the reference identifiers (RFC 7672 §3.2.3). A leaf with no
+//!   DNS-ID is named by its CN, which must then satisfy every dNSName name
+//!   constraint on the path, as a DNS-ID must (RFC 5280 §4.2.1.10; OpenSSL
+//!   does the same).
 //! - **PKIX-TA(0)** and **PKIX-EE(1)**, under the generic profile only, also
 //!   need a PKIX path to the caller's trust anchors (RFC 6698 §2.1.1).
 //!

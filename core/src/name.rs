@@ -16,6 +16,7 @@
 //!   "parent domain" reference used by Postfix and OpenSSL).
 
 use crate::Error;
+use crate::der;
 use crate::limits::MAX_NAME_LEN;
 
 /// A reference identifier: a DNS name the certificate must name, or, when it
@@ -122,6 +123,132 @@ pub fn names_equal(a: &[u8], b: &[u8]) -> bool {
     strip_trailing_dot(a).eq_ignore_ascii_case(strip_trailing_dot(b))
 }
 
+/// Whether `name`, a subject common name standing in for a DNS-ID, lies
+/// within the dNSName subtrees of one certificate's NameConstraints
+/// (RFC 5280 §4.2.1.10), given as the contents of its SEQUENCE.
+///
+/// RFC 7672 §3.2.3 lets the CN name the server when the certificate has no
+/// DNS-ID; a CA constrained to some domains must not be able to name others
+/// that way, so the CN is held to the path's dNSName constraints exactly as
+/// a DNS-ID is (OpenSSL's `check_name_constraints` does the same). A
+/// constraint `example.com` covers that name and every name below it, one
+/// starting with `.` only the names below it, an empty one every name.
+/// Comparisons are ASCII case-insensitive; one trailing dot of the name is
+/// ignored, and of an excluded base too, so that a trailing dot never slips
+/// a name out of an exclusion.
+///
+/// Every subtree read costs one unit of `budget`; `Err` when it runs out or
+/// the constraints are malformed (both fail closed).
+pub(crate) fn within_dns_constraints(
+    name: &[u8],
+    constraints: &[u8],
+    budget: &mut usize,
+) -> Result<bool, ConstraintError> {
+    let name = strip_trailing_dot(name);
+    let (permitted, excluded) = der::read_all(untrusted::Input::from(constraints), |r| {
+        let permitted = der::optional_tag(r, der::context_constructed(0))?;
+        let excluded = der::optional_tag(r, der::context_constructed(1))?;
+        Ok((permitted, excluded))
+    })
+    .map_err(|_| ConstraintError::Malformed)?;
+    if let Some(permitted) = permitted {
+        let mut any_dns = false;
+        let mut matched = false;
+        for_each_dns_base(permitted, budget, |base| {
+            any_dns = true;
+            matched |= dns_constraint_matches(name, base);
+        })?;
+        if any_dns && !matched {
+            return Ok(false);
+        }
+    }
+    if let Some(excluded) = excluded {
+        let mut hit = false;
+        for_each_dns_base(excluded, budget, |base| {
+            hit |= dns_constraint_matches(name, strip_trailing_dot(base));
+        })?;
+        if hit {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Why [`within_dns_constraints`] could not decide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ConstraintError {
+    /// The NameConstraints value is not well-formed DER.
+    Malformed,
+    /// More subtree comparisons than the budget allows.
+    BudgetExceeded,
+}
+
+/// Calls `f` with the base of every dNSName GeneralSubtree in `subtrees`.
+fn for_each_dns_base<'a>(
+    subtrees: untrusted::Input<'a>,
+    budget: &mut usize,
+    mut f: impl FnMut(&'a [u8]),
+) -> Result<(), ConstraintError> {
+    let mut exhausted = false;
+    der::for_each_tlv(subtrees, |tag, subtree| {
+        if tag != der::SEQUENCE {
+            return Err(Error::BadDer);
+        }
+        match budget.checked_sub(1) {
+            Some(left) => *budget = left,
+            None => {
+                exhausted = true;
+                return Err(Error::BadDer);
+            }
+        }
+        let mut r = untrusted::Reader::new(subtree);
+        let (base_tag, base) = der::read_tlv(&mut r)?;
+        // minimum and maximum are never used (RFC 5280 §4.2.1.10).
+        if !r.at_end() {
+            return Err(Error::BadDer);
+        }
+        if base_tag == DNS_NAME_TAG {
+            f(base.as_slice_less_safe());
+        }
+        Ok(())
+    })
+    .map_err(|_| {
+        if exhausted {
+            ConstraintError::BudgetExceeded
+        } else {
+            ConstraintError::Malformed
+        }
+    })
+}
+
+/// `dNSName [2]` in a GeneralName.
+const DNS_NAME_TAG: u8 = 0x82;
+
+/// RFC 5280 §4.2.1.10 dNSName subtree matching, as OpenSSL's `nc_dns`.
+fn dns_constraint_matches(name: &[u8], base: &[u8]) -> bool {
+    if base.is_empty() {
+        return true;
+    }
+    let Some(cut) = name.len().checked_sub(base.len()) else {
+        return false;
+    };
+    let (head, tail) = name.split_at(cut);
+    if !tail.eq_ignore_ascii_case(base) {
+        return false;
+    }
+    head.is_empty() || base.first() == Some(&b'.') || head.last() == Some(&b'.')
+}
+
+/// Whether a common name could ever match a reference identifier, and so
+/// must be held to name constraints: only letters, digits, `-`, `_`, `.`
+/// and `*` can (reference identifiers are checked by [`ReferenceId::new`]).
+pub(crate) fn could_name_a_host(cn: &[u8]) -> bool {
+    !cn.is_empty()
+        && cn
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'*'))
+}
+
 /// Removes one trailing dot.
 pub(crate) fn strip_trailing_dot(name: &[u8]) -> &[u8] {
     name.strip_suffix(b".").unwrap_or(name)
@@ -224,6 +351,92 @@ mod tests {
                 "reference {reference:?} presented {presented:?}"
             );
         }
+    }
+
+    /// NameConstraints contents with dNSName subtrees (short forms only).
+    fn constraints(permitted: &[&str], excluded: &[&str]) -> std::vec::Vec<u8> {
+        let subtrees = |tag: u8, names: &[&str]| {
+            let mut body = std::vec::Vec::new();
+            for name in names {
+                body.extend([0x30, u8::try_from(name.len() + 2).unwrap(), 0x82]);
+                body.push(u8::try_from(name.len()).unwrap());
+                body.extend(name.as_bytes());
+            }
+            let mut out = std::vec![tag, u8::try_from(body.len()).unwrap()];
+            out.extend(body);
+            out
+        };
+        let mut out = std::vec::Vec::new();
+        if !permitted.is_empty() {
+            out.extend(subtrees(0xa0, permitted));
+        }
+        if !excluded.is_empty() {
+            out.extend(subtrees(0xa1, excluded));
+        }
+        out
+    }
+
+    /// (permitted, excluded, name, within)
+    const CONSTRAINT_CASES: &[(&[&str], &[&str], &str, bool)] = &[
+        (&["example.com"], &[], "example.com", true),
+        (&["example.com"], &[], "mx.example.com", true),
+        (&["example.com"], &[], "MX.EXAMPLE.COM.", true),
+        (&["example.com"], &[], "*.example.com", true),
+        (&["example.com"], &[], "xexample.com", false),
+        (&["example.com"], &[], "example.com.evil", false),
+        (&["example.com"], &[], "com", false),
+        (&[".example.com"], &[], "example.com", false),
+        (&[".example.com"], &[], "mx.example.com", true),
+        (&["example.com", "example.org"], &[], "mx.example.org", true),
+        (&[""], &[], "anything.test", true),
+        (&[], &["victim.test"], "victim.test", false),
+        (&[], &["victim.test"], "mx.victim.test.", false),
+        (&[], &["victim.test."], "mx.victim.test", false),
+        (&[], &["victim.test"], "notvictim.test", true),
+        (&[], &["victim.test"], "*.victim.test", false),
+        (&["test"], &["victim.test"], "mx.victim.test", false),
+        (&["test"], &["victim.test"], "mx.other.test", true),
+        (&[], &[""], "anything.test", false),
+    ];
+
+    #[test]
+    fn dns_name_constraints() {
+        for (permitted, excluded, name, within) in CONSTRAINT_CASES {
+            let nc = constraints(permitted, excluded);
+            let mut budget = 100;
+            assert_eq!(
+                within_dns_constraints(name.as_bytes(), &nc, &mut budget),
+                Ok(*within),
+                "permitted {permitted:?} excluded {excluded:?} name {name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dns_name_constraints_fail_closed() {
+        let nc = constraints(&["a.test", "b.test", "c.test"], &[]);
+        let mut budget = 2;
+        assert_eq!(
+            within_dns_constraints(b"a.test", &nc, &mut budget),
+            Err(ConstraintError::BudgetExceeded)
+        );
+        for bad in [
+            &[0xa0, 0x05, 0x30, 0x03, 0x82][..],
+            &[0xa2, 0x00],
+            &[0x30, 0x00],
+        ] {
+            assert_eq!(
+                within_dns_constraints(b"a.test", bad, &mut 100),
+                Err(ConstraintError::Malformed),
+                "{bad:02x?}"
+            );
+        }
+        // Other name forms constrain nothing here: an iPAddress subtree only.
+        let ip_only = [0xa0, 0x0a, 0x30, 0x08, 0x87, 0x06, 10, 0, 0, 0, 255, 0];
+        assert_eq!(
+            within_dns_constraints(b"a.test", &ip_only, &mut 100),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -723,6 +723,88 @@ fn name_constraints_of_the_anchor_bind() {
     );
 }
 
+/// The CN of a leaf without DNS-IDs stands in for a DNS-ID (RFC 7672
+/// §3.2.3), so it must satisfy the path's dNSName constraints like one:
+/// otherwise a CA constrained to one domain names any host through the CN.
+#[test]
+fn name_constraints_bind_the_common_name() {
+    let root = root(Alg::P256, Spec::ca("mxtrust test root"));
+    let violated = Outcome::Failed(Failure::InvalidChain(ChainProblem::NameConstraints));
+    let permitted = constrained_int(&root, &["example.test"], &[]);
+    let excluded = constrained_int(&root, &[], &["victim.test", "localhost"]);
+    // (issuer, CN, reference identifier, authenticated?)
+    let cases: &[(&Ca, &str, &str, bool)] = &[
+        (&permitted, "mx.example.test", "mx.example.test", true),
+        (&permitted, "mx.victim.test", "mx.victim.test", false),
+        (&permitted, "MX.VICTIM.TEST.", "mx.victim.test", false),
+        (&permitted, "*.victim.test", "mx.victim.test", false),
+        (
+            &permitted,
+            "example.test.victim.test",
+            "example.test.victim.test",
+            false,
+        ),
+        (&excluded, "mx.other.test", "mx.other.test", true),
+        (&excluded, "mx.victim.test", "mx.victim.test", false),
+        (&excluded, "Mx.Victim.Test.", "mx.victim.test", false),
+        (&excluded, "victim.test", "victim.test", false),
+        (&excluded, "*.victim.test", "mx.victim.test", false),
+        (&excluded, "localhost", "localhost", false),
+        (&excluded, "notvictim.test", "notvictim.test", true),
+    ];
+    for (int, cn, reference, ok) in cases {
+        let leaf = cn_only_leaf(int, cn);
+        let expected = if *ok {
+            authenticated(0, CertUsage::DaneTa, Some(1))
+        } else {
+            violated
+        };
+        // The constrained CA as the anchor, presented.
+        let (outcome, _) = run_with(
+            &[&leaf.der, &int.der],
+            &[Record::of(2, 1, 1, int)],
+            &[reference],
+            &options(),
+        );
+        assert_eq!(outcome, expected, "anchor {cn:?} for {reference:?}");
+        // The constrained CA as an intermediate below the anchor.
+        let (outcome, _) = run_with(
+            &[&leaf.der, &int.der, &root.der],
+            &[Record::of(2, 1, 1, &root)],
+            &[reference],
+            &options(),
+        );
+        let expected = match expected {
+            Outcome::Authenticated(_) => authenticated(0, CertUsage::DaneTa, Some(2)),
+            other => other,
+        };
+        assert_eq!(outcome, expected, "intermediate {cn:?} for {reference:?}");
+        // The constrained CA from a `2 0 0` record.
+        let (outcome, _) = run_with(
+            &[&leaf.der],
+            &[Record::of(2, 0, 0, int)],
+            &[reference],
+            &options(),
+        );
+        let expected = match expected {
+            Outcome::Authenticated(_) => authenticated(0, CertUsage::DaneTa, None),
+            other => other,
+        };
+        assert_eq!(outcome, expected, "2 0 0 {cn:?} for {reference:?}");
+    }
+    // A leaf with a DNS-ID is judged by it, its CN aside.
+    let leaf = issue(
+        &permitted,
+        Alg::P256,
+        Spec::leaf(&["mx.example.test"]).cn("mx.victim.test"),
+    );
+    let (outcome, _) = run(
+        &[&leaf.der, &permitted.der],
+        &[Record::of(2, 1, 1, &permitted)],
+    );
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+}
+
 #[test]
 fn signatures_under_dane_ta() {
     let pki = Pki::new(Alg::P256);

@@ -1106,6 +1106,54 @@ fn dane_verdicts_agree_with_openssl() {
     assert!(tally.agree > 3000);
 }
 
+/// A leaf without subjectAltName is named by its CN, which OpenSSL holds
+/// to the path's dNSName constraints (`check_name_constraints`, through
+/// `cn2dnsid`); mxtrust must refuse exactly where OpenSSL does, whether the
+/// constrained CA is the DANE-TA anchor or an intermediate below it.
+#[test]
+fn cn_under_name_constraints_agrees_with_openssl() {
+    let root = root(Alg::P256, Spec::ca("mxtrust test root"));
+    let permitted = constrained_int(&root, &["example.test"], &[]);
+    let excluded = constrained_int(&root, &[], &["victim.test"]);
+    let mut tally = Tally::default();
+    let mut refused = 0;
+    for (label, int) in [("permitted", &permitted), ("excluded", &excluded)] {
+        for cn in [
+            "mx.example.test",
+            "mx.victim.test",
+            "MX.Victim.Test",
+            "victim.test",
+        ] {
+            let leaf = cn_only_leaf(int, cn);
+            let int_data = sha256(&int.spki);
+            let root_data = sha256(&root.spki);
+            let cases: [(&str, Vec<&[u8]>, &[u8]); 2] = [
+                ("anchor", vec![&leaf.der, &int.der], &int_data),
+                (
+                    "below anchor",
+                    vec![&leaf.der, &int.der, &root.der],
+                    &root_data,
+                ),
+            ];
+            for (place, chain, data) in cases {
+                let records = [(2u8, 1u8, 1u8, data)];
+                let names = [cn.to_ascii_lowercase()];
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let case = format!("{label} CA as {place}, CN {cn}");
+                if let Outcome::Failed(_) = mxtrust_dane(&chain, &records, &names, NOW, false) {
+                    refused += 1;
+                }
+                tally.add(compare_dane(&case, &chain, &records, &names, false));
+            }
+        }
+    }
+    tally.assert_explained("CN under name constraints");
+    assert!(tally.known.is_empty(), "{:?}", tally.known);
+    // Both sides refuse the CNs outside the constraints (3 of 4 under the
+    // permitted CA, 3 of 4 under the excluding one), in both placements.
+    assert_eq!(refused, 12);
+}
+
 /// A decoy: the server sends, before the real intermediate, another CA
 /// certificate with the same subject name. rustls-webpki builds paths with
 /// backtracking (RFC 4158) and finds the one through the real intermediate;

@@ -188,6 +188,33 @@ impl Pki {
     }
 }
 
+/// An intermediate issued by `root` under the given dNSName constraints.
+pub fn constrained_int(root: &Ca, permitted: &[&str], excluded: &[&str]) -> Ca {
+    let mut params = rcgen::CertificateParams::default();
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "constrained int");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign];
+    let subtrees = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| rcgen::GeneralSubtree::DnsName(n.to_string()))
+            .collect()
+    };
+    params.name_constraints = Some(rcgen::NameConstraints {
+        permitted_subtrees: subtrees(permitted),
+        excluded_subtrees: subtrees(excluded),
+    });
+    issue_with_params(root, key(Alg::P256), params)
+}
+
+/// A leaf with no subjectAltName, named only by its CN.
+pub fn cn_only_leaf(issuer: &Ca, cn: &str) -> Ca {
+    issue(issuer, Alg::P256, Spec::leaf(&[]).cn(cn))
+}
+
 pub fn sha256(data: &[u8]) -> Vec<u8> {
     use sha2::Digest;
     sha2::Sha256::digest(data).to_vec()
