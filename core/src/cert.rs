@@ -320,7 +320,10 @@ fn parse_basic_constraints(value: Input<'_>) -> Result<BasicConstraints, Error> 
             let ca = match der::optional_tag(r, der::BOOLEAN)? {
                 Some(b) => match b.as_slice_less_safe() {
                     [0xff] => true,
-                    // DER encodes the DEFAULT value by omission.
+                    // DER encodes the DEFAULT value by omission, but an
+                    // explicit FALSE is common in the wild and OpenSSL and
+                    // rustls-webpki both read it.
+                    [0x00] => false,
                     _ => return Err(Error::BadDer),
                 },
                 None => false,
@@ -381,6 +384,14 @@ fn check_spki_value(value: Input<'_>) -> Result<(), Error> {
 /// [`Error::CertificateTooLarge`] and [`Error::BadDer`], as for
 /// [`Certificate::parse`] up to the key.
 pub fn spki_of(der: &[u8]) -> Result<&[u8], Error> {
+    subject_and_spki(der).map(|(_, spki)| spki)
+}
+
+/// The subject Name (its SEQUENCE's contents, checked as
+/// [`Certificate::parse`] checks it) and the DER SubjectPublicKeyInfo of a
+/// certificate, read without parsing the fields after the key: what a
+/// `2 0 0` record needs to name a trust anchor.
+fn subject_and_spki(der: &[u8]) -> Result<(&[u8], &[u8]), Error> {
     if der.len() > MAX_CERTIFICATE_LEN {
         return Err(Error::CertificateTooLarge);
     }
@@ -389,19 +400,35 @@ pub fn spki_of(der: &[u8]) -> Result<&[u8], Error> {
     let tbs = der::expect_tag(&mut r, der::SEQUENCE)?;
     let mut r = Reader::new(tbs);
     der::optional_tag(&mut r, der::context_constructed(0))?; // version
-    for tag in [
-        der::INTEGER,
-        der::SEQUENCE,
-        der::SEQUENCE,
-        der::SEQUENCE,
-        der::SEQUENCE,
-    ] {
-        // serialNumber, signature, issuer, validity, subject
+    // serialNumber, signature, issuer, validity
+    for tag in [der::INTEGER, der::SEQUENCE, der::SEQUENCE, der::SEQUENCE] {
         der::expect_tag(&mut r, tag)?;
     }
+    let subject = der::expect_tag(&mut r, der::SEQUENCE)?;
+    check_name(subject)?;
     let (spki, value) = der::expect_tag_with_header(&mut r, der::SEQUENCE)?;
     check_spki_value(value)?;
-    Ok(spki.as_slice_less_safe())
+    Ok((subject.as_slice_less_safe(), spki.as_slice_less_safe()))
+}
+
+/// Checks that `der` is what a Full(0) record with selector 0 must hold for
+/// matching to use it (RFC 6698 §2.1.2, RFC 7671 §5): for DANE-EE and
+/// PKIX-EE, which compare it octet for octet with the leaf, one DER
+/// SEQUENCE and nothing after it; for DANE-TA and PKIX-TA, which make it a
+/// trust anchor, also a readable subject and SubjectPublicKeyInfo. Nothing
+/// else of the certificate matters to matching, so nothing else makes such a
+/// record unusable: a stricter check would turn a record that can only fail
+/// to match into "every record unusable", which RFC 7672 §2.2 answers with
+/// unauthenticated TLS.
+///
+/// # Errors
+///
+/// [`Error::BadDer`] (or [`Error::CertificateTooLarge`]) otherwise.
+pub fn check_full_certificate(der: &[u8], as_anchor: bool) -> Result<(), Error> {
+    if as_anchor {
+        return subject_and_spki(der).map(|_| ());
+    }
+    der::read_all(Input::from(der), |r| der::expect_tag(r, der::SEQUENCE)).map(|_| ())
 }
 
 /// Checks that `der` is exactly one DER SubjectPublicKeyInfo, as a TLSA

@@ -247,7 +247,10 @@ pub enum Unusable {
         /// The length of the data.
         actual: usize,
     },
-    /// Full(0) data of selector 0 that is not exactly one DER certificate.
+    /// Full(0) data of selector 0 that matching cannot use: for the EE
+    /// usages, which compare it with the leaf octet for octet, anything but
+    /// one DER SEQUENCE; for the TA usages, which make it a trust anchor, a
+    /// certificate whose subject and SubjectPublicKeyInfo cannot be read.
     MalformedCertificate,
     /// Full(0) data of selector 1 that is not exactly one DER
     /// SubjectPublicKeyInfo.
@@ -458,9 +461,11 @@ impl<'a> Tlsa<'a> {
         }
         match self.matching_type {
             MatchingType::Full => match self.selector {
-                Selector::Full => Certificate::parse(self.data)
-                    .map(|_| ())
-                    .map_err(|_| Unusable::MalformedCertificate),
+                Selector::Full => cert::check_full_certificate(
+                    self.data,
+                    matches!(self.usage, CertUsage::DaneTa | CertUsage::PkixTa),
+                )
+                .map_err(|_| Unusable::MalformedCertificate),
                 _ => cert::check_spki(self.data).map_err(|_| Unusable::MalformedSpki),
             },
             mtype => {

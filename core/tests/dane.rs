@@ -296,7 +296,8 @@ fn all_records_unusable_means_unauthenticated_tls() {
         Record(3, 1, 1, vec![]),
         Record(3, 1, 2, data(&pki.leaf, 1, 1)),
         Record(3, 1, 1, data(&pki.leaf, 1, 2)),
-        Record(3, 0, 0, leaf_spki.clone()),
+        // One SEQUENCE and a trailing octet (an SPKI is usable: a SEQUENCE).
+        Record(3, 0, 0, [pki.leaf.der.as_slice(), &[0]].concat()),
         Record(3, 1, 0, pki.leaf.der.clone()),
         Record(3, 1, 0, [leaf_spki.as_slice(), &[0]].concat()),
         Record(2, 0, 0, [pki.int.der.as_slice(), &[0]].concat()),
@@ -803,6 +804,81 @@ fn name_constraints_bind_the_common_name() {
         &[Record::of(2, 1, 1, &permitted)],
     );
     assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+}
+
+/// `cA FALSE` encoded explicitly is read as no CA, as OpenSSL and
+/// rustls-webpki read it; before, the leaf did not parse, DANE-TA failed
+/// (a false bounce) and a `3 0 0` record holding it was unusable, so that as
+/// the only record it made any chain "TLS without authentication".
+#[test]
+fn explicit_ca_false_is_read() {
+    let pki = Pki::new(Alg::P256);
+    let leaf = explicit_ca_false_leaf(&pki.int, &["mx.example.test"]);
+    assert!(mxtrust::cert::Certificate::parse(&leaf.der).is_ok());
+    let chain: [&[u8]; 2] = [&leaf.der, &pki.int.der];
+    let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &pki.int)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    let (outcome, _) = run(&chain, &[Record::of(3, 0, 0, &leaf)]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    // The record names this leaf; an impostor's chain must fail, not pass
+    // as unauthenticated TLS.
+    let (outcome, report) = run(&pki.chain(), &[Record::of(3, 0, 0, &leaf)]);
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+    assert_eq!(report, [RecordStatus::NotMatched]);
+}
+
+/// A Full(0) record is unusable only when matching cannot use its data:
+/// `3 0 0` needs one DER SEQUENCE, `2 0 0` a readable subject and key.
+#[test]
+fn full_certificate_records_are_unusable_only_when_matching_cannot_use_them() {
+    let pki = Pki::new(Alg::P256);
+    // A SEQUENCE that is no certificate can match nothing, but is usable.
+    let not_a_cert = Record(3, 0, 0, vec![0x30, 0x03, 0x02, 0x01, 0x05]);
+    let (outcome, report) = run(&pki.chain(), &[not_a_cert]);
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+    assert_eq!(report, [RecordStatus::NotMatched]);
+    // Trailing bytes, or no SEQUENCE at all: unusable.
+    let mut trailing = pki.leaf.der.clone();
+    trailing.push(0);
+    for data in [trailing, vec![0x04, 0x00], vec![0x30, 0x05, 0x00]] {
+        let (outcome, report) = run(&pki.chain(), &[Record(3, 0, 0, data.clone())]);
+        assert_eq!(outcome, Outcome::Unauthenticated, "{data:02x?}");
+        assert_eq!(
+            report,
+            [RecordStatus::Unusable(Unusable::MalformedCertificate)]
+        );
+    }
+    // `2 0 0` with the intermediate's DER whose signature value is cut:
+    // subject and key are readable, so the record is usable.
+    let mut cut = pki.int.der.clone();
+    let (subject_end, total) = (cut.len() - 8, cut.len());
+    cut.truncate(subject_end);
+    let fix_len = |v: &mut Vec<u8>, shrink: usize| {
+        // Outer SEQUENCE with a two-octet length: 30 82 hi lo.
+        assert_eq!(v[..2], [0x30, 0x82]);
+        let len = u16::from_be_bytes([v[2], v[3]]) as usize - shrink;
+        v[2..4].copy_from_slice(&(len as u16).to_be_bytes());
+    };
+    fix_len(&mut cut, total - subject_end);
+    let rec = Record(2, 0, 0, cut.clone());
+    assert!(
+        rec.tlsa()
+            .usability(ProfileKind::Smtp, &DigestPreference::SHA512_SHA256)
+            .is_ok()
+    );
+    assert!(
+        Record(3, 0, 0, cut)
+            .tlsa()
+            .usability(ProfileKind::Smtp, &DigestPreference::SHA512_SHA256)
+            .is_ok()
+    );
+    // A `2 0 0` that is one SEQUENCE without a readable subject: unusable.
+    let seq = Record(2, 0, 0, vec![0x30, 0x03, 0x02, 0x01, 0x05]);
+    assert_eq!(
+        seq.tlsa()
+            .usability(ProfileKind::Smtp, &DigestPreference::SHA512_SHA256),
+        Err(Unusable::MalformedCertificate)
+    );
 }
 
 #[test]

@@ -788,6 +788,7 @@ fn scenarios(alg: Alg) -> Vec<Scenario> {
     let mut cn_spec = Spec::leaf(&[]).cn("mx.example.test");
     cn_spec.dns.clear();
     let cn_leaf = leaf_for(&pki.int, cn_spec);
+    let explicit_ca_false = explicit_ca_false_leaf(&pki.int, &["mx.example.test"]);
     let expired_int = issue(
         &pki.root,
         alg,
@@ -830,6 +831,11 @@ fn scenarios(alg: Alg) -> Vec<Scenario> {
         base("other name", vec![&other_leaf, &pki.int], vec![]),
         base("wildcard", vec![&wildcard_leaf, &pki.int], vec![]),
         base("cn only", vec![&cn_leaf, &pki.int], vec![]),
+        base(
+            "explicit cA FALSE",
+            vec![&explicit_ca_false, &pki.int],
+            vec![],
+        ),
         base(
             "under expired int",
             vec![&leaf_under_expired, &expired_int],

@@ -92,7 +92,7 @@ impl Spec {
         self
     }
 
-    fn params(&self) -> CertificateParams {
+    pub fn params(&self) -> CertificateParams {
         let mut params = CertificateParams::default();
         params.distinguished_name = DistinguishedName::new();
         if let Some(cn) = &self.cn {
@@ -213,6 +213,21 @@ pub fn constrained_int(root: &Ca, permitted: &[&str], excluded: &[&str]) -> Ca {
 /// A leaf with no subjectAltName, named only by its CN.
 pub fn cn_only_leaf(issuer: &Ca, cn: &str) -> Ca {
     issue(issuer, Alg::P256, Spec::leaf(&[]).cn(cn))
+}
+
+/// A leaf for `names` whose basicConstraints encodes `cA FALSE` explicitly
+/// (`30 03 01 01 00`): not DER's canonical form, but common, and read by
+/// OpenSSL and rustls-webpki.
+pub fn explicit_ca_false_leaf(issuer: &Ca, names: &[&str]) -> Ca {
+    let mut params = Spec::leaf(names).params();
+    params.is_ca = IsCa::NoCa;
+    params
+        .custom_extensions
+        .push(rcgen::CustomExtension::from_oid_content(
+            &[2, 5, 29, 19],
+            vec![0x30, 0x03, 0x01, 0x01, 0x00],
+        ));
+    issue_with_params(issuer, key(Alg::P256), params)
 }
 
 pub fn sha256(data: &[u8]) -> Vec<u8> {
