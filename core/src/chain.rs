@@ -48,6 +48,18 @@ pub enum Failure {
     },
     /// The path breaks an X.509 constraint.
     InvalidChain(ChainProblem),
+    /// The server presented more than
+    /// [`MAX_CHAIN_LEN`](crate::limits::MAX_CHAIN_LEN) certificates: only
+    /// the leaf was considered, so DANE-EE records were still matched
+    /// (RFC 7672 §3.1.1) but no path could be validated.
+    ChainTooLong,
+    /// A presented certificate is larger than
+    /// [`MAX_CERTIFICATE_LEN`](crate::limits::MAX_CERTIFICATE_LEN) octets:
+    /// nothing that needs it parsed could be checked.
+    CertificateTooLarge {
+        /// Its depth in the presented chain.
+        depth: Option<usize>,
+    },
 }
 
 /// Which X.509 constraint a path breaks (RFC 5280 §6.1).
@@ -78,9 +90,10 @@ impl Failure {
             Self::NameMismatch => ResultType::CertificateHostMismatch,
             Self::Expired { .. } => ResultType::CertificateExpired,
             // Not expired, so not `certificate-expired` (RFC 8460 §4.3.1).
-            Self::NotYetValid { .. } | Self::MalformedCertificate { .. } => {
-                ResultType::ValidationFailure
-            }
+            Self::NotYetValid { .. }
+            | Self::MalformedCertificate { .. }
+            | Self::ChainTooLong
+            | Self::CertificateTooLarge { .. } => ResultType::ValidationFailure,
             Self::NoMatch
             | Self::IssuerNotFound
             | Self::BadSignature
@@ -102,6 +115,8 @@ impl Failure {
             Self::UnsupportedSignatureAlgorithm => "unsupported-signature-algorithm",
             Self::MalformedCertificate { .. } => "malformed-certificate",
             Self::InvalidChain(problem) => problem.code(),
+            Self::ChainTooLong => "chain-too-long",
+            Self::CertificateTooLarge { .. } => "certificate-too-large",
         }
     }
 
@@ -117,6 +132,10 @@ impl Failure {
             Self::UnsupportedSignatureAlgorithm => "unsupported signature algorithm",
             Self::MalformedCertificate { .. } => "malformed certificate",
             Self::InvalidChain(problem) => problem.description(),
+            Self::ChainTooLong => "the server presented more certificates than mxtrust checks",
+            Self::CertificateTooLarge { .. } => {
+                "a presented certificate is larger than mxtrust reads"
+            }
         }
     }
 }
@@ -157,7 +176,8 @@ impl fmt::Display for Failure {
         match self {
             Self::Expired { depth: Some(d) }
             | Self::NotYetValid { depth: Some(d) }
-            | Self::MalformedCertificate { depth: Some(d) } => write!(f, " at depth {d}"),
+            | Self::MalformedCertificate { depth: Some(d) }
+            | Self::CertificateTooLarge { depth: Some(d) } => write!(f, " at depth {d}"),
             _ => Ok(()),
         }
     }
@@ -334,6 +354,8 @@ mod tests {
             Failure::InvalidChain(ChainProblem::UnsupportedCriticalExtension),
             Failure::InvalidChain(ChainProblem::ResourceLimit),
             Failure::InvalidChain(ChainProblem::Other),
+            Failure::ChainTooLong,
+            Failure::CertificateTooLarge { depth: None },
         ];
         for (i, a) in all.iter().enumerate() {
             let code = a.code();

@@ -185,6 +185,11 @@ impl RecordStatus {
 ///
 /// - `chain`: the DER certificates the server presented, leaf first; extra
 ///   and out-of-order intermediates are tolerated.
+///   A chain longer than [`MAX_CHAIN_LEN`] or with a certificate larger
+///   than [`MAX_CERTIFICATE_LEN`] is the server's doing and gets a verdict:
+///   DANE-EE records are matched against the leaf, every other usable
+///   record is rejected with [`Failure::ChainTooLong`] or
+///   [`Failure::CertificateTooLarge`].
 /// - `records`: the TLSA RRset (DNSSEC-secure; the caller checks that).
 /// - `reference_ids`: names the leaf must match for DANE-TA and PKIX usages
 ///   (and DANE-EE with [`Options::ee_name_checks`]): the TLSA base domain
@@ -195,8 +200,7 @@ impl RecordStatus {
 /// # Errors
 ///
 /// Errors name inputs the caller should not have passed; nothing is written
-/// into `report` then: [`Error::EmptyChain`], [`Error::ChainTooLong`],
-/// [`Error::CertificateTooLarge`], [`Error::TooManyRecords`],
+/// into `report` then: [`Error::EmptyChain`], [`Error::TooManyRecords`],
 /// [`Error::NoReferenceIds`], [`Error::TooManyReferenceIds`],
 /// [`Error::InvalidReferenceName`], and [`Error::BufferTooSmall`] when
 /// `report` is shorter than `records`.
@@ -228,12 +232,24 @@ pub fn verify(
     if chain.is_empty() {
         return Err(Error::EmptyChain);
     }
-    if chain.len() > MAX_CHAIN_LEN {
-        return Err(Error::ChainTooLong);
-    }
-    if chain.iter().any(|der| der.len() > MAX_CERTIFICATE_LEN) {
-        return Err(Error::CertificateTooLarge);
-    }
+    // The server chose the chain: past a limit it gets a verdict, never an
+    // `Err` that a caller might take for "no DANE". Only the leaf is then
+    // considered, which is all that DANE-EE needs (RFC 7672 §3.1.1).
+    let oversized = if chain.len() > MAX_CHAIN_LEN {
+        Some(Failure::ChainTooLong)
+    } else {
+        chain
+            .iter()
+            .skip(1)
+            .position(|der| der.len() > MAX_CERTIFICATE_LEN)
+            .map(|i| Failure::CertificateTooLarge {
+                depth: Some(i.saturating_add(1)),
+            })
+    };
+    let chain = match oversized {
+        Some(_) => chain.get(..1).unwrap_or(chain),
+        None => chain,
+    };
     if records.len() > MAX_TLSA_RECORDS {
         return Err(Error::TooManyRecords);
     }
@@ -299,9 +315,15 @@ pub fn verify(
         if is_ee(record) {
             continue;
         }
-        *status = match *status {
-            RecordStatus::NotMatched if skip_rest => RecordStatus::Skipped,
-            other => verifier.evaluate(record, other),
+        *status = match (*status, oversized) {
+            (RecordStatus::NotMatched, _) if skip_rest => RecordStatus::Skipped,
+            (RecordStatus::NotMatched | RecordStatus::Matched { .. }, Some(failure)) => {
+                RecordStatus::Rejected {
+                    depth: None,
+                    failure,
+                }
+            }
+            (other, _) => verifier.evaluate(record, other),
         };
     }
     if let Some(found) = ee_authenticated.or_else(|| authenticated(records, report, |_| true)) {
@@ -314,6 +336,14 @@ pub fn verify(
     Ok(Outcome::Failed(
         rejected.or(verifier.malformed).unwrap_or(Failure::NoMatch),
     ))
+}
+
+/// The failure a presented certificate that cannot be read stands for.
+fn failure_at(error: Error, depth: usize) -> Failure {
+    match error {
+        Error::CertificateTooLarge => Failure::CertificateTooLarge { depth: Some(depth) },
+        _ => Failure::MalformedCertificate { depth: Some(depth) },
+    }
 }
 
 /// The first record of those `wanted` whose status is `Matched`.
@@ -365,7 +395,7 @@ impl<'c> Chain<'c> {
         let der = self.der(depth).ok_or(malformed)?;
         let slot = self.parsed.get_mut(depth).ok_or(malformed)?;
         slot.get_or_insert_with(|| Certificate::parse(der))
-            .map_err(|_| malformed)
+            .map_err(|error| failure_at(error, depth))
     }
 
     /// The SubjectPublicKeyInfo at `depth`: from the full parse when there
@@ -375,9 +405,10 @@ impl<'c> Chain<'c> {
         if let Some(Some(Ok(cert))) = self.parsed.get(depth) {
             return Ok(cert.spki());
         }
-        self.der(depth)
-            .and_then(|der| cert::spki_of(der).ok())
-            .ok_or(Failure::MalformedCertificate { depth: Some(depth) })
+        let der = self
+            .der(depth)
+            .ok_or(Failure::MalformedCertificate { depth: Some(depth) })?;
+        cert::spki_of(der).map_err(|error| failure_at(error, depth))
     }
 
     /// Depths along issuer names from the leaf upwards, as far as presented

@@ -371,8 +371,10 @@ impl StsCertOutcome {
 ///
 /// # Errors
 ///
-/// [`Error::EmptyChain`], [`Error::ChainTooLong`] (more than
-/// [`MAX_CHAIN_LEN`]), [`Error::CertificateTooLarge`].
+/// [`Error::EmptyChain`] only. A chain longer than [`MAX_CHAIN_LEN`] or
+/// with a certificate larger than [`MAX_CERTIFICATE_LEN`] is the server's
+/// doing and fails the check with [`Failure::ChainTooLong`] or
+/// [`Failure::CertificateTooLarge`] (`validation-failure`).
 pub fn check_certificate(
     chain: &[&[u8]],
     mx_host: &[u8],
@@ -381,11 +383,15 @@ pub fn check_certificate(
     algs: &[&dyn SignatureVerificationAlgorithm],
 ) -> Result<StsCertOutcome, Error> {
     let (leaf, intermediates) = chain.split_first().ok_or(Error::EmptyChain)?;
+    // The server chose the chain: past a limit it fails the check, never
+    // with an `Err` a caller might take for "no policy applies".
     if chain.len() > MAX_CHAIN_LEN {
-        return Err(Error::ChainTooLong);
+        return Ok(StsCertOutcome::Invalid(Failure::ChainTooLong));
     }
-    if chain.iter().any(|c| c.len() > MAX_CERTIFICATE_LEN) {
-        return Err(Error::CertificateTooLarge);
+    if let Some(depth) = chain.iter().position(|c| c.len() > MAX_CERTIFICATE_LEN) {
+        return Ok(StsCertOutcome::Invalid(Failure::CertificateTooLarge {
+            depth: Some(depth),
+        }));
     }
     let malformed = StsCertOutcome::Invalid(Failure::MalformedCertificate { depth: Some(0) });
     let Ok(parsed) = Certificate::parse(leaf) else {

@@ -1009,16 +1009,11 @@ fn caller_errors_write_nothing() {
     let tlsa = [record.tlsa()];
     let sentinel = RecordStatus::Superseded;
     let options = options();
-    let big = vec![0u8; mxtrust::limits::MAX_CERTIFICATE_LEN + 1];
-    let big_chain: Vec<&[u8]> = vec![&big];
-    let long_chain: Vec<&[u8]> = vec![&pki.leaf.der; mxtrust::limits::MAX_CHAIN_LEN + 1];
     let max_chain: Vec<&[u8]> = vec![&pki.leaf.der; mxtrust::limits::MAX_CHAIN_LEN];
     let many = vec![record.tlsa(); mxtrust::limits::MAX_TLSA_RECORDS + 1];
     let names17 = vec!["mx.example.test"; mxtrust::limits::MAX_REFERENCE_IDS + 1];
     let cases: Vec<(&[&[u8]], &[Tlsa<'_>], &[&str], usize, Error)> = vec![
         (&[], &tlsa, NAMES, 1, Error::EmptyChain),
-        (&long_chain, &tlsa, NAMES, 1, Error::ChainTooLong),
-        (&big_chain, &tlsa, NAMES, 1, Error::CertificateTooLarge),
         (&max_chain, &many, NAMES, 65, Error::TooManyRecords),
         (
             &max_chain,
@@ -1055,6 +1050,61 @@ fn caller_errors_write_nothing() {
     let mut report = vec![sentinel; records.len()];
     let outcome = dane::verify(&max_chain, &records, &names16, &options, &mut report).unwrap();
     assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+}
+
+/// Chain length and certificate size are the server's choice: past the
+/// limits they give a verdict, never an `Err` that a caller could take for
+/// "no DANE" and so fail open. DANE-EE still matches the leaf (RFC 7672
+/// §3.1.1); records that need a path are rejected.
+#[test]
+fn what_the_server_controls_gets_a_verdict() {
+    let pki = Pki::new(Alg::P256);
+    let big = vec![0x30u8; mxtrust::limits::MAX_CERTIFICATE_LEN + 1];
+    let mut long: Vec<&[u8]> = vec![&pki.leaf.der, &pki.int.der];
+    long.resize(mxtrust::limits::MAX_CHAIN_LEN + 1, &pki.root.der);
+    let with_big: Vec<&[u8]> = vec![&pki.leaf.der, &big, &pki.int.der];
+    let too_long = Failure::ChainTooLong;
+    let too_large = Failure::CertificateTooLarge { depth: Some(1) };
+    for (chain, failure) in [(&long, too_long), (&with_big, too_large)] {
+        let ee = Record::of(3, 1, 1, &pki.leaf);
+        let ta = Record::of(2, 1, 1, &pki.int);
+        let (outcome, report) = run(chain, &[ee.clone(), ta.clone()]);
+        assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+        assert_eq!(report[1], RecordStatus::Skipped);
+        let (outcome, report) = run(chain, &[ee.corrupted(), ta]);
+        assert_eq!(outcome, Outcome::Failed(failure));
+        assert_eq!(outcome.result_type(), Some(ResultType::ValidationFailure));
+        assert_eq!(
+            report,
+            [
+                RecordStatus::NotMatched,
+                RecordStatus::Rejected {
+                    depth: None,
+                    failure
+                }
+            ]
+        );
+    }
+    // A leaf past the limit: `3 0 1` still compares its digest, `3 1 1`
+    // cannot read its key.
+    let big_leaf: Vec<&[u8]> = vec![&big];
+    let (outcome, _) = run(&big_leaf, &[Record(3, 0, 1, sha256(&big))]);
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    let (outcome, _) = run(&big_leaf, &[Record::of(3, 1, 1, &pki.leaf)]);
+    assert_eq!(
+        outcome,
+        Outcome::Failed(Failure::CertificateTooLarge { depth: Some(0) })
+    );
+    // The MTA-STS check fails too, with a result type.
+    let anchors = [mxtrust::cert::Certificate::parse(&pki.root.der)
+        .unwrap()
+        .trust_anchor()];
+    for (chain, failure) in [(&long, too_long), (&with_big, too_large)] {
+        assert_eq!(
+            mxtrust::sts::check_certificate(chain, b"mx.example.test", NOW, &anchors, ALGORITHMS),
+            Ok(mxtrust::sts::StsCertOutcome::Invalid(failure))
+        );
+    }
 }
 
 #[test]

@@ -666,6 +666,16 @@ enum mxtrust_dane_failure
    * Any other X.509 constraint.
    */
   MXTRUST_DANE_FAILURE_INVALID_CHAIN = 16,
+  /**
+   * The server presented more than `MXTRUST_MAX_CHAIN_LEN` certificates;
+   * only DANE-EE records were matched, against the leaf.
+   */
+  MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG = 17,
+  /**
+   * A presented certificate is larger than `MXTRUST_MAX_CERTIFICATE_LEN`
+   * octets.
+   */
+  MXTRUST_DANE_FAILURE_CERTIFICATE_TOO_LARGE = 18,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1791,7 +1801,12 @@ mxtrust_result mxtrust_name_matches(const char *presented, const char *host, boo
  * (RFC 6698, RFC 7671; RFC 7672 under the SMTP profile).
  *
  * - `chain`, `chain_len`: the DER certificates the server presented, leaf
- *   first (extra and out-of-order intermediates are tolerated).
+ *   first (extra and out-of-order intermediates are tolerated). A chain
+ *   longer than `MXTRUST_MAX_CHAIN_LEN`, or with a certificate larger than
+ *   `MXTRUST_MAX_CERTIFICATE_LEN`, is the server's doing and gets a
+ *   verdict: DANE-EE records are matched against the leaf, every other
+ *   usable record fails with `MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG` or
+ *   `MXTRUST_DANE_FAILURE_CERTIFICATE_TOO_LARGE`.
  * - `records`, `records_len`: the TLSA RRset, which the caller has
  *   validated with DNSSEC.
  * - `reference_ids`, `reference_ids_len`: NUL-terminated names the leaf
@@ -1804,8 +1819,7 @@ mxtrust_result mxtrust_name_matches(const char *presented, const char *host, boo
  * Results: `MXTRUST_RESULT_OK` with `*out_outcome` (which may be a failed
  * verification: see `status`); `MXTRUST_RESULT_INSUFFICIENT_SIZE` with
  * `*out_needed` = `records_len` when `report_len` is smaller;
- * `MXTRUST_RESULT_EMPTY_CHAIN`, `MXTRUST_RESULT_CHAIN_TOO_LONG`,
- * `MXTRUST_RESULT_CERTIFICATE_TOO_LARGE`, `MXTRUST_RESULT_TOO_MANY_RECORDS`,
+ * `MXTRUST_RESULT_EMPTY_CHAIN`, `MXTRUST_RESULT_TOO_MANY_RECORDS`,
  * `MXTRUST_RESULT_NO_REFERENCE_IDS`, `MXTRUST_RESULT_TOO_MANY_REFERENCE_IDS`,
  * `MXTRUST_RESULT_INVALID_REFERENCE_NAME`, `MXTRUST_RESULT_INVALID_UTF8`,
  * `MXTRUST_RESULT_INVALID_PARAMETER` (options), `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`,
@@ -2030,10 +2044,13 @@ mxtrust_result mxtrust_sts_select(const struct mxtrust_txt_record *rrset,
  * (NUL-terminated). Whether the policy allows `mx_host` at all is a
  * separate check (`mxtrust_policy_allows_mx`).
  *
+ * A chain longer than `MXTRUST_MAX_CHAIN_LEN` or with a certificate larger
+ * than `MXTRUST_MAX_CERTIFICATE_LEN` is not valid
+ * (`MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG`,
+ * `MXTRUST_DANE_FAILURE_CERTIFICATE_TOO_LARGE`).
+ *
  * Results: `MXTRUST_RESULT_OK` with `*out_outcome`;
- * `MXTRUST_RESULT_EMPTY_CHAIN`, `MXTRUST_RESULT_CHAIN_TOO_LONG`,
- * `MXTRUST_RESULT_CERTIFICATE_TOO_LARGE`,
- * `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`, `MXTRUST_RESULT_INVALID_UTF8`,
+ * `MXTRUST_RESULT_EMPTY_CHAIN`, `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`, `MXTRUST_RESULT_INVALID_UTF8`,
  * `MXTRUST_RESULT_NULL_PARAMETER`.
  */
 mxtrust_result mxtrust_sts_check_certificate(const struct mxtrust_slice *chain,

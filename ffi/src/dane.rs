@@ -125,6 +125,12 @@ pub enum mxtrust_dane_failure {
     ResourceLimit = 15,
     /// Any other X.509 constraint.
     InvalidChain = 16,
+    /// The server presented more than `MXTRUST_MAX_CHAIN_LEN` certificates;
+    /// only DANE-EE records were matched, against the leaf.
+    ChainTooLong = 17,
+    /// A presented certificate is larger than `MXTRUST_MAX_CERTIFICATE_LEN`
+    /// octets.
+    CertificateTooLarge = 18,
 }
 
 /// What became of one TLSA record.
@@ -306,6 +312,8 @@ pub(crate) fn failure_code(failure: &Failure) -> (mxtrust_dane_failure, i32) {
         Failure::BadSignature => (F::BadSignature, -1),
         Failure::UnsupportedSignatureAlgorithm => (F::UnsupportedSignatureAlgorithm, -1),
         Failure::MalformedCertificate { depth } => (F::MalformedCertificate, depth_code(depth)),
+        Failure::ChainTooLong => (F::ChainTooLong, -1),
+        Failure::CertificateTooLarge { depth } => (F::CertificateTooLarge, depth_code(depth)),
         Failure::InvalidChain(problem) => (
             match problem {
                 ChainProblem::CaUsedAsEndEntity => F::CaUsedAsEndEntity,
@@ -470,7 +478,12 @@ fn records_from<'a>(
 /// (RFC 6698, RFC 7671; RFC 7672 under the SMTP profile).
 ///
 /// - `chain`, `chain_len`: the DER certificates the server presented, leaf
-///   first (extra and out-of-order intermediates are tolerated).
+///   first (extra and out-of-order intermediates are tolerated). A chain
+///   longer than `MXTRUST_MAX_CHAIN_LEN`, or with a certificate larger than
+///   `MXTRUST_MAX_CERTIFICATE_LEN`, is the server's doing and gets a
+///   verdict: DANE-EE records are matched against the leaf, every other
+///   usable record fails with `MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG` or
+///   `MXTRUST_DANE_FAILURE_CERTIFICATE_TOO_LARGE`.
 /// - `records`, `records_len`: the TLSA RRset, which the caller has
 ///   validated with DNSSEC.
 /// - `reference_ids`, `reference_ids_len`: NUL-terminated names the leaf
@@ -483,8 +496,7 @@ fn records_from<'a>(
 /// Results: `MXTRUST_RESULT_OK` with `*out_outcome` (which may be a failed
 /// verification: see `status`); `MXTRUST_RESULT_INSUFFICIENT_SIZE` with
 /// `*out_needed` = `records_len` when `report_len` is smaller;
-/// `MXTRUST_RESULT_EMPTY_CHAIN`, `MXTRUST_RESULT_CHAIN_TOO_LONG`,
-/// `MXTRUST_RESULT_CERTIFICATE_TOO_LARGE`, `MXTRUST_RESULT_TOO_MANY_RECORDS`,
+/// `MXTRUST_RESULT_EMPTY_CHAIN`, `MXTRUST_RESULT_TOO_MANY_RECORDS`,
 /// `MXTRUST_RESULT_NO_REFERENCE_IDS`, `MXTRUST_RESULT_TOO_MANY_REFERENCE_IDS`,
 /// `MXTRUST_RESULT_INVALID_REFERENCE_NAME`, `MXTRUST_RESULT_INVALID_UTF8`,
 /// `MXTRUST_RESULT_INVALID_PARAMETER` (options), `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`,
@@ -610,6 +622,8 @@ static FAILURE_DESCRIPTIONS: &[&CStr] = c_strings![
     "unsupported critical extension",
     "path building limit exceeded",
     "invalid certificate chain",
+    "the server presented more certificates than mxtrust checks",
+    "a presented certificate is larger than mxtrust reads",
 ];
 
 static FAILURE_CODES: &[&CStr] = c_strings![
@@ -629,6 +643,8 @@ static FAILURE_CODES: &[&CStr] = c_strings![
     "unsupported-critical-extension",
     "resource-limit",
     "invalid-chain",
+    "chain-too-long",
+    "certificate-too-large",
 ];
 
 static UNUSABLE_DESCRIPTIONS: &[&CStr] = c_strings![
@@ -643,7 +659,7 @@ static UNUSABLE_DESCRIPTIONS: &[&CStr] = c_strings![
     "empty certificate association data",
 ];
 
-const FAILURES: [Failure; 16] = [
+const FAILURES: [Failure; 18] = [
     Failure::NoMatch,
     Failure::NameMismatch,
     Failure::Expired { depth: None },
@@ -660,6 +676,8 @@ const FAILURES: [Failure; 16] = [
     Failure::InvalidChain(ChainProblem::UnsupportedCriticalExtension),
     Failure::InvalidChain(ChainProblem::ResourceLimit),
     Failure::InvalidChain(ChainProblem::Other),
+    Failure::ChainTooLong,
+    Failure::CertificateTooLarge { depth: None },
 ];
 
 const UNUSABLES: [Unusable; 9] = [

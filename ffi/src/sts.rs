@@ -202,10 +202,13 @@ pub struct mxtrust_sts_cert_outcome {
 /// (NUL-terminated). Whether the policy allows `mx_host` at all is a
 /// separate check (`mxtrust_policy_allows_mx`).
 ///
+/// A chain longer than `MXTRUST_MAX_CHAIN_LEN` or with a certificate larger
+/// than `MXTRUST_MAX_CERTIFICATE_LEN` is not valid
+/// (`MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG`,
+/// `MXTRUST_DANE_FAILURE_CERTIFICATE_TOO_LARGE`).
+///
 /// Results: `MXTRUST_RESULT_OK` with `*out_outcome`;
-/// `MXTRUST_RESULT_EMPTY_CHAIN`, `MXTRUST_RESULT_CHAIN_TOO_LONG`,
-/// `MXTRUST_RESULT_CERTIFICATE_TOO_LARGE`,
-/// `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`, `MXTRUST_RESULT_INVALID_UTF8`,
+/// `MXTRUST_RESULT_EMPTY_CHAIN`, `MXTRUST_RESULT_INVALID_TRUST_ANCHOR`, `MXTRUST_RESULT_INVALID_UTF8`,
 /// `MXTRUST_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_sts_check_certificate(

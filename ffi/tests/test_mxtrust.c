@@ -198,13 +198,13 @@ static void test_strings(void) {
   CHECK(strcmp(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_INVALID_CHAIN),
                "invalid certificate chain") == 0);
   CHECK(strcmp(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_NONE), "") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_str(17), "") == 0);
+  CHECK(strcmp(mxtrust_dane_failure_str(19), "") == 0);
   CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_NO_MATCH), "no-match") == 0);
   CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_PATH_LENGTH), "path-length") == 0);
   CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_INVALID_CHAIN), "invalid-chain") ==
         0);
   CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_NONE), "") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_code(17), "") == 0);
+  CHECK(strcmp(mxtrust_dane_failure_code(19), "") == 0);
   CHECK(strcmp(mxtrust_unusable_str(MXTRUST_UNUSABLE_EMPTY_DATA),
                "empty certificate association data") == 0);
   CHECK(strcmp(mxtrust_unusable_str(MXTRUST_UNUSABLE_NONE), "") == 0);
@@ -644,9 +644,23 @@ static void test_dane_verify(void) {
                                    &out, &needed),
                MXTRUST_RESULT_EMPTY_CHAIN);
   for (i = 0; i <= MXTRUST_MAX_CHAIN_LEN; i++) long_chain[i] = s.chain[0];
+  /* A chain past the limit is the server's doing: a verdict, not an error.
+     DANE-EE still matches the leaf; DANE-TA fails. */
+  records[0] = s.ee;
+  records[1] = s.ta;
   CHECK_RESULT(mxtrust_dane_verify(long_chain, MXTRUST_MAX_CHAIN_LEN + 1, records, 2,
                                    names, 1, &o, report, 2, &out, &needed),
-               MXTRUST_RESULT_CHAIN_TOO_LONG);
+               MXTRUST_RESULT_OK);
+  CHECK(out.status == MXTRUST_DANE_STATUS_AUTHENTICATED && out.record == 0);
+  CHECK_RESULT(mxtrust_dane_verify(long_chain, MXTRUST_MAX_CHAIN_LEN + 1, &s.ta, 1,
+                                   names, 1, &o, report, 1, &out, &needed),
+               MXTRUST_RESULT_OK);
+  CHECK(out.status == MXTRUST_DANE_STATUS_FAILED);
+  CHECK(out.failure == MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG);
+  CHECK(report[0].state == MXTRUST_RECORD_STATE_REJECTED);
+  CHECK(report[0].failure == MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG);
+  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG),
+               "chain-too-long") == 0);
   CHECK_RESULT(mxtrust_dane_verify(long_chain, MXTRUST_MAX_CHAIN_LEN, records, 2,
                                    names, 1, &o, report, 2, &out, &needed),
                MXTRUST_RESULT_OK);
@@ -681,12 +695,20 @@ static void test_dane_verify(void) {
                  MXTRUST_RESULT_NULL_PARAMETER);
   }
   {
-    struct mxtrust_slice big = s.chain[0];
-    big.len = MXTRUST_MAX_CERTIFICATE_LEN + 1;
-    /* Never read: the length is refused first. */
+    /* A leaf past the size limit: a verdict (its key is not read), not an
+       error. */
+    uint8_t *bytes = calloc(1, MXTRUST_MAX_CERTIFICATE_LEN + 1);
+    struct mxtrust_slice big = {bytes, MXTRUST_MAX_CERTIFICATE_LEN + 1};
+    CHECK(bytes != NULL);
+    memcpy(bytes, s.chain[0].data, s.chain[0].len);
+    records[0] = s.ee;
     CHECK_RESULT(mxtrust_dane_verify(&big, 1, records, 1, names, 1, &o, report, 1,
                                      &out, &needed),
-                 MXTRUST_RESULT_CERTIFICATE_TOO_LARGE);
+                 MXTRUST_RESULT_OK);
+    CHECK(out.status == MXTRUST_DANE_STATUS_FAILED);
+    CHECK(out.failure == MXTRUST_DANE_FAILURE_CERTIFICATE_TOO_LARGE);
+    CHECK(out.failure_depth == 0);
+    free(bytes);
   }
   o.profile = 7;
   CHECK_RESULT(mxtrust_dane_verify(s.chain, 2, records, 1, names, 1, &o, report, 1,
