@@ -13,6 +13,7 @@
 use crate::limits::{MAX_MX_PATTERNS, MAX_NAME_LEN, MAX_POLICY_LEN, MAX_POLICY_LINE_LEN};
 use crate::name::strip_trailing_dot;
 use crate::sts::{is_ext_name, is_wsp, trim_wsp_end, trim_wsp_start};
+use crate::tlsrpt::ResultType;
 use core::fmt;
 
 /// The largest `max_age` RFC 8461 §3.2 allows, in seconds (about one year).
@@ -226,8 +227,12 @@ pub enum PolicyErrorKind {
     /// Mode `enforce` or `testing` without a single valid `mx` pattern
     /// (§3.2: `mx` is required unless the mode is `none`).
     NoValidMx,
-    /// More valid `mx` patterns than the policy storage (`N`) holds.
-    TooManyMx,
+    /// More valid `mx` patterns than the policy storage (`N`) holds. This
+    /// is mxtrust's capacity, not the publisher's mistake: RFC 8461 sets no
+    /// limit on `mx` lines, so such a policy is not `sts-policy-invalid`
+    /// (see [`Self::result_type`]). The policy cache refuses a policy whose
+    /// patterns do not fit with the same code.
+    MxCapacity,
 }
 
 impl PolicyErrorKind {
@@ -251,7 +256,26 @@ impl PolicyErrorKind {
             Self::MissingMaxAge => "missing-max-age",
             Self::InvalidMaxAge => "invalid-max-age",
             Self::NoValidMx => "no-valid-mx",
-            Self::TooManyMx => "too-many-mx",
+            Self::MxCapacity => MX_CAPACITY_CODE,
+        }
+    }
+
+    /// Whether this is a limit of mxtrust's storage rather than a fault of
+    /// the policy ([`Self::MxCapacity`]).
+    pub const fn is_local_limit(self) -> bool {
+        matches!(self, Self::MxCapacity)
+    }
+
+    /// The RFC 8460 result type a sender reports when it cannot apply a
+    /// fetched policy for this reason: `sts-policy-invalid` (§4.3.2) for the
+    /// publisher's faults, `validation-failure` (§4.3.3, "a general failure
+    /// for a reason not matching a category above") for mxtrust's own
+    /// capacity, which the publisher cannot fix.
+    pub const fn result_type(self) -> ResultType {
+        if self.is_local_limit() {
+            ResultType::ValidationFailure
+        } else {
+            ResultType::StsPolicyInvalid
         }
     }
 
@@ -274,7 +298,9 @@ impl PolicyErrorKind {
             Self::MissingMaxAge => "no max_age field",
             Self::InvalidMaxAge => "max_age is not 1 to 10 digits",
             Self::NoValidMx => "no valid mx pattern",
-            Self::TooManyMx => "too many mx patterns",
+            Self::MxCapacity => {
+                "more mx patterns than mxtrust's policy storage holds (a local limit, not an invalid policy)"
+            }
         }
     }
 }
@@ -328,6 +354,12 @@ pub enum WarningKind {
     MxTrailingDot,
     /// An `mx` entry that can never match; ignored.
     MxIgnored(MxPatternError),
+    /// A field whose name is a §3.2 keyword in another case, such as `MX:`
+    /// or `Mode:`. Field names are case-sensitive (`%s"mx"`), so this is an
+    /// extension field and is ignored like any other (RFC 8461 §3.2).
+    KeywordCaseField,
+    /// A UTF-8 byte-order mark before the first line; skipped.
+    ByteOrderMark,
 }
 
 impl WarningKind {
@@ -344,6 +376,8 @@ impl WarningKind {
             Self::DuplicateField => "duplicate-field",
             Self::MxTrailingDot => "mx-trailing-dot",
             Self::MxIgnored(_) => "mx-ignored",
+            Self::KeywordCaseField => "keyword-case-field",
+            Self::ByteOrderMark => "byte-order-mark",
         }
     }
 
@@ -361,6 +395,10 @@ impl WarningKind {
             Self::DuplicateField => "second version, mode or max_age; the first one counts",
             Self::MxTrailingDot => "mx with a trailing dot; the dot is ignored",
             Self::MxIgnored(_) => "mx can never match, ignored",
+            Self::KeywordCaseField => {
+                "field name is a policy keyword in another case; field names are case-sensitive, so it is an unknown field and ignored"
+            }
+            Self::ByteOrderMark => "UTF-8 byte-order mark before the first line, skipped",
         }
     }
 }
@@ -402,7 +440,7 @@ impl fmt::Display for MxPatternError {
 
 /// A parsed MTA-STS policy (RFC 8461 §3.2) that borrows its body. `N` is
 /// how many `mx` patterns it can hold, [`MAX_MX_PATTERNS`] by default; a
-/// body with more valid patterns is [`PolicyErrorKind::TooManyMx`].
+/// body with more valid patterns is [`PolicyErrorKind::MxCapacity`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy<'a, const N: usize = MAX_MX_PATTERNS> {
     mode: Mode,
@@ -468,6 +506,10 @@ impl<'a, const N: usize> Policy<'a, N> {
             mixed_reported: false,
         };
         let mut rest = body;
+        if let Some(after) = rest.strip_prefix(UTF8_BOM) {
+            parser.warn(1, WarningKind::ByteOrderMark);
+            rest = after;
+        }
         let mut line_no = 0usize;
         while !rest.is_empty() {
             line_no = line_no.saturating_add(1);
@@ -568,6 +610,12 @@ struct Parser<'a, 'w, const N: usize> {
 }
 
 const KEYWORDS: [&[u8]; 4] = [b"version", b"mode", b"max_age", b"mx"];
+
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The code of every refusal that is mxtrust's capacity for `mx` patterns
+/// rather than the publisher's fault: the parser's and the cache's.
+pub const MX_CAPACITY_CODE: &str = "mx-capacity";
 
 impl<'a, const N: usize> Parser<'a, '_, N> {
     fn warn(&mut self, line: usize, kind: WarningKind) {
@@ -671,7 +719,7 @@ impl<'a, const N: usize> Parser<'a, '_, N> {
             }
             b"mx" => self.mx(n, value)?,
             _ if KEYWORDS.iter().any(|k| key.eq_ignore_ascii_case(k)) => {
-                return Err(PolicyErrorKind::KeywordCase);
+                self.warn(n, WarningKind::KeywordCaseField);
             }
             _ if is_ext_name(key) => {} // RFC 8461 §3.2: unknown fields are ignored.
             _ => return Err(PolicyErrorKind::InvalidKey),
@@ -688,7 +736,7 @@ impl<'a, const N: usize> Parser<'a, '_, N> {
                 let slot = self
                     .mx
                     .get_mut(self.mx_len)
-                    .ok_or(PolicyErrorKind::TooManyMx)?;
+                    .ok_or(PolicyErrorKind::MxCapacity)?;
                 *slot = pattern;
                 self.mx_len = self.mx_len.saturating_add(1);
             }
@@ -776,9 +824,15 @@ mod tests {
             "version: stsv1\nmode: none\nmax_age: 5",
             Err((1, E::KeywordCase)),
         ),
+        // Field names are case-sensitive (%s"version"): `Version:` is an
+        // extension field, ignored, and then `version` is missing.
         (
             "Version: STSv1\nmode: none\nmax_age: 5",
-            Err((1, E::KeywordCase)),
+            Err((0, E::MissingVersion)),
+        ),
+        (
+            "Version: STSv2\nversion: STSv1\nmode: none\nmax_age: 5",
+            Ok((Mode::None, 5, 0, &[(1, W::KeywordCaseField)])),
         ),
         (
             "version: STSv1 x\nmode: none\nmax_age: 5",
@@ -792,7 +846,25 @@ mod tests {
         ),
         (
             "version: STSv1\nMode: enforce\nmx: a.example\nmax_age: 5",
-            Err((2, E::KeywordCase)),
+            Err((0, E::MissingMode)),
+        ),
+        (
+            "version: STSv1\nMode: testing\nmode: enforce\nmx: a.example\nmax_age: 5",
+            Ok((Mode::Enforce, 5, 1, &[(2, W::KeywordCaseField)])),
+        ),
+        // `MX:` is not `mx`: its value is not a pattern of this policy.
+        (
+            "version: STSv1\nmode: enforce\nmx: a.example\nMX: evil.example\nmax_age: 5",
+            Ok((Mode::Enforce, 5, 1, &[(4, W::KeywordCaseField)])),
+        ),
+        // A leading UTF-8 byte-order mark is skipped.
+        (
+            "\u{feff}version: STSv1\nmode: none\nmax_age: 5",
+            Ok((Mode::None, 5, 0, &[(1, W::ByteOrderMark)])),
+        ),
+        (
+            "version: STSv1\n\u{feff}mode: none\nmax_age: 5",
+            Err((2, E::InvalidKey)),
         ),
         (
             "version: STSv1\nmode: strict\nmax_age: 5",
@@ -842,7 +914,7 @@ mod tests {
         ),
         (
             "version: STSv1\nmode: none\nMAX_AGE: 5",
-            Err((3, E::KeywordCase)),
+            Err((0, E::MissingMaxAge)),
         ),
         // mx is required unless mode is none; invalid entries are ignored.
         (
@@ -1009,14 +1081,14 @@ mod tests {
             Policy::<4>::parse(many.as_bytes(), &mut w).unwrap_err(),
             PolicyError {
                 line: 8,
-                kind: E::TooManyMx
+                kind: E::MxCapacity
             }
         );
         assert_eq!(
             Policy::<64>::parse(many.as_bytes(), &mut w)
                 .unwrap_err()
                 .kind,
-            E::TooManyMx
+            E::MxCapacity
         );
         // Storage sized by the caller, beyond the default capacity.
         let mut fifty = std::string::String::from("version: STSv1\nmode: enforce\nmax_age: 5\n");
@@ -1034,7 +1106,7 @@ mod tests {
             Policy::<49>::parse(fifty.as_bytes(), &mut w).unwrap_err(),
             PolicyError {
                 line: 53,
-                kind: E::TooManyMx
+                kind: E::MxCapacity
             }
         );
         // Thousands of ignorable lines: warnings overflow into the count.
@@ -1071,7 +1143,7 @@ mod tests {
             E::MissingMaxAge,
             E::InvalidMaxAge,
             E::NoValidMx,
-            E::TooManyMx,
+            E::MxCapacity,
         ];
         let warnings = [
             W::BlankLine,
@@ -1083,7 +1155,18 @@ mod tests {
             W::DuplicateField,
             W::MxTrailingDot,
             W::MxIgnored(MxPatternError::Invalid),
+            W::KeywordCaseField,
+            W::ByteOrderMark,
         ];
+        for e in errors {
+            let expected = if e == E::MxCapacity {
+                ResultType::ValidationFailure
+            } else {
+                ResultType::StsPolicyInvalid
+            };
+            assert_eq!(e.result_type(), expected, "{e:?}");
+            assert_eq!(e.is_local_limit(), e == E::MxCapacity);
+        }
         let codes: std::vec::Vec<&str> = errors.iter().map(|e| e.code()).collect();
         let warning_codes: std::vec::Vec<&str> = warnings.iter().map(|w| w.code()).collect();
         for list in [&codes, &warning_codes] {

@@ -340,7 +340,9 @@ enum mxtrust_result
    */
   MXTRUST_RESULT_POLICY_NO_VALID_MX = 215,
   /**
-   * More than `MXTRUST_MAX_MX_PATTERNS` valid `mx` patterns.
+   * More than `MXTRUST_MAX_MX_PATTERNS` valid `mx` patterns: the
+   * library's capacity, not an invalid policy (report
+   * `validation-failure`, not `sts-policy-invalid`).
    */
   MXTRUST_RESULT_POLICY_TOO_MANY_MX = 216,
   /**
@@ -875,6 +877,16 @@ enum mxtrust_policy_warning_kind
    * An `mx` entry that can never match; ignored (`mx_error` says why).
    */
   MXTRUST_POLICY_WARNING_KIND_MX_IGNORED = 9,
+  /**
+   * A field named like a policy keyword in another case (`MX:`,
+   * `Mode:`): field names are case-sensitive, so it is an unknown field
+   * and ignored.
+   */
+  MXTRUST_POLICY_WARNING_KIND_KEYWORD_CASE_FIELD = 10,
+  /**
+   * A UTF-8 byte-order mark before the first line; skipped.
+   */
+  MXTRUST_POLICY_WARNING_KIND_BYTE_ORDER_MARK = 11,
   /**
    * A warning this version of the C API does not name yet.
    */

@@ -116,6 +116,12 @@ pub enum mxtrust_policy_warning_kind {
     MxTrailingDot = 8,
     /// An `mx` entry that can never match; ignored (`mx_error` says why).
     MxIgnored = 9,
+    /// A field named like a policy keyword in another case (`MX:`,
+    /// `Mode:`): field names are case-sensitive, so it is an unknown field
+    /// and ignored.
+    KeywordCaseField = 10,
+    /// A UTF-8 byte-order mark before the first line; skipped.
+    ByteOrderMark = 11,
     /// A warning this version of the C API does not name yet.
     Other = 99,
 }
@@ -146,6 +152,8 @@ impl mxtrust_policy_warning {
             WarningKind::DuplicateField => (K::DuplicateField, mxtrust_result::Ok),
             WarningKind::MxTrailingDot => (K::MxTrailingDot, mxtrust_result::Ok),
             WarningKind::MxIgnored(e) => (K::MxIgnored, e.into()),
+            WarningKind::KeywordCaseField => (K::KeywordCaseField, mxtrust_result::Ok),
+            WarningKind::ByteOrderMark => (K::ByteOrderMark, mxtrust_result::Ok),
             _ => (K::Other, mxtrust_result::Ok),
         };
         Self {

@@ -134,7 +134,9 @@ pub enum mxtrust_result {
     PolicyInvalidMaxAge = 214,
     /// Mode `enforce` or `testing` without a valid `mx` pattern.
     PolicyNoValidMx = 215,
-    /// More than `MXTRUST_MAX_MX_PATTERNS` valid `mx` patterns.
+    /// More than `MXTRUST_MAX_MX_PATTERNS` valid `mx` patterns: the
+    /// library's capacity, not an invalid policy (report
+    /// `validation-failure`, not `sts-policy-invalid`).
     PolicyTooManyMx = 216,
     /// A policy error this version of the C API does not name yet.
     PolicyOther = 299,
@@ -202,7 +204,7 @@ impl From<PolicyErrorKind> for mxtrust_result {
             K::MissingMaxAge => Self::PolicyMissingMaxAge,
             K::InvalidMaxAge => Self::PolicyInvalidMaxAge,
             K::NoValidMx => Self::PolicyNoValidMx,
-            K::TooManyMx => Self::PolicyTooManyMx,
+            K::MxCapacity => Self::PolicyTooManyMx,
             _ => Self::PolicyOther,
         }
     }
@@ -265,7 +267,7 @@ const POLICY_ERRORS: [PolicyErrorKind; 17] = [
     PolicyErrorKind::MissingMaxAge,
     PolicyErrorKind::InvalidMaxAge,
     PolicyErrorKind::NoValidMx,
-    PolicyErrorKind::TooManyMx,
+    PolicyErrorKind::MxCapacity,
 ];
 
 /// The core's descriptions are `&'static str` without a NUL; C gets
@@ -336,7 +338,7 @@ static DESCRIPTIONS: &[&CStr] = c_strings![
     "no max_age field",
     "max_age is not 1 to 10 digits",
     "no valid mx pattern",
-    "too many mx patterns",
+    "more mx patterns than mxtrust's policy storage holds (a local limit, not an invalid policy)",
 ];
 
 /// A static NUL-terminated description of a result value (for logs); for a

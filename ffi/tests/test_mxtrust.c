@@ -1065,6 +1065,21 @@ static void test_policy(void) {
   CHECK_RESULT(mxtrust_policy_parse(body, body_len, NULL, 0, &policy, &found, &line),
                MXTRUST_RESULT_OK);
 
+  /* Field names are case-sensitive: `MX:` is an unknown field, ignored with
+     a warning, and a leading byte-order mark is skipped with one. */
+  {
+    static const char body2[] =
+        "\xef\xbb\xbfversion: STSv1\nmode: enforce\nmx: a.example\nMX: evil.example\n"
+        "max_age: 5\n";
+    CHECK_RESULT(mxtrust_policy_parse((const uint8_t *)body2, sizeof body2 - 1, warnings, 4,
+                                      &policy, &found, &line),
+                 MXTRUST_RESULT_OK);
+    CHECK(found == 2);
+    CHECK(warnings[0].kind == MXTRUST_POLICY_WARNING_KIND_BYTE_ORDER_MARK);
+    CHECK(warnings[1].kind == MXTRUST_POLICY_WARNING_KIND_KEYWORD_CASE_FIELD);
+    CHECK(warnings[1].line == 4);
+  }
+
   /* A rejected body: the line, and nothing else written. */
   memset(&sentinel, 0x5a, sizeof sentinel);
   policy = sentinel;
