@@ -156,9 +156,7 @@ pub fn mxtrust_dane(chain: &[&[u8]], rdata: &[Vec<u8>]) -> u64 {
     let mut report = [RecordStatus::EMPTY; 8];
     let options = Options::new(NOW, ALGORITHMS);
     match dane::verify(chain, records, &[BASE_DOMAIN], &options, &mut report) {
-        Ok(Outcome::Authenticated(a)) => {
-            dane_verdict(u8::from(a.usage), a.depth.unwrap_or(usize::MAX))
-        }
+        Ok(Outcome::Authenticated(a)) => dane_verdict(u8::from(a.usage), a.depth),
         Ok(Outcome::Failed(_)) => 0,
         Ok(Outcome::Unauthenticated) => u64::MAX,
         Err(_) => u64::MAX - 1,

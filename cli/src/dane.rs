@@ -138,6 +138,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     };
     let anchor_ders: Vec<CertificateDer<'_>> = anchor_ders.into_iter().map(Into::into).collect();
     let anchors = trust_anchors(&anchor_ders, args.trust_anchors.as_deref())?;
+    let anchor_certificates: Vec<&[u8]> = anchor_ders.iter().map(|der| der.as_ref()).collect();
 
     let time = args.at.unwrap_or_else(time::now);
     let mut options = Options::new(time, ALGORITHMS);
@@ -145,6 +146,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         ProfileArg::Smtp => Profile::Smtp,
         ProfileArg::Generic => Profile::Generic {
             trust_anchors: &anchors,
+            anchor_certificates: &anchor_certificates,
         },
     };
     if let Some(preference) = args.digest_preference {
@@ -184,7 +186,7 @@ fn trust_anchors<'a>(
         .enumerate()
         .map(|(i, der)| {
             mxtrust::cert::Certificate::parse(der.as_ref())
-                .map(|cert| cert.trust_anchor())
+                .and_then(|cert| cert.trust_anchor())
                 .map_err(|e| {
                     let name = path.map(input::display_name).unwrap_or_default();
                     InputError::new(format!(

@@ -22,9 +22,13 @@ pub struct Report {
     pub record: Option<usize>,
     /// Its certificate usage.
     pub usage: Option<u8>,
-    /// Depth of the presented certificate it matched (`null` when the anchor
-    /// came from the record itself or from --trust-anchors).
+    /// Depth of the certificate or key it matched, as OpenSSL's
+    /// `SSL_get0_dane_authority` counts it (for an anchor that was not
+    /// presented: one above the topmost certificate of the path).
     pub depth: Option<usize>,
+    /// Where what it matched came from: `presented`, `dns` (the record
+    /// itself) or `trust-store` (--trust-anchors).
+    pub anchor: Option<&'static str>,
     /// Why authentication failed, in words.
     pub failure: Option<String>,
     /// Why authentication failed, as a stable code.
@@ -88,7 +92,8 @@ impl Report {
             },
             record: authenticated.map(|a| a.record),
             usage: authenticated.map(|a| u8::from(a.usage)),
-            depth: authenticated.and_then(|a| a.depth),
+            depth: authenticated.map(|a| a.depth),
+            anchor: authenticated.map(|a| a.anchor.code()),
             failure: failure.map(ToString::to_string),
             failure_code: failure.map(|f| f.code()),
             tlsrpt_result_type: outcome.result_type().map(|t| t.as_str()),

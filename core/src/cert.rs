@@ -35,6 +35,7 @@ pub struct Certificate<'a> {
     subject_alt_names: Option<&'a [u8]>,
     basic_constraints: Option<BasicConstraints>,
     name_constraints: Option<&'a [u8]>,
+    unsupported_critical_extension: bool,
 }
 
 /// The basicConstraints extension (RFC 5280 §4.2.1.9).
@@ -161,12 +162,28 @@ impl<'a> Certificate<'a> {
     /// This is what DANE-TA does with a matched certificate, and how callers
     /// turn their PKIX roots into anchors for the generic profile and
     /// MTA-STS.
-    pub fn trust_anchor(&self) -> TrustAnchor<'a> {
-        TrustAnchor {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnsupportedCriticalExtension`] when the certificate has a
+    /// critical extension that path validation does not process: such a
+    /// certificate cannot be relied on, as an anchor or otherwise
+    /// (RFC 5280 §4.2; rustls-webpki refuses it as an anchor too).
+    pub fn trust_anchor(&self) -> Result<TrustAnchor<'a>, Error> {
+        if self.unsupported_critical_extension {
+            return Err(Error::UnsupportedCriticalExtension);
+        }
+        Ok(TrustAnchor {
             subject: Der::from(self.subject),
             subject_public_key_info: Der::from(self.spki_value),
             name_constraints: self.name_constraints.map(Der::from),
-        }
+        })
+    }
+
+    /// Whether a critical extension that path validation does not process
+    /// is present (see [`Self::trust_anchor`]).
+    pub fn has_unsupported_critical_extension(&self) -> bool {
+        self.unsupported_critical_extension
     }
 
     /// The contents of the nameConstraints SEQUENCE (RFC 5280 §4.2.1.10),
@@ -227,18 +244,23 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
     let mut subject_alt_names = None;
     let mut basic_constraints = None;
     let mut name_constraints = None;
+    let mut unsupported_critical_extension = false;
     if let Some(extensions) = der::optional_tag(r, der::context_constructed(3))? {
         let extensions = der::read_all(extensions, |r| der::expect_tag(r, der::SEQUENCE))?;
         der::for_each_tlv(extensions, |tag, extension| {
             if tag != der::SEQUENCE {
                 return Err(Error::BadDer);
             }
-            let (oid, value) = der::read_all(extension, |r| {
+            let (oid, critical, value) = der::read_all(extension, |r| {
                 let oid = der::expect_tag(r, der::OID)?;
-                der::optional_tag(r, der::BOOLEAN)?;
+                let critical = der::optional_tag(r, der::BOOLEAN)?
+                    .is_some_and(|b| b.as_slice_less_safe() != [0]);
                 let value = der::expect_tag(r, der::OCTET_STRING)?;
-                Ok((oid, value))
+                Ok((oid, critical, value))
             })?;
+            if critical && !is_supported_extension(oid.as_slice_less_safe()) {
+                unsupported_critical_extension = true;
+            }
             if oid.as_slice_less_safe() == OID_SUBJECT_ALT_NAME {
                 if subject_alt_names.is_some() {
                     return Err(Error::BadDer);
@@ -277,7 +299,16 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
         subject_alt_names,
         basic_constraints,
         name_constraints,
+        unsupported_critical_extension,
     })
+}
+
+/// The extensions rustls-webpki processes (RFC 5280 §4.2.1: keyUsage,
+/// subjectAltName, basicConstraints, nameConstraints,
+/// cRLDistributionPoints, extKeyUsage); any other marked critical makes a
+/// certificate unusable for path validation, the anchor included.
+fn is_supported_extension(oid: &[u8]) -> bool {
+    matches!(oid, [0x55, 0x1d, 15 | 17 | 19 | 30 | 31 | 37])
 }
 
 /// Whether `tag` is one of the alternatives of GeneralName (RFC 5280

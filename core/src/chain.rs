@@ -197,7 +197,8 @@ pub(crate) enum PathError {
 
 /// Validates a path from `leaf` to one of `anchors` for TLS server
 /// authentication at `time`, through any of `intermediates` (at most
-/// [`MAX_CHAIN_LEN`] of them are considered).
+/// [`MAX_CHAIN_LEN`] of them are considered). Returns how many
+/// intermediates the validated path has.
 pub(crate) fn validate<'c>(
     leaf: &[u8],
     intermediates: impl Iterator<Item = &'c [u8]>,
@@ -205,7 +206,7 @@ pub(crate) fn validate<'c>(
     time: u64,
     algorithms: &[&dyn SignatureVerificationAlgorithm],
     on_path: Option<PathCheck<'_>>,
-) -> Result<(), PathError> {
+) -> Result<usize, PathError> {
     let leaf_der = CertificateDer::from(leaf);
     let cn_check = CnConstraints::of(leaf);
     let leaf = EndEntityCert::try_from(&leaf_der).map_err(|_| PathError::MalformedLeaf)?;
@@ -230,7 +231,7 @@ pub(crate) fn validate<'c>(
         None,
         Some(&path_check),
     )
-    .map(|_| ())
+    .map(|path| path.intermediate_certificates().count())
     .map_err(PathError::Webpki)
 }
 

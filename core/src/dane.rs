@@ -56,6 +56,12 @@ pub enum Profile<'a> {
     Generic {
         /// The PKIX trust anchors for usages 0 and 1.
         trust_anchors: &'a [TrustAnchor<'a>],
+        /// The DER certificates `trust_anchors` were made from, in the same
+        /// order, so that a PKIX-TA(0) record of selector Cert(0) can match
+        /// an anchor the server did not send (RFC 6698 §2.1.1: the anchor
+        /// is part of the path). May be empty: then only records of
+        /// selector SPKI(1) can match an anchor that was not sent.
+        anchor_certificates: &'a [&'a [u8]],
     },
 }
 
@@ -142,10 +148,39 @@ pub struct Authenticated {
     pub record: usize,
     /// Its certificate usage.
     pub usage: CertUsage,
-    /// The depth (0 = leaf) of the presented certificate it matched; `None`
-    /// when the anchor came from the record itself (`2 0 0`, `2 1 0`) or from
-    /// the caller's PKIX trust anchors.
-    pub depth: Option<usize>,
+    /// The depth (0 = leaf) of the certificate or key the record matched,
+    /// as OpenSSL's `SSL_get0_dane_authority` reports it: for a presented
+    /// certificate its index in the presented chain; for a certificate that
+    /// was not presented (a `2 0 0` record, a trust-store anchor) one above
+    /// the topmost certificate of the validated path; for the bare key of a
+    /// `2 1 0` record the depth of the topmost certificate, which it signed.
+    pub depth: usize,
+    /// Where the certificate or key the record matched came from.
+    pub anchor: AnchorSource,
+}
+
+/// Where the certificate or key that a record matched came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnchorSource {
+    /// The server presented it (the leaf for DANE-EE and PKIX-EE).
+    Presented,
+    /// The TLSA record itself carries it (`2 0 0`, `2 1 0`, or a
+    /// PKIX-TA `0 0 0` that completes a path the server left short): its
+    /// authority rests on DNSSEC.
+    Dns,
+    /// The caller's PKIX trust store (generic profile, PKIX-TA).
+    TrustStore,
+}
+
+impl AnchorSource {
+    /// A stable kebab-case code; never changes once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Presented => "presented",
+            Self::Dns => "dns",
+            Self::TrustStore => "trust-store",
+        }
+    }
 }
 
 /// What became of one TLSA record.
@@ -160,7 +195,10 @@ pub enum RecordStatus {
     NotMatched,
     /// The record authenticates the chain.
     Matched {
-        /// Depth of the presented certificate it matched, if any.
+        /// Depth of the certificate or key it matched, as
+        /// [`Authenticated::depth`] counts it. Always `Some` in a report
+        /// [`verify`] wrote; `Option` for the sake of
+        /// [`Self::Rejected`]'s shape.
         depth: Option<usize>,
     },
     /// Not checked (usable, but neither matched nor validated): a DANE-EE
@@ -300,18 +338,19 @@ pub fn verify(
     // usage costs digests up the chain and a path validation, which an
     // authenticated chain no longer needs.
     let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
+    let mut sources = [AnchorSource::Presented; MAX_TLSA_RECORDS];
     verifier.match_presented(records, report, is_ee);
-    for (record, status) in records.iter().zip(report.iter_mut()) {
+    for ((record, status), source) in records.iter().zip(report.iter_mut()).zip(&mut sources) {
         if is_ee(record) {
-            *status = verifier.evaluate(record, *status);
+            (*status, *source) = verifier.evaluate(record, *status);
         }
     }
-    let ee_authenticated = authenticated(records, report, is_ee);
+    let ee_authenticated = authenticated(records, report, &sources, is_ee);
     let skip_rest = ee_authenticated.is_some() && !options.evaluate_all_records;
     if !skip_rest {
         verifier.match_presented(records, report, |record| !is_ee(record));
     }
-    for (record, status) in records.iter().zip(report.iter_mut()) {
+    for ((record, status), source) in records.iter().zip(report.iter_mut()).zip(&mut sources) {
         if is_ee(record) {
             continue;
         }
@@ -323,10 +362,16 @@ pub fn verify(
                     failure,
                 }
             }
-            (other, _) => verifier.evaluate(record, other),
+            (other, _) => {
+                let (status, from) = verifier.evaluate(record, other);
+                *source = from;
+                status
+            }
         };
     }
-    if let Some(found) = ee_authenticated.or_else(|| authenticated(records, report, |_| true)) {
+    if let Some(found) =
+        ee_authenticated.or_else(|| authenticated(records, report, &sources, |_| true))
+    {
         return Ok(Outcome::Authenticated(found));
     }
     let rejected = report.iter().find_map(|status| match status {
@@ -350,17 +395,20 @@ fn failure_at(error: Error, depth: usize) -> Failure {
 fn authenticated(
     records: &[Tlsa<'_>],
     report: &[RecordStatus],
+    sources: &[AnchorSource],
     wanted: impl Fn(&Tlsa<'_>) -> bool,
 ) -> Option<Authenticated> {
     records
         .iter()
         .zip(report)
+        .zip(sources)
         .enumerate()
-        .find_map(|(i, (record, status))| match status {
-            RecordStatus::Matched { depth } if wanted(record) => Some(Authenticated {
+        .find_map(|(i, ((record, status), source))| match status {
+            RecordStatus::Matched { depth: Some(depth) } if wanted(record) => Some(Authenticated {
                 record: i,
                 usage: record.usage,
                 depth: *depth,
+                anchor: *source,
             }),
             _ => None,
         })
@@ -461,7 +509,7 @@ struct Verifier<'c, 'o> {
     malformed: Option<Failure>,
 }
 
-impl Verifier<'_, '_> {
+impl<'o> Verifier<'_, 'o> {
     /// Marks each usable DANE-EE, DANE-TA and PKIX-EE record with the depth
     /// of the first presented certificate it matches. Each certificate's
     /// selected bytes are hashed at most once per digest.
@@ -507,34 +555,48 @@ impl Verifier<'_, '_> {
         }
     }
 
-    /// Turns a record's provisional status into its final one.
-    fn evaluate(&mut self, record: &Tlsa<'_>, status: RecordStatus) -> RecordStatus {
+    /// Turns a record's provisional status into its final one, and says
+    /// where what it matched came from.
+    fn evaluate(
+        &mut self,
+        record: &Tlsa<'_>,
+        status: RecordStatus,
+    ) -> (RecordStatus, AnchorSource) {
+        let presented = AnchorSource::Presented;
         let depth = match status {
             RecordStatus::Matched { depth } => depth,
             RecordStatus::NotMatched => None,
-            other => return other,
+            other => return (other, presented),
         };
-        let result = match (record.usage, depth) {
-            (CertUsage::DaneEe, Some(_)) if self.options.ee_name_checks => self.check_names(),
-            (CertUsage::DaneEe, Some(_)) => Ok(()),
-            (CertUsage::DaneTa, Some(depth)) => self.check_presented_anchor(depth),
+        let (result, depth, source) = match (record.usage, depth) {
+            (CertUsage::DaneEe, Some(_)) if self.options.ee_name_checks => {
+                (self.check_names(), depth, presented)
+            }
+            (CertUsage::DaneEe, Some(_)) => (Ok(()), depth, presented),
+            (CertUsage::DaneTa, Some(d)) => (self.check_presented_anchor(d), depth, presented),
             (CertUsage::DaneTa, None) if record.matching_type == MatchingType::Full => {
                 match self.check_record_anchor(record) {
                     // The record's key signs nothing presented: no match.
                     Err(Failure::IssuerNotFound | Failure::BadSignature) => {
-                        return RecordStatus::NotMatched;
+                        return (RecordStatus::NotMatched, presented);
                     }
-                    other => other,
+                    Ok(anchor_depth) => (Ok(()), Some(anchor_depth), AnchorSource::Dns),
+                    Err(failure) => (Err(failure), None, AnchorSource::Dns),
                 }
             }
-            (CertUsage::PkixEe, Some(_)) => self.check_pkix().and_then(|()| self.check_names()),
+            (CertUsage::PkixEe, Some(_)) => (
+                self.check_pkix().and_then(|()| self.check_names()),
+                depth,
+                presented,
+            ),
             (CertUsage::PkixTa, _) => return self.evaluate_pkix_ta(record),
-            _ => return RecordStatus::NotMatched,
+            _ => return (RecordStatus::NotMatched, presented),
         };
-        match result {
+        let status = match result {
             Ok(()) => RecordStatus::Matched { depth },
             Err(failure) => RecordStatus::Rejected { depth, failure },
-        }
+        };
+        (status, source)
     }
 
     fn check_names(&mut self) -> Result<(), Failure> {
@@ -585,7 +647,11 @@ impl Verifier<'_, '_> {
                 }
             }
         }
-        self.validate_below_anchor_cert(&anchor_cert, anchor_cert.trust_anchor(), Some(depth))
+        let anchor = anchor_cert
+            .trust_anchor()
+            .map_err(|_| Failure::InvalidChain(ChainProblem::UnsupportedCriticalExtension))?;
+        self.validate_below_anchor_cert(&anchor_cert, anchor, Some(depth))
+            .map(|_| ())
     }
 
     /// Validates the path to an anchor that is a whole certificate, whose
@@ -596,7 +662,7 @@ impl Verifier<'_, '_> {
         anchor_cert: &Certificate<'_>,
         anchor: TrustAnchor<'_>,
         anchor_depth: Option<usize>,
-    ) -> Result<(), Failure> {
+    ) -> Result<usize, Failure> {
         let max_intermediates = match anchor_cert.basic_constraints() {
             Some(bc) if !bc.ca => {
                 return Err(Failure::InvalidChain(ChainProblem::EndEntityUsedAsCa));
@@ -605,7 +671,7 @@ impl Verifier<'_, '_> {
             None => None,
         };
         let Some(max) = max_intermediates else {
-            return self.validate_path(&[anchor], anchor_depth, None);
+            return self.validate_path(&[anchor], anchor_depth, None, None);
         };
         let within_path_len = |path: &webpki::VerifiedPath<'_>| {
             if path.intermediate_certificates().count() > usize::from(max) {
@@ -614,16 +680,20 @@ impl Verifier<'_, '_> {
                 Ok(())
             }
         };
-        self.validate_path(&[anchor], anchor_depth, Some(&within_path_len))
+        self.validate_path(&[anchor], anchor_depth, Some(&within_path_len), None)
     }
 
-    /// DANE-TA with the anchor in a `2 0 0` or `2 1 0` record.
-    fn check_record_anchor(&mut self, record: &Tlsa<'_>) -> Result<(), Failure> {
+    /// DANE-TA with the anchor in a `2 0 0` or `2 1 0` record; on success,
+    /// the depth [`Authenticated::depth`] reports.
+    fn check_record_anchor(&mut self, record: &Tlsa<'_>) -> Result<usize, Failure> {
         let malformed = Failure::MalformedCertificate { depth: None };
-        match record.selector {
+        let intermediates = match record.selector {
             Selector::Full => {
                 let anchor_cert = Certificate::parse(record.data).map_err(|_| malformed)?;
-                self.validate_below_anchor_cert(&anchor_cert, anchor_cert.trust_anchor(), None)?;
+                let anchor = anchor_cert.trust_anchor().map_err(|_| {
+                    Failure::InvalidChain(ChainProblem::UnsupportedCriticalExtension)
+                })?;
+                self.validate_below_anchor_cert(&anchor_cert, anchor, None)?
             }
             _ => {
                 // A bare key has no name: it must sign the topmost presented
@@ -639,80 +709,124 @@ impl Verifier<'_, '_> {
                     ),
                     name_constraints: None,
                 };
-                self.validate_path(&[anchor], None, None)?;
+                // OpenSSL reports a bare key at the depth of the
+                // certificate it signed, the top of the path.
+                let intermediates = self.validate_path(&[anchor], None, None, None)?;
+                self.check_names()?;
+                return Ok(intermediates);
             }
-        }
-        self.check_names()
+        };
+        self.check_names()?;
+        Ok(intermediates.saturating_add(1))
     }
 
     fn check_pkix(&mut self) -> Result<(), Failure> {
         if let Some(result) = self.pkix {
             return result;
         }
-        let anchors = match self.options.profile {
-            Profile::Generic { trust_anchors } => trust_anchors,
-            Profile::Smtp => &[],
-        };
-        let result = self.validate_path(anchors, None, None);
+        let (anchors, _) = self.trust_store();
+        let result = self.validate_path(anchors, None, None, None).map(|_| ());
         self.pkix = Some(result);
         result
     }
 
+    /// The generic profile's trust anchors and their certificates.
+    fn trust_store(&self) -> (&'o [TrustAnchor<'o>], &'o [&'o [u8]]) {
+        match self.options.profile {
+            Profile::Generic {
+                trust_anchors,
+                anchor_certificates,
+            } => (trust_anchors, anchor_certificates),
+            Profile::Smtp => (&[], &[]),
+        }
+    }
+
     /// PKIX-TA(0): a PKIX path to the caller's anchors that contains a
-    /// certificate (or the anchor's key) the record matches.
-    fn evaluate_pkix_ta(&mut self, record: &Tlsa<'_>) -> RecordStatus {
-        let anchors = match self.options.profile {
-            Profile::Generic { trust_anchors } => trust_anchors,
-            Profile::Smtp => &[],
-        };
-        let matched_depth: Cell<Option<Option<usize>>> = Cell::new(None);
+    /// certificate the record matches, or whose anchor it matches. A
+    /// `0 0 0` record's certificate joins the candidates, so that it can
+    /// complete a path the server left short, as OpenSSL lets it: the path
+    /// must still reach the caller's trust store, so DNS adds no trust
+    /// that PKIX does not grant.
+    fn evaluate_pkix_ta(&mut self, record: &Tlsa<'_>) -> (RecordStatus, AnchorSource) {
+        let (anchors, anchor_certificates) = self.trust_store();
+        let matched: Cell<Option<(usize, AnchorSource)>> = Cell::new(None);
         let saw_valid_path = Cell::new(false);
         let chain = self.chain.der;
         let on_path = |path: &webpki::VerifiedPath<'_>| -> Result<(), webpki::Error> {
             saw_valid_path.set(true);
-            for cert in path.intermediate_certificates() {
+            let mut top = 0usize;
+            for (i, cert) in path.intermediate_certificates().enumerate() {
+                top = i.saturating_add(1);
                 let der = cert.der();
                 let selected = match record.selector {
                     Selector::Full => Some(der.as_ref()),
                     _ => Certificate::parse(der.as_ref()).ok().map(|c| c.spki()),
                 };
                 if selected.is_some_and(|s| record.matches_selected(s)) {
-                    let depth = chain.iter().position(|c| *c == der.as_ref());
-                    matched_depth.set(Some(depth));
+                    matched.set(Some(match chain.iter().position(|c| *c == der.as_ref()) {
+                        Some(depth) => (depth, AnchorSource::Presented),
+                        None => (top, AnchorSource::Dns),
+                    }));
                     return Ok(());
                 }
             }
-            if record.selector == Selector::Spki
-                && matches_spki_value(record, &path.anchor().subject_public_key_info)
-            {
-                matched_depth.set(Some(None));
+            let anchor = path.anchor();
+            let anchor_matches = match record.selector {
+                Selector::Spki => matches_spki_value(record, &anchor.subject_public_key_info),
+                _ => anchors
+                    .iter()
+                    .zip(anchor_certificates)
+                    .find(|(a, _)| {
+                        a.subject == anchor.subject
+                            && a.subject_public_key_info == anchor.subject_public_key_info
+                    })
+                    .is_some_and(|(_, der)| record.matches_selected(der)),
+            };
+            if anchor_matches {
+                matched.set(Some((top.saturating_add(1), AnchorSource::TrustStore)));
                 return Ok(());
             }
             Err(webpki::Error::UnknownIssuer)
         };
-        let result = self.validate_path(anchors, None, Some(&on_path));
-        match (result, matched_depth.get()) {
-            (Ok(()), Some(depth)) => match self.check_names() {
-                Ok(()) => RecordStatus::Matched { depth },
-                Err(failure) => RecordStatus::Rejected { depth, failure },
+        let supplied = (record.selector == Selector::Full
+            && record.matching_type == MatchingType::Full
+            && !chain.contains(&record.data))
+        .then_some(record.data);
+        let result = self.validate_path(anchors, None, Some(&on_path), supplied);
+        match (result, matched.get()) {
+            (Ok(_), Some((depth, source))) => match self.check_names() {
+                Ok(()) => (RecordStatus::Matched { depth: Some(depth) }, source),
+                Err(failure) => (
+                    RecordStatus::Rejected {
+                        depth: Some(depth),
+                        failure,
+                    },
+                    source,
+                ),
             },
-            _ if saw_valid_path.get() => RecordStatus::NotMatched,
-            (Err(failure), _) => RecordStatus::Rejected {
-                depth: None,
-                failure,
-            },
-            (Ok(()), None) => RecordStatus::NotMatched,
+            _ if saw_valid_path.get() => (RecordStatus::NotMatched, AnchorSource::TrustStore),
+            (Err(failure), _) => (
+                RecordStatus::Rejected {
+                    depth: None,
+                    failure,
+                },
+                AnchorSource::TrustStore,
+            ),
+            (Ok(_), None) => (RecordStatus::NotMatched, AnchorSource::TrustStore),
         }
     }
 
     /// Validates a path from the leaf to one of `anchors` through the other
     /// presented certificates (except the one at `anchor_depth`).
+    /// `extra` is a certificate from DNS offered as one more intermediate.
+    /// Returns how many intermediates the validated path has.
     fn validate_path(
         &mut self,
         anchors: &[TrustAnchor<'_>],
         anchor_depth: Option<usize>,
         on_path: Option<PathCheck<'_>>,
-    ) -> Result<(), Failure> {
+        extra: Option<&[u8]>,
+    ) -> Result<usize, Failure> {
         let others = self
             .chain
             .der
@@ -720,7 +834,8 @@ impl Verifier<'_, '_> {
             .enumerate()
             .skip(1)
             .filter(|(depth, _)| Some(*depth) != anchor_depth)
-            .map(|(_, der)| *der);
+            .map(|(_, der)| *der)
+            .chain(extra);
         let leaf = self.chain.der(0).unwrap_or(&[]);
         let options = self.options;
         match chain::validate(
@@ -731,7 +846,7 @@ impl Verifier<'_, '_> {
             options.signature_algorithms,
             on_path,
         ) {
-            Ok(()) => Ok(()),
+            Ok(intermediates) => Ok(intermediates),
             Err(chain::PathError::MalformedLeaf) => {
                 Err(Failure::MalformedCertificate { depth: Some(0) })
             }

@@ -96,6 +96,9 @@ pub enum Error {
     /// A policy cache image has an unknown magic number or format version;
     /// the cache is unchanged.
     CacheImageUnsupported,
+    /// A certificate offered as a trust anchor has a critical extension
+    /// that path validation does not process (RFC 5280 §4.2).
+    UnsupportedCriticalExtension,
 }
 
 impl Error {
@@ -130,6 +133,9 @@ impl Error {
             Self::PolicyTooLargeForCache => "MTA-STS policy does not fit in a cache entry",
             Self::CacheImageCorrupt => "policy cache image is truncated or corrupt",
             Self::CacheImageUnsupported => "policy cache image has an unknown format or version",
+            Self::UnsupportedCriticalExtension => {
+                "certificate has a critical extension that path validation does not process"
+            }
         }
     }
 }

@@ -405,7 +405,7 @@ pub fn check_certificate(
         algs,
         None,
     ) {
-        Ok(()) => {}
+        Ok(_) => {}
         Err(chain::PathError::MalformedLeaf) => return Ok(malformed),
         Err(chain::PathError::Webpki(error)) => {
             return Ok(StsCertOutcome::Invalid(chain::classify(&error)));

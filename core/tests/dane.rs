@@ -4,7 +4,8 @@
 mod support;
 
 use mxtrust::dane::{
-    self, Authenticated, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus,
+    self, AnchorSource, Authenticated, ChainProblem, Failure, Options, Outcome, Profile,
+    RecordStatus,
 };
 use mxtrust::decision::TlsaUsability;
 use mxtrust::tlsa::{DigestAlgorithm, DigestPreference, ProfileKind, Unusable};
@@ -37,12 +38,29 @@ fn run(chain: &[&[u8]], records: &[Record]) -> (Outcome, Vec<RecordStatus>) {
     run_with(chain, records, NAMES, &options())
 }
 
-fn authenticated(record: usize, usage: CertUsage, depth: Option<usize>) -> Outcome {
+/// Authenticated by a presented certificate at `depth`.
+fn authenticated(record: usize, usage: CertUsage, depth: usize) -> Outcome {
+    authenticated_by(record, usage, depth, AnchorSource::Presented)
+}
+
+fn authenticated_by(
+    record: usize,
+    usage: CertUsage,
+    depth: usize,
+    anchor: AnchorSource,
+) -> Outcome {
     Outcome::Authenticated(Authenticated {
         record,
         usage,
         depth,
+        anchor,
     })
+}
+
+/// Authenticated by an anchor from DNS one above a path of `depth - 1`
+/// presented certificates (OpenSSL's `SSL_get0_dane_authority` depth).
+fn from_dns(depth: usize) -> Outcome {
+    authenticated_by(0, CertUsage::DaneTa, depth, AnchorSource::Dns)
 }
 
 #[test]
@@ -54,11 +72,7 @@ fn every_usage_selector_and_matching_type_of_the_smtp_profile() {
                 let ee = Record::of(3, selector, mtype, &pki.leaf);
                 let (outcome, report) = run(&pki.chain(), std::slice::from_ref(&ee));
                 let case = format!("{alg:?} 3 {selector} {mtype}");
-                assert_eq!(
-                    outcome,
-                    authenticated(0, CertUsage::DaneEe, Some(0)),
-                    "{case}"
-                );
+                assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0), "{case}");
                 assert_eq!(report, [RecordStatus::Matched { depth: Some(0) }], "{case}");
                 let (outcome, report) = run(&pki.chain(), &[ee.corrupted()]);
                 assert_eq!(
@@ -71,16 +85,12 @@ fn every_usage_selector_and_matching_type_of_the_smtp_profile() {
                 let ta = Record::of(2, selector, mtype, &pki.int);
                 let (outcome, _) = run(&pki.chain(), std::slice::from_ref(&ta));
                 let case = format!("{alg:?} 2 {selector} {mtype}");
-                assert_eq!(
-                    outcome,
-                    authenticated(0, CertUsage::DaneTa, Some(1)),
-                    "{case}"
-                );
+                assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 1), "{case}");
                 let (outcome, _) = run(&pki.chain(), &[ta.corrupted()]);
                 if (selector, mtype) == (0, 0) {
                     // The last octet of a `2 0 0` certificate is in its
                     // signature, which nobody checks on a trust anchor.
-                    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None), "{case}");
+                    assert_eq!(outcome, from_dns(1), "{case}");
                 } else {
                     assert_eq!(
                         outcome,
@@ -115,7 +125,7 @@ fn dane_ta_on_the_root_of_a_presented_three_level_chain() {
     let pki = Pki::new(Alg::P256);
     let chain: Vec<&[u8]> = vec![&pki.leaf.der, &pki.int.der, &pki.root.der];
     let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &pki.root)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(2)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 2));
 }
 
 #[test]
@@ -137,12 +147,13 @@ fn dane_ta_issuer_not_presented_is_no_match() {
 fn full_certificate_anchor_absent_from_the_chain() {
     let pki = Pki::new(Alg::P256);
     // `2 0 0` with the root: the server presents leaf and intermediate only.
+    // OpenSSL's depth: the root sits above leaf and intermediate.
     let (outcome, report) = run(&pki.chain(), &[Record::of(2, 0, 0, &pki.root)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
-    assert_eq!(report, [RecordStatus::Matched { depth: None }]);
+    assert_eq!(outcome, from_dns(2));
+    assert_eq!(report, [RecordStatus::Matched { depth: Some(2) }]);
     // `2 0 0` with the intermediate, and only the leaf presented.
     let (outcome, _) = run(&[&pki.leaf.der], &[Record::of(2, 0, 0, &pki.int)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    assert_eq!(outcome, from_dns(1));
     // An unrelated CA certificate signs nothing presented.
     let other = root(Alg::P256, Spec::ca("mxtrust test root"));
     let (outcome, report) = run(&pki.chain(), &[Record::of(2, 0, 0, &other)]);
@@ -153,18 +164,19 @@ fn full_certificate_anchor_absent_from_the_chain() {
 #[test]
 fn bare_key_anchor_2_1_0() {
     let pki = Pki::new(Alg::P256);
+    // OpenSSL's depth for a bare key: the certificate it signed.
     let (outcome, _) = run(&pki.chain(), &[Record::of(2, 1, 0, &pki.root)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    assert_eq!(outcome, from_dns(1));
     // The intermediate's own key is presented: it matches at depth 1.
     let (outcome, _) = run(&pki.chain(), &[Record::of(2, 1, 0, &pki.int)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 1));
     // A key that signed nothing presented.
     let other = root(Alg::P256, Spec::ca("mxtrust test root"));
     let (outcome, _) = run(&pki.chain(), &[Record::of(2, 1, 0, &other)]);
     assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
     // Only the leaf presented: the key must have signed it directly.
     let (outcome, _) = run(&[&pki.leaf.der], &[Record::of(2, 1, 0, &pki.int)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    assert_eq!(outcome, from_dns(0));
     let (outcome, _) = run(&[&pki.leaf.der], &[Record::of(2, 1, 0, &pki.root)]);
     assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
 }
@@ -189,7 +201,7 @@ fn cross_signed_unordered_chain_with_extra_certificates() {
     ];
     // Anchored at either root, through either intermediate.
     let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &pki.root)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(5)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 5));
     let (outcome, _) = run(&chain, &[Record::of(2, 0, 1, &other_root)]);
     assert_eq!(
         outcome,
@@ -197,10 +209,10 @@ fn cross_signed_unordered_chain_with_extra_certificates() {
         "other root not presented"
     );
     let (outcome, _) = run(&chain, &[Record::of(2, 0, 0, &other_root)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    assert_eq!(outcome, from_dns(2));
     // The cross-signed intermediate carries the same key as the other one.
     let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &cross)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(2)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 2));
 }
 
 #[test]
@@ -229,19 +241,19 @@ fn mixed_rrset_reports_every_record() {
     };
     // DANE-EE authenticates first; the DANE-TA path is not validated.
     let (outcome, report) = run(&pki.chain(), &records);
-    assert_eq!(outcome, authenticated(4, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(4, CertUsage::DaneEe, 0));
     assert_eq!(report, expected(RecordStatus::Skipped));
     // A checker asks for every status; the outcome is the same.
     let mut all = options();
     all.evaluate_all_records = true;
     let (outcome, report) = run_with(&pki.chain(), &records, NAMES, &all);
-    assert_eq!(outcome, authenticated(4, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(4, CertUsage::DaneEe, 0));
     assert_eq!(report, expected(RecordStatus::Matched { depth: Some(1) }));
     // Without a good DANE-EE record the DANE-TA one decides.
     let mut without_ee = records.to_vec();
     without_ee[4] = without_ee[4].clone().corrupted();
     let (outcome, report) = run(&pki.chain(), &without_ee);
-    assert_eq!(outcome, authenticated(3, CertUsage::DaneTa, Some(1)));
+    assert_eq!(outcome, authenticated(3, CertUsage::DaneTa, 1));
     assert_eq!(report[3], RecordStatus::Matched { depth: Some(1) });
     assert_eq!(report[4], RecordStatus::NotMatched);
 }
@@ -258,7 +270,7 @@ fn once_dane_ee_authenticates_the_rest_is_skipped() {
         Record::of(3, 1, 1, &pki.leaf).corrupted(), // DANE-EE: always checked
     ];
     let (outcome, report) = run(&pki.chain(), &records);
-    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, 0));
     assert_eq!(
         report,
         [
@@ -275,9 +287,9 @@ fn once_dane_ee_authenticates_the_rest_is_skipped() {
     let mut all = options();
     all.evaluate_all_records = true;
     let (outcome, report) = run_with(&pki.chain(), &records, NAMES, &all);
-    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, 0));
     assert_eq!(report[0], RecordStatus::NotMatched);
-    assert_eq!(report[2], RecordStatus::Matched { depth: None });
+    assert_eq!(report[2], RecordStatus::Matched { depth: Some(2) });
 }
 
 #[test]
@@ -363,7 +375,7 @@ fn digest_agility_is_per_usage_and_selector() {
         NAMES,
         &prefer256,
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     assert_eq!(report[1], RecordStatus::Superseded);
     // With SHA-512 disabled, the SHA-512 record is unusable instead.
     let mut only256 = options();
@@ -374,7 +386,7 @@ fn digest_agility_is_per_usage_and_selector() {
         NAMES,
         &only256,
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     assert_eq!(
         report[1],
         RecordStatus::Unusable(Unusable::DisabledDigest(DigestAlgorithm::Sha512))
@@ -382,20 +394,20 @@ fn digest_agility_is_per_usage_and_selector() {
     // A different selector is a different group.
     let good_cert256 = Record::of(3, 0, 1, &pki.leaf);
     let (outcome, _) = run(&pki.chain(), &[good_cert256, bad512.clone()]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     // A different usage is a different group.
     let ta256 = Record::of(2, 1, 1, &pki.int);
     let (outcome, _) = run(&pki.chain(), &[ta256, bad512.clone()]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 1));
     // Full(0) always counts.
     let full = Record::of(3, 1, 0, &pki.leaf);
     let (outcome, report) = run(&pki.chain(), &[bad512.clone(), full]);
-    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, 0));
     assert_eq!(report[0], RecordStatus::NotMatched);
     // An unusable SHA-512 record (wrong length) does not supersede.
     let short512 = Record(3, 1, 2, vec![0; 63]);
     let (outcome, _) = run(&pki.chain(), &[short512, good256]);
-    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, 0));
 }
 
 #[test]
@@ -404,10 +416,10 @@ fn rollover_pair_either_key_authenticates() {
     let next = issue(&pki.int, Alg::P256, Spec::leaf(&["mx.example.test"]));
     let records = [Record::of(3, 1, 1, &pki.leaf), Record::of(3, 1, 1, &next)];
     let (outcome, report) = run(&pki.chain(), &records);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     assert_eq!(report[1], RecordStatus::NotMatched);
     let (outcome, _) = run(&[&next.der, &pki.int.der], &records);
-    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(1, CertUsage::DaneEe, 0));
 }
 
 #[test]
@@ -419,13 +431,13 @@ fn dates_under_dane_ee_are_ignored() {
         Spec::leaf(&["other.test"]).years(2020, 2021),
     );
     let (outcome, _) = run(&[&expired.der], &[Record::of(3, 1, 1, &expired)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     // ... and the chain above the leaf does not matter either.
     let (outcome, _) = run(
         &[&expired.der, b"garbage"],
         &[Record::of(3, 0, 1, &expired)],
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
 }
 
 #[test]
@@ -463,7 +475,7 @@ fn dates_under_dane_ta() {
     );
     // The anchor itself is not self-issued: its dates do not count.
     let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &expired_int)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 1));
     // An expired leaf fails under DANE-TA.
     let pki = Pki::new(Alg::P256);
     let old_leaf = issue(
@@ -506,7 +518,7 @@ fn presented_self_issued_anchor_dates_count() {
     );
     // The same anchor from a `2 0 0` record is not presented: no date check.
     let (outcome, _) = run(&[&leaf.der], &[Record::of(2, 0, 0, &old_root)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, None));
+    assert_eq!(outcome, from_dns(1));
 }
 
 #[test]
@@ -568,7 +580,7 @@ fn names_under_dane_ta() {
         let leaf = issue(&pki.int, Alg::P256, spec.clone());
         let (outcome, _) = run_with(&[&leaf.der, &pki.int.der], &ta, names, &options());
         let expected = match failure {
-            None => authenticated(0, CertUsage::DaneTa, Some(1)),
+            None => authenticated(0, CertUsage::DaneTa, 1),
             Some(f) => Outcome::Failed(*f),
         };
         assert_eq!(
@@ -584,7 +596,7 @@ fn names_under_dane_ee_only_when_asked() {
     let pki = Pki::new(Alg::P256);
     let ee = [Record::of(3, 1, 1, &pki.leaf)];
     let (outcome, _) = run_with(&pki.chain(), &ee, &["other.test"], &options());
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     let mut checked = options();
     checked.ee_name_checks = true;
     let (outcome, report) = run_with(&pki.chain(), &ee, &["other.test"], &checked);
@@ -601,7 +613,7 @@ fn names_under_dane_ee_only_when_asked() {
         }]
     );
     let (outcome, _) = run_with(&pki.chain(), &ee, &["mx.example.test"], &checked);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
 }
 
 #[test]
@@ -629,7 +641,7 @@ fn chain_constraints_under_dane_ta() {
         &[&leaf.der, &int.der, &root_pl1.der],
         &[Record::of(2, 1, 1, &root_pl1)],
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(2)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 2));
     // An anchor whose basicConstraints say it is not a CA.
     let pki = Pki::new(Alg::P256);
     let not_ca_anchor = issue(&pki.root, Alg::P256, Spec::ca("int").not_ca());
@@ -677,7 +689,7 @@ fn chain_constraints_under_dane_ta() {
         Spec::leaf(&["mx.example.test"]).eku(None),
     );
     let (outcome, _) = run(&[&no_eku.der, &pki.int.der], &ta);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 1));
 }
 
 #[test]
@@ -700,7 +712,7 @@ fn name_constraints_of_the_anchor_bind() {
     let outside = issue(&int, Alg::P256, Spec::leaf(&["mx.example.org"]));
     let ta = [Record::of(2, 1, 1, &int)];
     let (outcome, _) = run(&[&inside.der, &int.der], &ta);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 1));
     let (outcome, _) = run_with(
         &[&outside.der, &int.der],
         &ta,
@@ -756,7 +768,7 @@ fn name_constraints_bind_the_common_name() {
     for (int, cn, reference, ok) in cases {
         let leaf = cn_only_leaf(int, cn);
         let expected = if *ok {
-            authenticated(0, CertUsage::DaneTa, Some(1))
+            authenticated(0, CertUsage::DaneTa, 1)
         } else {
             violated
         };
@@ -776,7 +788,7 @@ fn name_constraints_bind_the_common_name() {
             &options(),
         );
         let expected = match expected {
-            Outcome::Authenticated(_) => authenticated(0, CertUsage::DaneTa, Some(2)),
+            Outcome::Authenticated(_) => authenticated(0, CertUsage::DaneTa, 2),
             other => other,
         };
         assert_eq!(outcome, expected, "intermediate {cn:?} for {reference:?}");
@@ -788,7 +800,7 @@ fn name_constraints_bind_the_common_name() {
             &options(),
         );
         let expected = match expected {
-            Outcome::Authenticated(_) => authenticated(0, CertUsage::DaneTa, None),
+            Outcome::Authenticated(_) => from_dns(1),
             other => other,
         };
         assert_eq!(outcome, expected, "2 0 0 {cn:?} for {reference:?}");
@@ -803,7 +815,7 @@ fn name_constraints_bind_the_common_name() {
         &[&leaf.der, &permitted.der],
         &[Record::of(2, 1, 1, &permitted)],
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 1));
 }
 
 /// `cA FALSE` encoded explicitly is read as no CA, as OpenSSL and
@@ -817,9 +829,9 @@ fn explicit_ca_false_is_read() {
     assert!(mxtrust::cert::Certificate::parse(&leaf.der).is_ok());
     let chain: [&[u8]; 2] = [&leaf.der, &pki.int.der];
     let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &pki.int)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(1)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 1));
     let (outcome, _) = run(&chain, &[Record::of(3, 0, 0, &leaf)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     // The record names this leaf; an impostor's chain must fail, not pass
     // as unauthenticated TLS.
     let (outcome, report) = run(&pki.chain(), &[Record::of(3, 0, 0, &leaf)]);
@@ -910,7 +922,7 @@ fn signatures_under_dane_ta() {
         NAMES,
         &Options::new(NOW, &[]),
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
 }
 
 #[test]
@@ -920,7 +932,7 @@ fn malformed_certificates() {
     // Selector 0 hashes raw bytes: no parsing needed.
     let raw = Record(3, 0, 1, sha256(garbage));
     let (outcome, _) = run(&[garbage], &[raw]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     // Selector 1 needs the SPKI.
     let (outcome, _) = run(&[garbage], &[Record(3, 1, 1, vec![0; 32])]);
     assert_eq!(
@@ -930,7 +942,7 @@ fn malformed_certificates() {
     // A malformed extra certificate does not hurt DANE-TA.
     let chain: Vec<&[u8]> = vec![&pki.leaf.der, garbage, &pki.int.der];
     let (outcome, _) = run(&chain, &[Record::of(2, 1, 1, &pki.int)]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, Some(2)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneTa, 2));
     // Truncated leaf under DANE-TA.
     let truncated = &pki.leaf.der[..pki.leaf.der.len() - 1];
     let (outcome, _) = run(&[truncated, &pki.int.der], &[Record::of(2, 1, 1, &pki.int)]);
@@ -948,6 +960,7 @@ fn generic_profile_pkix_usages() {
     let mut generic = options();
     generic.profile = Profile::Generic {
         trust_anchors: &anchors,
+        anchor_certificates: &[],
     };
     // PKIX-EE: match and PKIX path.
     let (outcome, _) = run_with(
@@ -956,7 +969,7 @@ fn generic_profile_pkix_usages() {
         NAMES,
         &generic,
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::PkixEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::PkixEe, 0));
     // PKIX-TA on the intermediate, and on the anchor's key.
     let (outcome, _) = run_with(
         &pki.chain(),
@@ -964,14 +977,17 @@ fn generic_profile_pkix_usages() {
         NAMES,
         &generic,
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::PkixTa, Some(1)));
+    assert_eq!(outcome, authenticated(0, CertUsage::PkixTa, 1));
     let (outcome, _) = run_with(
         &pki.chain(),
         &[Record::of(0, 1, 2, &pki.root)],
         NAMES,
         &generic,
     );
-    assert_eq!(outcome, authenticated(0, CertUsage::PkixTa, None));
+    assert_eq!(
+        outcome,
+        authenticated_by(0, CertUsage::PkixTa, 2, AnchorSource::TrustStore)
+    );
     // PKIX-TA naming a CA not on the path.
     let other = Pki::new(Alg::P256);
     let (outcome, report) = run_with(
@@ -984,7 +1000,10 @@ fn generic_profile_pkix_usages() {
     assert_eq!(report, [RecordStatus::NotMatched]);
     // No PKIX path: the matching PKIX-EE record is rejected.
     let mut untrusted = options();
-    untrusted.profile = Profile::Generic { trust_anchors: &[] };
+    untrusted.profile = Profile::Generic {
+        trust_anchors: &[],
+        anchor_certificates: &[],
+    };
     let (outcome, _) = run_with(
         &pki.chain(),
         &[Record::of(1, 1, 1, &pki.leaf)],
@@ -1000,6 +1019,102 @@ fn generic_profile_pkix_usages() {
         &generic,
     );
     assert_eq!(outcome, Outcome::Failed(Failure::NameMismatch));
+}
+
+/// PKIX-TA records may name a trust-store anchor the server did not send,
+/// by key or by whole certificate; a `0 0 0` record's certificate may
+/// complete a path the server left short (as OpenSSL lets it), and still
+/// needs a PKIX path to the trust store.
+#[test]
+fn pkix_ta_names_anchors_the_server_did_not_send() {
+    let pki = Pki::new(Alg::P256);
+    let anchor_der = rustls_pki_types::CertificateDer::from(pki.root.der.as_slice());
+    let anchors = [webpki::anchor_from_trusted_cert(&anchor_der).unwrap()];
+    let certificates: [&[u8]; 1] = [&pki.root.der];
+    let mut generic = options();
+    generic.profile = Profile::Generic {
+        trust_anchors: &anchors,
+        anchor_certificates: &certificates,
+    };
+    let from_store = authenticated_by(0, CertUsage::PkixTa, 2, AnchorSource::TrustStore);
+    for (selector, mtype) in [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)] {
+        let record = Record::of(0, selector, mtype, &pki.root);
+        let (outcome, _) = run_with(&pki.chain(), &[record], NAMES, &generic);
+        assert_eq!(outcome, from_store, "0 {selector} {mtype}");
+    }
+    // Without the anchors' certificates, only selector SPKI(1) can match.
+    let mut keys_only = generic;
+    keys_only.profile = Profile::Generic {
+        trust_anchors: &anchors,
+        anchor_certificates: &[],
+    };
+    let (outcome, _) = run_with(
+        &pki.chain(),
+        &[Record::of(0, 0, 1, &pki.root)],
+        NAMES,
+        &keys_only,
+    );
+    assert_eq!(outcome, Outcome::Failed(Failure::NoMatch));
+    // The intermediate left out by the server, supplied by a `0 0 0` record.
+    let (outcome, _) = run_with(
+        &[&pki.leaf.der],
+        &[Record::of(0, 0, 0, &pki.int)],
+        NAMES,
+        &generic,
+    );
+    assert_eq!(
+        outcome,
+        authenticated_by(0, CertUsage::PkixTa, 1, AnchorSource::Dns)
+    );
+    // ... but not by its digest, which carries no certificate.
+    let (outcome, _) = run_with(
+        &[&pki.leaf.der],
+        &[Record::of(0, 0, 1, &pki.int)],
+        NAMES,
+        &generic,
+    );
+    assert_eq!(outcome, Outcome::Failed(Failure::IssuerNotFound));
+    // A record certificate that does not reach the trust store adds nothing
+    // (its root has the trusted root's name, not its key).
+    let other = Pki::new(Alg::P256);
+    let (outcome, _) = run_with(
+        &[&other.leaf.der],
+        &[Record::of(0, 0, 0, &other.int)],
+        NAMES,
+        &generic,
+    );
+    assert_eq!(outcome, Outcome::Failed(Failure::BadSignature));
+}
+
+/// A certificate with a critical extension that path validation does not
+/// process is no trust anchor (RFC 5280 §4.2), whether the caller offers it
+/// or a DANE-TA record names it.
+#[test]
+fn anchors_with_unknown_critical_extensions_are_refused() {
+    let root = root(Alg::P256, Spec::ca("mxtrust test root"));
+    let mut params = Spec::ca("critical int").params();
+    let mut ext =
+        rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 99999, 1], vec![0x05, 0x00]);
+    ext.set_criticality(true);
+    params.custom_extensions.push(ext);
+    let int = issue_with_params(&root, key(Alg::P256), params);
+    let parsed = mxtrust::cert::Certificate::parse(&int.der).unwrap();
+    assert!(parsed.has_unsupported_critical_extension());
+    assert_eq!(
+        parsed.trust_anchor(),
+        Err(Error::UnsupportedCriticalExtension)
+    );
+    let ok = mxtrust::cert::Certificate::parse(&root.der).unwrap();
+    assert!(!ok.has_unsupported_critical_extension());
+    assert!(ok.trust_anchor().is_ok());
+    let leaf = issue(&int, Alg::P256, Spec::leaf(&["mx.example.test"]));
+    let refused = Outcome::Failed(Failure::InvalidChain(
+        ChainProblem::UnsupportedCriticalExtension,
+    ));
+    let (outcome, _) = run(&[&leaf.der, &int.der], &[Record::of(2, 1, 1, &int)]);
+    assert_eq!(outcome, refused);
+    let (outcome, _) = run(&[&leaf.der], &[Record::of(2, 0, 0, &int)]);
+    assert_eq!(outcome, refused);
 }
 
 #[test]
@@ -1049,7 +1164,7 @@ fn caller_errors_write_nothing() {
     let names16 = vec!["mx.example.test"; mxtrust::limits::MAX_REFERENCE_IDS];
     let mut report = vec![sentinel; records.len()];
     let outcome = dane::verify(&max_chain, &records, &names16, &options, &mut report).unwrap();
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
 }
 
 /// Chain length and certificate size are the server's choice: past the
@@ -1069,7 +1184,7 @@ fn what_the_server_controls_gets_a_verdict() {
         let ee = Record::of(3, 1, 1, &pki.leaf);
         let ta = Record::of(2, 1, 1, &pki.int);
         let (outcome, report) = run(chain, &[ee.clone(), ta.clone()]);
-        assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+        assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
         assert_eq!(report[1], RecordStatus::Skipped);
         let (outcome, report) = run(chain, &[ee.corrupted(), ta]);
         assert_eq!(outcome, Outcome::Failed(failure));
@@ -1089,7 +1204,7 @@ fn what_the_server_controls_gets_a_verdict() {
     // cannot read its key.
     let big_leaf: Vec<&[u8]> = vec![&big];
     let (outcome, _) = run(&big_leaf, &[Record(3, 0, 1, sha256(&big))]);
-    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, Some(0)));
+    assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
     let (outcome, _) = run(&big_leaf, &[Record::of(3, 1, 1, &pki.leaf)]);
     assert_eq!(
         outcome,
@@ -1098,7 +1213,8 @@ fn what_the_server_controls_gets_a_verdict() {
     // The MTA-STS check fails too, with a result type.
     let anchors = [mxtrust::cert::Certificate::parse(&pki.root.der)
         .unwrap()
-        .trust_anchor()];
+        .trust_anchor()
+        .unwrap()];
     for (chain, failure) in [(&long, too_long), (&with_big, too_large)] {
         assert_eq!(
             mxtrust::sts::check_certificate(chain, b"mx.example.test", NOW, &anchors, ALGORITHMS),

@@ -7,7 +7,7 @@ mod oracle;
 
 use std::collections::HashMap;
 
-use mxtrust::dane::{self, Authenticated, Failure, Options, Outcome, RecordStatus};
+use mxtrust::dane::{self, AnchorSource, Authenticated, Failure, Options, Outcome, RecordStatus};
 use mxtrust::{CertUsage, Tlsa};
 
 /// 2026-11-28T13:00:00Z.
@@ -66,11 +66,23 @@ fn verify(chain: &[&[u8]], record: &(u8, u8, u8, Vec<u8>), at: u64) -> Outcome {
     .unwrap()
 }
 
-fn authenticated(usage: CertUsage, depth: Option<usize>) -> Outcome {
+/// Authenticated by a presented certificate at `depth`.
+fn authenticated(usage: CertUsage, depth: usize) -> Outcome {
     Outcome::Authenticated(Authenticated {
         record: 0,
         usage,
         depth,
+        anchor: AnchorSource::Presented,
+    })
+}
+
+/// Authenticated by an anchor from DNS at `depth` (one above the path).
+fn from_dns(depth: usize) -> Outcome {
+    Outcome::Authenticated(Authenticated {
+        record: 0,
+        usage: CertUsage::DaneTa,
+        depth,
+        anchor: AnchorSource::Dns,
     })
 }
 
@@ -94,13 +106,13 @@ fn every_fixture_chain_under_every_selector_and_matching_type() {
                 let ee = f.record(3, selector, mtype, names[0]);
                 assert_eq!(
                     verify(&chain, &ee, NOW),
-                    authenticated(CertUsage::DaneEe, Some(0)),
+                    authenticated(CertUsage::DaneEe, 0),
                     "{label} 3 {selector} {mtype}"
                 );
                 let ta = f.record(2, selector, mtype, issuer);
                 assert_eq!(
                     verify(&chain, &ta, NOW),
-                    authenticated(CertUsage::DaneTa, Some(1)),
+                    authenticated(CertUsage::DaneTa, 1),
                     "{label} 2 {selector} {mtype}"
                 );
             }
@@ -120,12 +132,12 @@ fn root_anchors_not_presented() {
         let chain = [f.der(leaf), f.der(int)];
         assert_eq!(
             verify(&chain, &f.record(2, 0, 0, root), NOW),
-            authenticated(CertUsage::DaneTa, None),
+            from_dns(2),
             "{root} 2 0 0"
         );
         assert_eq!(
             verify(&chain, &f.record(2, 1, 0, root), NOW),
-            authenticated(CertUsage::DaneTa, None),
+            from_dns(1),
             "{root} 2 1 0"
         );
         // A digest of a root that is not presented matches nothing.
@@ -138,7 +150,7 @@ fn root_anchors_not_presented() {
         let with_root = [f.der(leaf), f.der(int), f.der(root)];
         assert_eq!(
             verify(&with_root, &f.record(2, 1, 1, root), NOW),
-            authenticated(CertUsage::DaneTa, Some(2)),
+            authenticated(CertUsage::DaneTa, 2),
             "{root} presented"
         );
     }
@@ -156,11 +168,11 @@ fn cross_signed_intermediate_out_of_order() {
     ];
     assert_eq!(
         verify(&chain, &f.record(2, 1, 1, "rsa-root"), NOW),
-        authenticated(CertUsage::DaneTa, Some(3))
+        authenticated(CertUsage::DaneTa, 3)
     );
     assert_eq!(
         verify(&chain, &f.record(2, 0, 1, "p256-int-cross"), NOW),
-        authenticated(CertUsage::DaneTa, Some(2))
+        authenticated(CertUsage::DaneTa, 2)
     );
     // p256-root signed p256-int, which is not presented: no path.
     assert_eq!(
@@ -178,15 +190,15 @@ fn cross_signed_intermediate_out_of_order() {
     ];
     assert_eq!(
         verify(&both, &f.record(2, 0, 0, "p256-root"), NOW),
-        authenticated(CertUsage::DaneTa, None)
+        from_dns(2)
     );
     assert_eq!(
         verify(&both, &f.record(2, 1, 2, "rsa-root"), NOW),
-        authenticated(CertUsage::DaneTa, Some(4))
+        authenticated(CertUsage::DaneTa, 4)
     );
     assert_eq!(
         verify(&both, &f.record(2, 1, 1, "p256-int"), NOW),
-        authenticated(CertUsage::DaneTa, Some(1)),
+        authenticated(CertUsage::DaneTa, 1),
         "the cross-signed copy carries the same key and comes first"
     );
 }
@@ -203,7 +215,7 @@ fn dates() {
     let expired_leaf = [f.der("p256-leaf-expired"), f.der("p256-int")];
     assert_eq!(
         verify(&expired_leaf, &f.record(3, 1, 1, "p256-leaf-expired"), NOW),
-        authenticated(CertUsage::DaneEe, Some(0))
+        authenticated(CertUsage::DaneEe, 0)
     );
     assert_eq!(
         verify(&expired_leaf, &f.record(2, 1, 1, "p256-int"), NOW),
@@ -242,19 +254,13 @@ fn names() {
     let f = Fixtures::load();
     let ta = f.record(2, 1, 1, "p256-int");
     for (leaf, expected) in [
-        (
-            "p256-leaf-cn-only",
-            authenticated(CertUsage::DaneTa, Some(1)),
-        ),
+        ("p256-leaf-cn-only", authenticated(CertUsage::DaneTa, 1)),
         (
             "p256-leaf-san-other",
             Outcome::Failed(Failure::NameMismatch),
         ),
-        (
-            "p256-leaf-wildcard",
-            authenticated(CertUsage::DaneTa, Some(1)),
-        ),
-        ("p256-leaf-multi", authenticated(CertUsage::DaneTa, Some(1))),
+        ("p256-leaf-wildcard", authenticated(CertUsage::DaneTa, 1)),
+        ("p256-leaf-multi", authenticated(CertUsage::DaneTa, 1)),
     ] {
         assert_eq!(
             verify(&[f.der(leaf), f.der("p256-int")], &ta, NOW),
@@ -281,7 +287,8 @@ fn trust_anchors_agree_with_rustls_webpki() {
     for e in oracle::load() {
         let ours = mxtrust::cert::Certificate::parse(&e.der)
             .unwrap()
-            .trust_anchor();
+            .trust_anchor()
+            .unwrap();
         let der = rustls_pki_types::CertificateDer::from(e.der.as_slice());
         let theirs = webpki::anchor_from_trusted_cert(&der).unwrap();
         assert_eq!(ours.subject.as_ref(), theirs.subject.as_ref(), "{}", e.name);

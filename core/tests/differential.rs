@@ -25,7 +25,7 @@ use std::ptr;
 
 use foreign_types::ForeignTypeRef;
 use mxtrust::cert::Certificate;
-use mxtrust::dane::{self, Failure, Options, Outcome, RecordStatus};
+use mxtrust::dane::{self, AnchorSource, Failure, Options, Outcome, RecordStatus};
 use mxtrust::{Tlsa, tlsa};
 use openssl::asn1::{Asn1Time, Asn1TimeRef};
 use openssl::x509::{X509, X509Ref};
@@ -969,10 +969,14 @@ fn compare_dane(
         Outcome::Unauthenticated => theirs.usable == 0,
         // mxtrust's depth is the index in the presented list; OpenSSL's is
         // in the chain it built. Compare the matched certificate instead.
+        // An anchor from DNS has no presented index: its depth must be
+        // OpenSSL's `SSL_get0_dane_authority` depth exactly.
         Outcome::Authenticated(a) => {
             theirs.ok
-                && a.depth
-                    .is_none_or(|d| theirs.matched.as_deref() == Some(chain[d]))
+                && match a.anchor {
+                    AnchorSource::Presented => theirs.matched.as_deref() == Some(chain[a.depth]),
+                    _ => usize::try_from(theirs.depth) == Ok(a.depth),
+                }
         }
         Outcome::Failed(ref failure) => {
             theirs.usable > 0
@@ -1003,7 +1007,7 @@ fn compare_dane(
             Some(Known::DatesFirst)
         }
         Outcome::Authenticated(a)
-            if a.depth.is_none()
+            if a.anchor == AnchorSource::Dns
                 && theirs.error == ffi::X509_V_ERR_CERT_HAS_EXPIRED
                 && records.iter().all(|r| (r.0, r.1, r.2) == (2, 0, 0))
                 && records.iter().all(|r| {
@@ -1178,7 +1182,7 @@ fn same_name_decoy_issuer_is_a_known_difference() {
     let ours = mxtrust_dane(&chain, &records, &["mx.example.test"], NOW, false);
     let theirs = openssl_dane(&chain, &records, &["mx.example.test"], NOW, false);
     assert!(
-        matches!(ours, Outcome::Authenticated(a) if a.depth == Some(2)),
+        matches!(ours, Outcome::Authenticated(a) if a.depth == 2),
         "{ours:?}"
     );
     assert!(!theirs.ok, "{theirs:?}");

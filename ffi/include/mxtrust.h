@@ -785,6 +785,39 @@ typedef uint32_t mxtrust_result_type;
 #endif // __cplusplus
 
 /**
+ * Where the certificate or key that authenticated a chain came from.
+ */
+enum mxtrust_anchor_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not authenticated.
+   */
+  MXTRUST_ANCHOR_SOURCE_NONE = 0,
+  /**
+   * The server presented it (the leaf for DANE-EE and PKIX-EE).
+   */
+  MXTRUST_ANCHOR_SOURCE_PRESENTED = 1,
+  /**
+   * The TLSA record carries it (`2 0 0`, `2 1 0`): DNSSEC vouches for it.
+   */
+  MXTRUST_ANCHOR_SOURCE_DNS = 2,
+  /**
+   * The PKIX trust anchors of the generic profile.
+   */
+  MXTRUST_ANCHOR_SOURCE_TRUST_STORE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mxtrust_anchor_source mxtrust_anchor_source;
+#else
+typedef uint32_t mxtrust_anchor_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What the MTA must do with one MX host.
  */
 enum mxtrust_action
@@ -1400,8 +1433,11 @@ typedef struct mxtrust_dane_outcome {
   uint8_t usage;
   /**
    * With `MXTRUST_DANE_STATUS_AUTHENTICATED`: the depth (0 = leaf) of the
-   * presented certificate it matched; -1 when the anchor came from the
-   * record itself (`2 0 0`, `2 1 0`) or from the PKIX trust anchors.
+   * certificate or key it matched, as OpenSSL's `SSL_get0_dane_authority`
+   * counts it (a certificate the server did not present sits one above
+   * the topmost certificate of the validated path, the bare key of a
+   * `2 1 0` record at the depth of the certificate it signed); otherwise
+   * -1.
    */
   int32_t depth;
   /**
@@ -1419,6 +1455,12 @@ typedef struct mxtrust_dane_outcome {
    * authenticated.
    */
   mxtrust_result_type result_type;
+  /**
+   * With `MXTRUST_DANE_STATUS_AUTHENTICATED`: where the certificate or
+   * key the record matched came from; otherwise
+   * `MXTRUST_ANCHOR_SOURCE_NONE`.
+   */
+  mxtrust_anchor_source anchor;
 } mxtrust_dane_outcome;
 
 /**

@@ -2,7 +2,9 @@
 
 use std::ffi::{CStr, c_char};
 
-use mxtrust_core::dane::{self, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus};
+use mxtrust_core::dane::{
+    self, AnchorSource, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus,
+};
 use mxtrust_core::tlsa::{self, DigestAlgorithm, DigestPreference, Selection, Unusable};
 use mxtrust_core::{CertUsage, Selector, SignatureVerificationAlgorithm, Tlsa, TrustAnchor};
 use rustls_pki_types::CertificateDer;
@@ -193,8 +195,11 @@ pub struct mxtrust_dane_outcome {
     /// With `MXTRUST_DANE_STATUS_AUTHENTICATED`: that record's usage.
     pub usage: u8,
     /// With `MXTRUST_DANE_STATUS_AUTHENTICATED`: the depth (0 = leaf) of the
-    /// presented certificate it matched; -1 when the anchor came from the
-    /// record itself (`2 0 0`, `2 1 0`) or from the PKIX trust anchors.
+    /// certificate or key it matched, as OpenSSL's `SSL_get0_dane_authority`
+    /// counts it (a certificate the server did not present sits one above
+    /// the topmost certificate of the validated path, the bare key of a
+    /// `2 1 0` record at the depth of the certificate it signed); otherwise
+    /// -1.
     pub depth: i32,
     /// With `MXTRUST_DANE_STATUS_FAILED`: why; otherwise
     /// `MXTRUST_DANE_FAILURE_NONE`.
@@ -205,6 +210,24 @@ pub struct mxtrust_dane_outcome {
     /// The RFC 8460 result type to report; `MXTRUST_RESULT_TYPE_NONE` when
     /// authenticated.
     pub result_type: mxtrust_result_type,
+    /// With `MXTRUST_DANE_STATUS_AUTHENTICATED`: where the certificate or
+    /// key the record matched came from; otherwise
+    /// `MXTRUST_ANCHOR_SOURCE_NONE`.
+    pub anchor: mxtrust_anchor_source,
+}
+
+/// Where the certificate or key that authenticated a chain came from.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mxtrust_anchor_source {
+    /// Not authenticated.
+    None = 0,
+    /// The server presented it (the leaf for DANE-EE and PKIX-EE).
+    Presented = 1,
+    /// The TLSA record carries it (`2 0 0`, `2 1 0`): DNSSEC vouches for it.
+    Dns = 2,
+    /// The PKIX trust anchors of the generic profile.
+    TrustStore = 3,
 }
 
 /// One TLSA record's status in the report of `mxtrust_dane_verify` (or of
@@ -340,12 +363,18 @@ impl mxtrust_dane_outcome {
             failure: mxtrust_dane_failure::None,
             failure_depth: -1,
             result_type: mxtrust_result_type::from_core(outcome.result_type()),
+            anchor: mxtrust_anchor_source::None,
         };
         match outcome {
             Outcome::Authenticated(a) => Self {
                 record: a.record,
                 usage: a.usage.into(),
-                depth: depth_code(a.depth),
+                depth: depth_code(Some(a.depth)),
+                anchor: match a.anchor {
+                    AnchorSource::Presented => mxtrust_anchor_source::Presented,
+                    AnchorSource::Dns => mxtrust_anchor_source::Dns,
+                    AnchorSource::TrustStore => mxtrust_anchor_source::TrustStore,
+                },
                 ..base
             },
             Outcome::Unauthenticated => Self {
@@ -399,7 +428,7 @@ pub(crate) fn trust_anchors<'a>(
     ders.iter()
         .map(|der| {
             mxtrust_core::cert::Certificate::parse(der.as_ref())
-                .map(|cert| cert.trust_anchor())
+                .and_then(|cert| cert.trust_anchor())
                 .map_err(|_| mxtrust_result::InvalidTrustAnchor)
         })
         .collect()
@@ -442,9 +471,11 @@ fn with_options<R>(
         Vec::new()
     };
     let anchors = trust_anchors(&ders)?;
+    let anchor_certificates: Vec<&[u8]> = ders.iter().map(|der| der.as_ref()).collect();
     let profile = if generic {
         Profile::Generic {
             trust_anchors: &anchors,
+            anchor_certificates: &anchor_certificates,
         }
     } else {
         Profile::Smtp

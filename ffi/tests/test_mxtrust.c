@@ -488,6 +488,7 @@ static void test_dane_verify(void) {
                MXTRUST_RESULT_OK);
   CHECK(out.status == MXTRUST_DANE_STATUS_AUTHENTICATED);
   CHECK(out.record == 0 && out.usage == 3 && out.depth == 0);
+  CHECK(out.anchor == MXTRUST_ANCHOR_SOURCE_PRESENTED);
   CHECK(out.result_type == MXTRUST_RESULT_TYPE_NONE);
   CHECK(out.failure == MXTRUST_DANE_FAILURE_NONE);
   CHECK(report[0].state == MXTRUST_RECORD_STATE_MATCHED && report[0].depth == 0);
@@ -509,6 +510,7 @@ static void test_dane_verify(void) {
                MXTRUST_RESULT_OK);
   CHECK(out.status == MXTRUST_DANE_STATUS_AUTHENTICATED);
   CHECK(out.record == 0 && out.usage == 2 && out.depth == 1);
+  CHECK(out.anchor == MXTRUST_ANCHOR_SOURCE_PRESENTED);
   CHECK(report[0].state == MXTRUST_RECORD_STATE_MATCHED && report[0].depth == 1);
 
   /* DANE-TA with the wrong reference identifier. */

@@ -429,6 +429,7 @@ pub fn dane_verify(input: &DaneInput<'_>) {
     if input.generic_anchor.is_some() {
         options.profile = Profile::Generic {
             trust_anchors: &anchors,
+            anchor_certificates: &[],
         };
     }
     let sentinel = RecordStatus::Superseded;
