@@ -86,10 +86,19 @@ pub enum Error {
     /// A domain given to the policy cache is not an ASCII DNS name of at most
     /// [`MAX_NAME_LEN`](crate::limits::MAX_NAME_LEN) octets.
     InvalidDomain,
-    /// A policy has more `mx` text than a cache entry holds
-    /// ([`MAX_CACHED_MX_LEN`](crate::limits::MAX_CACHED_MX_LEN)); the cache
-    /// is unchanged.
+    /// A policy does not fit in mxtrust's capacity: its cache entry needs
+    /// more than the whole arena of the
+    /// [`PolicyCache`](crate::cache::PolicyCache), or more than 255 `mx`
+    /// patterns. This is a limit of mxtrust and of the storage the caller
+    /// gave it, not a fault of the publisher's policy (RFC 8461 §3.2 sets
+    /// no such limit); the cache is unchanged.
     PolicyTooLargeForCache,
+    /// The policy cache has no room for another domain: every entry holds
+    /// an unexpired `enforce` or `testing` policy, and evicting one would
+    /// take its domain's protection away (RFC 8461 §5.1). The cache keeps
+    /// its protecting entries; see the
+    /// [`cache`](crate::cache) module documentation.
+    CacheFull,
     /// A policy cache image is truncated, fails its SHA-256 checksum, or
     /// holds an entry that does not validate; the cache is unchanged.
     CacheImageCorrupt,
@@ -130,7 +139,8 @@ impl Error {
             Self::TlsrptInvalidUri => "TLSRPT rua has an invalid URI",
             Self::TooManyReportUris => "too many TLSRPT report URIs",
             Self::InvalidDomain => "not a valid domain name",
-            Self::PolicyTooLargeForCache => "MTA-STS policy does not fit in a cache entry",
+            Self::PolicyTooLargeForCache => "MTA-STS policy exceeds the policy cache's capacity",
+            Self::CacheFull => "policy cache is full of unexpired policies",
             Self::CacheImageCorrupt => "policy cache image is truncated or corrupt",
             Self::CacheImageUnsupported => "policy cache image has an unknown format or version",
             Self::UnsupportedCriticalExtension => {

@@ -40,11 +40,6 @@ pub const MAX_STS_ID_LEN: usize = 32;
 /// accepts; a record with more is rejected.
 pub const MAX_TLSRPT_URIS: usize = 16;
 
-/// Octets a policy cache entry has for its `mx` patterns, written as text
-/// (`*.example.com`) without trailing dots. A policy whose patterns need more
-/// does not fit in the cache.
-pub const MAX_CACHED_MX_LEN: usize = 2_048;
-
 /// Shortest back-off after a failed policy fetch, in seconds (5 minutes).
 /// RFC 8461 §5.1 asks senders not to refetch on every message.
 pub const MIN_FETCH_BACKOFF_SECS: u64 = 300;

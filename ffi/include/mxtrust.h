@@ -42,11 +42,6 @@
 #define MXTRUST_VERSION_NUMBER (((MXTRUST_VERSION_MAJOR << 16) | (MXTRUST_VERSION_MINOR << 8)) | MXTRUST_VERSION_PATCH)
 
 /**
- * How many domains a policy cache holds.
- */
-#define MXTRUST_POLICY_CACHE_CAPACITY 64
-
-/**
  * Most valid `mx` patterns a policy may have.
  */
 #define MXTRUST_MAX_MX_PATTERNS 64
@@ -253,7 +248,10 @@ enum mxtrust_result
    */
   MXTRUST_RESULT_INVALID_DOMAIN = 121,
   /**
-   * A policy whose `mx` patterns do not fit in a cache entry.
+   * A policy beyond mxtrust's capacity: its cache entry needs more than
+   * the cache's whole text arena, or it has more than 255 `mx` patterns.
+   * A limit of mxtrust and of the caller's storage, not a fault of the
+   * publisher's policy; the cache is unchanged.
    */
   MXTRUST_RESULT_POLICY_TOO_LARGE_FOR_CACHE = 122,
   /**
@@ -271,6 +269,13 @@ enum mxtrust_result
    * of `dig +dnssec` output), not TLSA.
    */
   MXTRUST_RESULT_NOT_TLSA = 125,
+  /**
+   * The policy cache has no room: every entry holds an unexpired
+   * `enforce` or `testing` policy, and the cache never evicts one
+   * (RFC 8461 §5.1). The cache keeps its entries; the refused policy
+   * still applies to the message at hand.
+   */
+  MXTRUST_RESULT_CACHE_FULL = 126,
   /**
    * An input error this version of the C API does not name yet.
    */
@@ -454,6 +459,37 @@ enum mxtrust_fetch_action
 typedef enum mxtrust_fetch_action mxtrust_fetch_action;
 #else
 typedef uint32_t mxtrust_fetch_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What `mxtrust_policy_cache_store` did.
+ */
+enum mxtrust_store_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A new domain took free room.
+   */
+  MXTRUST_STORE_OUTCOME_INSERTED = 1,
+  /**
+   * The domain's previous entry was replaced in its room.
+   */
+  MXTRUST_STORE_OUTCOME_REPLACED = 2,
+  /**
+   * Stored after evicting entries that protected nothing at `fetched_at`
+   * (expired or `mode: none` policies, back-off records); never a live
+   * `enforce` or `testing` policy.
+   */
+  MXTRUST_STORE_OUTCOME_EVICTED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mxtrust_store_outcome mxtrust_store_outcome;
+#else
+typedef uint32_t mxtrust_store_outcome;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1159,12 +1195,11 @@ typedef uint32_t mxtrust_sts_state;
 #endif // __cplusplus
 
 /**
- * A fixed-capacity MTA-STS policy cache living in storage the caller
- * provides (`mxtrust_policy_cache_size()` octets, aligned to
+ * An MTA-STS policy cache living in storage the caller provides
+ * (`mxtrust_policy_cache_size(capacity, text_len)` octets, aligned to
  * `mxtrust_policy_cache_align()`), made by `mxtrust_policy_cache_init`. It
  * needs no cleanup: free the storage when done. Not thread-safe: use one
- * from one thread at a time. `mxtrust_policy_cache_import` needs about
- * `mxtrust_policy_cache_size()` octets of stack.
+ * from one thread at a time.
  */
 typedef struct mxtrust_policy_cache mxtrust_policy_cache;
 
@@ -1244,6 +1279,26 @@ typedef struct mxtrust_policy {
 } mxtrust_policy;
 
 /**
+ * The answer of `mxtrust_policy_cache_store`.
+ */
+typedef struct mxtrust_cache_stored {
+  /**
+   * Inserted, replaced, or stored after evictions.
+   */
+  mxtrust_store_outcome outcome;
+  /**
+   * With `MXTRUST_STORE_OUTCOME_EVICTED`: how many entries were evicted;
+   * otherwise 0.
+   */
+  size_t evicted_count;
+  /**
+   * With `MXTRUST_STORE_OUTCOME_EVICTED`: the last evicted domain,
+   * NUL-terminated; otherwise "".
+   */
+  char evicted_domain[254];
+} mxtrust_cache_stored;
+
+/**
  * What to do after a failed fetch.
  */
 typedef struct mxtrust_failure_outcome {
@@ -1273,6 +1328,21 @@ typedef struct mxtrust_slice {
    */
   size_t len;
 } mxtrust_slice;
+
+/**
+ * What `mxtrust_policy_cache_import` did.
+ */
+typedef struct mxtrust_cache_imported {
+  /**
+   * Entries now in the cache.
+   */
+  size_t kept;
+  /**
+   * Entries of the image that did not fit (latest expiry is kept first;
+   * expired, `mode: none` and back-off entries go first).
+   */
+  size_t dropped;
+} mxtrust_cache_imported;
 
 /**
  * What `mxtrust_certificate_inspect` reads from a DER certificate.
@@ -1649,9 +1719,15 @@ extern "C" {
 const char *mxtrust_version(void);
 
 /**
- * The octets of storage a policy cache needs.
+ * The octets of storage a policy cache for `capacity` domains with
+ * `text_len` octets of text arena needs; 0 when that is beyond the limits
+ * (2^30 domains, 2^31 octets of arena, `PTRDIFF_MAX` in all). Each domain
+ * takes 120 octets plus its share of the arena: 4 octets, its name, and
+ * each `mx` pattern with one octet more (`mx.example.net` takes 15), so
+ * 128 octets of arena per domain cover names of about 40 characters with
+ * two such patterns.
  */
-size_t mxtrust_policy_cache_size(void);
+size_t mxtrust_policy_cache_size(size_t capacity, size_t text_len);
 
 /**
  * The alignment, in octets, that policy cache storage needs (`malloc`'s
@@ -1660,21 +1736,36 @@ size_t mxtrust_policy_cache_size(void);
 size_t mxtrust_policy_cache_align(void);
 
 /**
- * How many domains a policy cache holds (`MXTRUST_POLICY_CACHE_CAPACITY`).
- */
-size_t mxtrust_policy_cache_capacity(void);
-
-/**
- * Makes an empty policy cache in `storage` and points `*out_cache` at it.
+ * Makes an empty policy cache for `capacity` domains and `text_len` octets
+ * of names and patterns in `storage` and points `*out_cache` at it.
+ * `hash_key` points to 16 octets from a random source (`getrandom`,
+ * `/dev/urandom`): they key the hash of domain names, so that nobody who
+ * does not know them can choose domains that collide.
  *
  * Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
- * `mxtrust_policy_cache_size()`; `MXTRUST_RESULT_MISALIGNED_STORAGE`;
+ * `mxtrust_policy_cache_size(capacity, text_len)`;
+ * `MXTRUST_RESULT_LENGTH_TOO_LARGE` when that size is 0 (beyond the
+ * limits); `MXTRUST_RESULT_MISALIGNED_STORAGE`;
  * `MXTRUST_RESULT_NULL_PARAMETER`.
  */
 mxtrust_result mxtrust_policy_cache_init(void *storage,
                                          size_t storage_len,
+                                         size_t capacity,
+                                         size_t text_len,
+                                         const uint8_t *hash_key,
                                          struct mxtrust_policy_cache **out_cache,
                                          size_t *out_needed);
+
+/**
+ * How many domains the cache can hold (its `capacity`), and how many
+ * octets of its text arena are in use and in all.
+ *
+ * Results: `MXTRUST_RESULT_UNINITIALIZED`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_policy_cache_capacity(const struct mxtrust_policy_cache *cache,
+                                             size_t *out_capacity,
+                                             size_t *out_text_used,
+                                             size_t *out_text_len);
 
 /**
  * How many domains the cache holds.
@@ -1725,25 +1816,31 @@ mxtrust_result mxtrust_policy_cache_observe_id(const struct mxtrust_policy_cache
 /**
  * Caches a freshly fetched, valid policy for `domain`, fetched at
  * `fetched_at` under the TXT `id`; it replaces the domain's previous
- * policy and clears its failure record. A new domain in a full cache
- * evicts the least valuable entry. The cache copies what it needs: the
- * policy and its body may go away afterwards.
+ * policy and clears its failure record. Room comes only from entries that
+ * protect nothing at `fetched_at`, and `*out_stored` names what was
+ * evicted. The cache copies what it needs: the policy and its body may go
+ * away afterwards.
  *
- * Results: `MXTRUST_RESULT_INVALID_DOMAIN`, `MXTRUST_RESULT_STS_INVALID_ID`,
- * `MXTRUST_RESULT_POLICY_TOO_LARGE_FOR_CACHE` (the cache is unchanged
- * then), `MXTRUST_RESULT_UNINITIALIZED`, `MXTRUST_RESULT_INVALID_UTF8`,
- * `MXTRUST_RESULT_NULL_PARAMETER`.
+ * Results: `MXTRUST_RESULT_CACHE_FULL` when every other entry holds a live
+ * policy (the cache keeps them all, and the domain's previous entry);
+ * `MXTRUST_RESULT_POLICY_TOO_LARGE_FOR_CACHE` when the entry needs more
+ * than the whole text arena (mxtrust's capacity, not the publisher's
+ * error; the cache is unchanged); `MXTRUST_RESULT_INVALID_DOMAIN`,
+ * `MXTRUST_RESULT_STS_INVALID_ID`, `MXTRUST_RESULT_UNINITIALIZED`,
+ * `MXTRUST_RESULT_INVALID_UTF8`, `MXTRUST_RESULT_NULL_PARAMETER`.
  */
 mxtrust_result mxtrust_policy_cache_store(struct mxtrust_policy_cache *cache,
                                           const char *domain,
                                           const char *id,
                                           const struct mxtrust_policy *policy,
-                                          uint64_t fetched_at);
+                                          uint64_t fetched_at,
+                                          struct mxtrust_cache_stored *out_stored);
 
 /**
  * Records a failed fetch of policy `id` of `domain` at `now` (RFC 8461
  * §5.1): that id is not fetched again for at least 5 minutes, and an
- * unexpired cached policy stays in force.
+ * unexpired cached policy stays in force. The back-off is recorded even
+ * when the cache is full (in a small overflow list, see the README).
  *
  * Results: `MXTRUST_RESULT_INVALID_DOMAIN`, `MXTRUST_RESULT_STS_INVALID_ID`,
  * `MXTRUST_RESULT_UNINITIALIZED`, `MXTRUST_RESULT_INVALID_UTF8`,
@@ -1767,7 +1864,7 @@ mxtrust_result mxtrust_policy_cache_remove(struct mxtrust_policy_cache *cache,
 
 /**
  * The domains whose unexpired policy expires within `window` seconds of
- * `now`, for refreshing ahead of expiry. The first `out_len` go into `out`
+ * `now`, for refreshing ahead of expiry (this visits every slot). The first `out_len` go into `out`
  * (pointing into the cache, valid until it next changes; not
  * NUL-terminated); `*out_count` counts all of them.
  *
@@ -1789,7 +1886,7 @@ mxtrust_result mxtrust_policy_cache_export_len(const struct mxtrust_policy_cache
                                                size_t *out_len);
 
 /**
- * Writes the cache as a checksummed image (format version 1) into `out`,
+ * Writes the cache as a checksummed image (format version 2) into `out`,
  * for storing where only the MTA can write and importing after a restart.
  *
  * Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` (nothing
@@ -1803,19 +1900,19 @@ mxtrust_result mxtrust_policy_cache_export(const struct mxtrust_policy_cache *ca
 
 /**
  * Replaces the cache's contents with an image from
- * `mxtrust_policy_cache_export`. The image is checked completely first;
- * on any error the cache is unchanged.
+ * `mxtrust_policy_cache_export` (format version 2, or version 1 of earlier
+ * releases). The image is checked completely first; on any error the
+ * cache is unchanged. An image larger than the cache keeps what fits,
+ * longest-lived first, and counts the rest in `dropped`.
  *
  * Results: `MXTRUST_RESULT_CACHE_IMAGE_CORRUPT` (truncated, checksum
  * mismatch, invalid entry), `MXTRUST_RESULT_CACHE_IMAGE_UNSUPPORTED`,
- * `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` the number of
- * domains when the image holds more than the capacity;
  * `MXTRUST_RESULT_UNINITIALIZED`, `MXTRUST_RESULT_NULL_PARAMETER`.
  */
 mxtrust_result mxtrust_policy_cache_import(struct mxtrust_policy_cache *cache,
                                            const uint8_t *image,
                                            size_t image_len,
-                                           size_t *out_needed);
+                                           struct mxtrust_cache_imported *out_imported);
 
 /**
  * Reads the validity, basicConstraints, SubjectPublicKeyInfo and DNS-ID

@@ -2,7 +2,10 @@
 
 use std::ffi::{c_char, c_void};
 
-use mxtrust_core::cache::{FailureOutcome, FetchNeed, Lookup, PolicyCache};
+use mxtrust_core::cache::{
+    CacheState, FailureOutcome, FetchNeed, Lookup, MAX_CACHE_SLOTS, MAX_CACHE_TEXT, PolicyCache,
+    Slot, Stored,
+};
 use mxtrust_core::sts::StsId;
 
 use crate::policy::{mxtrust_sts_mode, policy_ref};
@@ -12,105 +15,187 @@ use crate::{
     slice_mut,
 };
 
-/// How many domains a policy cache holds.
-pub const MXTRUST_POLICY_CACHE_CAPACITY: usize = 64;
+const CACHE_MAGIC: u64 = 0x6d78_7473_6361_6332; // "mxtscac2"
 
-type Cache = PolicyCache<MXTRUST_POLICY_CACHE_CAPACITY>;
-
-const CACHE_MAGIC: u64 = 0x6d78_7473_6361_6331; // "mxtscac1"
-
+/// The start of a cache's storage; its slots and text arena follow.
 #[repr(C)]
-struct CacheSlot {
+struct Header {
     magic: u64,
-    cache: Cache,
+    capacity: usize,
+    text_len: usize,
+    state: CacheState,
 }
 
-/// A fixed-capacity MTA-STS policy cache living in storage the caller
-/// provides (`mxtrust_policy_cache_size()` octets, aligned to
+/// Offsets of the slots and the arena, and the whole size; `None` beyond
+/// the core's limits or `usize`.
+fn layout(capacity: usize, text_len: usize) -> Option<(usize, usize, usize)> {
+    if capacity > MAX_CACHE_SLOTS || text_len > MAX_CACHE_TEXT {
+        return None;
+    }
+    let slots_at = size_of::<Header>().next_multiple_of(align_of::<Slot>());
+    let text_at = slots_at.checked_add(capacity.checked_mul(size_of::<Slot>())?)?;
+    let total = text_at.checked_add(text_len)?;
+    // A C object may not exceed PTRDIFF_MAX.
+    (isize::try_from(total).is_ok()).then_some((slots_at, text_at, total))
+}
+
+/// An MTA-STS policy cache living in storage the caller provides
+/// (`mxtrust_policy_cache_size(capacity, text_len)` octets, aligned to
 /// `mxtrust_policy_cache_align()`), made by `mxtrust_policy_cache_init`. It
 /// needs no cleanup: free the storage when done. Not thread-safe: use one
-/// from one thread at a time. `mxtrust_policy_cache_import` needs about
-/// `mxtrust_policy_cache_size()` octets of stack.
+/// from one thread at a time.
 pub struct mxtrust_policy_cache {
     _private: [u8; 0],
 }
 
-fn cache_ref<'a>(p: *const mxtrust_policy_cache) -> Result<&'a Cache, mxtrust_result> {
+/// Runs `f` on the cache in `p` and saves its bookkeeping afterwards.
+fn with_cache<R>(
+    p: *const mxtrust_policy_cache,
+    f: impl FnOnce(&mut PolicyCache<'_>) -> Result<R, mxtrust_result>,
+) -> Result<R, mxtrust_result> {
     non_null(p)?;
-    let slot = p.cast::<CacheSlot>();
-    if !slot.is_aligned() {
+    let header = p.cast::<Header>().cast_mut();
+    if !header.is_aligned() {
         return Err(mxtrust_result::MisalignedStorage);
     }
     // SAFETY: non-NULL and aligned; the caller promises a pointer from
     // `mxtrust_policy_cache_init`, whose first word is plain data.
-    let magic = unsafe { slot.cast::<u64>().read() };
+    let magic = unsafe { header.cast::<u64>().read() };
     if magic != CACHE_MAGIC {
         return Err(mxtrust_result::Uninitialized);
     }
     // SAFETY: the magic number is written only by `mxtrust_policy_cache_init`
-    // together with a valid cache, and the caller does not use the cache
-    // from elsewhere during the call.
-    Ok(&unsafe { &*slot }.cache)
+    // together with a valid header, and the caller gives the cache to one
+    // call at a time (the header says "not thread-safe"), so nothing else
+    // refers to this storage during the call.
+    let header = unsafe { &mut *header };
+    let (slots_at, text_at, _) =
+        layout(header.capacity, header.text_len).ok_or(mxtrust_result::Uninitialized)?;
+    let base = p.cast::<u8>().cast_mut();
+    // SAFETY: `init` checked that the storage holds `layout(..)` octets and
+    // wrote `capacity` initialised slots at `slots_at`; the header, the
+    // slots and the arena do not overlap. Arena octets are plain `u8`s
+    // (`init` zeroes them).
+    let (slots, text) = unsafe {
+        (
+            std::slice::from_raw_parts_mut(base.add(slots_at).cast::<Slot>(), header.capacity),
+            std::slice::from_raw_parts_mut(base.add(text_at), header.text_len),
+        )
+    };
+    let mut cache = PolicyCache::resume(header.state, slots, text);
+    let result = f(&mut cache);
+    header.state = cache.state();
+    result
 }
 
-fn cache_mut<'a>(p: *mut mxtrust_policy_cache) -> Result<&'a mut Cache, mxtrust_result> {
-    cache_ref(p)?;
-    // SAFETY: `cache_ref` checked pointer, alignment and initialization; the
-    // caller promises exclusive access during the call.
-    Ok(&mut unsafe { &mut *p.cast::<CacheSlot>() }.cache)
-}
-
-/// The octets of storage a policy cache needs.
+/// The octets of storage a policy cache for `capacity` domains with
+/// `text_len` octets of text arena needs; 0 when that is beyond the limits
+/// (2^30 domains, 2^31 octets of arena, `PTRDIFF_MAX` in all). Each domain
+/// takes 120 octets plus its share of the arena: 4 octets, its name, and
+/// each `mx` pattern with one octet more (`mx.example.net` takes 15), so
+/// 128 octets of arena per domain cover names of about 40 characters with
+/// two such patterns.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_policy_cache_size() -> usize {
-    size_of::<CacheSlot>()
+pub extern "C" fn mxtrust_policy_cache_size(capacity: usize, text_len: usize) -> usize {
+    layout(capacity, text_len).map_or(0, |(_, _, total)| total)
 }
 
 /// The alignment, in octets, that policy cache storage needs (`malloc`'s
 /// alignment is enough).
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_policy_cache_align() -> usize {
-    align_of::<CacheSlot>()
+    align_of::<Header>().max(align_of::<Slot>())
 }
 
-/// How many domains a policy cache holds (`MXTRUST_POLICY_CACHE_CAPACITY`).
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_policy_cache_capacity() -> usize {
-    MXTRUST_POLICY_CACHE_CAPACITY
-}
-
-/// Makes an empty policy cache in `storage` and points `*out_cache` at it.
+/// Makes an empty policy cache for `capacity` domains and `text_len` octets
+/// of names and patterns in `storage` and points `*out_cache` at it.
+/// `hash_key` points to 16 octets from a random source (`getrandom`,
+/// `/dev/urandom`): they key the hash of domain names, so that nobody who
+/// does not know them can choose domains that collide.
 ///
 /// Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
-/// `mxtrust_policy_cache_size()`; `MXTRUST_RESULT_MISALIGNED_STORAGE`;
+/// `mxtrust_policy_cache_size(capacity, text_len)`;
+/// `MXTRUST_RESULT_LENGTH_TOO_LARGE` when that size is 0 (beyond the
+/// limits); `MXTRUST_RESULT_MISALIGNED_STORAGE`;
 /// `MXTRUST_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_policy_cache_init(
     storage: *mut c_void,
     storage_len: usize,
+    capacity: usize,
+    text_len: usize,
+    hash_key: *const u8,
     out_cache: *mut *mut mxtrust_policy_cache,
     out_needed: *mut usize,
 ) -> mxtrust_result {
     boundary(|| {
         non_null(storage)?;
+        non_null(hash_key)?;
         non_null(out_cache)?;
         non_null(out_needed)?;
-        if storage_len < size_of::<CacheSlot>() {
-            put(out_needed, size_of::<CacheSlot>());
+        let (slots_at, text_at, total) =
+            layout(capacity, text_len).ok_or(mxtrust_result::LengthTooLarge)?;
+        if storage_len < total {
+            put(out_needed, total);
             return Err(mxtrust_result::InsufficientSize);
         }
-        let slot = storage.cast::<CacheSlot>();
-        if !slot.is_aligned() {
+        let header = storage.cast::<Header>();
+        if !header.is_aligned() {
             return Err(mxtrust_result::MisalignedStorage);
         }
+        let key: [u8; 16] = slice(hash_key, 16)?
+            .try_into()
+            .map_err(|_| mxtrust_result::InvalidParameter)?;
+        let base = storage.cast::<u8>();
+        // SAFETY: the caller's storage is `storage_len` >= `total` writable
+        // octets, aligned for the header and (as `slots_at` is a multiple of
+        // the slot alignment) for the slots. The slots are written before a
+        // slice is made of them; the arena is zeroed first.
+        let state = unsafe {
+            let slots_ptr = base.add(slots_at).cast::<Slot>();
+            for i in 0..capacity {
+                slots_ptr.add(i).write(Slot::EMPTY);
+            }
+            base.add(text_at).write_bytes(0, text_len);
+            let slots = std::slice::from_raw_parts_mut(slots_ptr, capacity);
+            let text = std::slice::from_raw_parts_mut(base.add(text_at), text_len);
+            PolicyCache::new(slots, text, key).state()
+        };
         put(
-            slot,
-            CacheSlot {
+            header,
+            Header {
                 magic: CACHE_MAGIC,
-                cache: Cache::new(),
+                capacity,
+                text_len,
+                state,
             },
         );
         put(out_cache, storage.cast::<mxtrust_policy_cache>());
+        Ok(())
+    })
+}
+
+/// How many domains the cache can hold (its `capacity`), and how many
+/// octets of its text arena are in use and in all.
+///
+/// Results: `MXTRUST_RESULT_UNINITIALIZED`, `MXTRUST_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_policy_cache_capacity(
+    cache: *const mxtrust_policy_cache,
+    out_capacity: *mut usize,
+    out_text_used: *mut usize,
+    out_text_len: *mut usize,
+) -> mxtrust_result {
+    boundary(|| {
+        non_null(out_capacity)?;
+        non_null(out_text_used)?;
+        non_null(out_text_len)?;
+        let (capacity, used, len) = with_cache(cache, |c| {
+            Ok((c.capacity(), c.text_used(), c.text_capacity()))
+        })?;
+        put(out_capacity, capacity);
+        put(out_text_used, used);
+        put(out_text_len, len);
         Ok(())
     })
 }
@@ -125,7 +210,7 @@ pub extern "C" fn mxtrust_policy_cache_len(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_len)?;
-        put(out_len, cache_ref(cache)?.len());
+        put(out_len, with_cache(cache, |c| Ok(c.len()))?);
         Ok(())
     })
 }
@@ -175,29 +260,30 @@ pub extern "C" fn mxtrust_policy_cache_lookup(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_policy)?;
-        let cache = cache_ref(cache)?;
-        let domain = c_str(domain)?;
-        let (state, policy) = match cache.lookup(domain.as_bytes(), now) {
-            Lookup::Fresh(p) => (mxtrust_cache_state::Fresh, Some(p)),
-            Lookup::Expired(p) => (mxtrust_cache_state::Expired, Some(p)),
-            Lookup::Absent => (mxtrust_cache_state::Absent, None),
-        };
-        put(
-            out_policy,
-            mxtrust_cached_policy {
-                state,
-                id: policy.map_or(mxtrust_sts_id::EMPTY, |p| {
-                    mxtrust_sts_id::from_core(&p.id())
-                }),
-                mode: policy.map_or(mxtrust_sts_mode::None, |p| {
-                    mxtrust_sts_mode::from_core(p.mode())
-                }),
-                max_age: policy.map_or(0, |p| p.max_age()),
-                fetched_at: policy.map_or(0, |p| p.fetched_at()),
-                expires_at: policy.map_or(0, |p| p.expires_at()),
-            },
-        );
-        Ok(())
+        with_cache(cache, |cache| {
+            let domain = c_str(domain)?;
+            let (state, policy) = match cache.lookup(domain.as_bytes(), now) {
+                Lookup::Fresh(p) => (mxtrust_cache_state::Fresh, Some(p)),
+                Lookup::Expired(p) => (mxtrust_cache_state::Expired, Some(p)),
+                Lookup::Absent => (mxtrust_cache_state::Absent, None),
+            };
+            put(
+                out_policy,
+                mxtrust_cached_policy {
+                    state,
+                    id: policy.map_or(mxtrust_sts_id::EMPTY, |p| {
+                        mxtrust_sts_id::from_core(&p.id())
+                    }),
+                    mode: policy.map_or(mxtrust_sts_mode::None, |p| {
+                        mxtrust_sts_mode::from_core(p.mode())
+                    }),
+                    max_age: policy.map_or(0, |p| p.max_age()),
+                    fetched_at: policy.map_or(0, |p| p.fetched_at()),
+                    expires_at: policy.map_or(0, |p| p.expires_at()),
+                },
+            );
+            Ok(())
+        })
     })
 }
 
@@ -217,15 +303,16 @@ pub extern "C" fn mxtrust_policy_cache_allows_mx(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_allowed)?;
-        let cache = cache_ref(cache)?;
-        let domain = c_str(domain)?;
-        let host = c_str(host)?;
-        let allowed = match cache.lookup(domain.as_bytes(), 0) {
-            Lookup::Fresh(p) | Lookup::Expired(p) => p.allows_mx(host.as_bytes()),
-            Lookup::Absent => return Err(mxtrust_result::NotFound),
-        };
-        put(out_allowed, allowed);
-        Ok(())
+        with_cache(cache, |cache| {
+            let domain = c_str(domain)?;
+            let host = c_str(host)?;
+            let allowed = match cache.lookup(domain.as_bytes(), 0) {
+                Lookup::Fresh(p) | Lookup::Expired(p) => p.allows_mx(host.as_bytes()),
+                Lookup::Absent => return Err(mxtrust_result::NotFound),
+            };
+            put(out_allowed, allowed);
+            Ok(())
+        })
     })
 }
 
@@ -271,35 +358,68 @@ pub extern "C" fn mxtrust_policy_cache_observe_id(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_need)?;
-        let cache = cache_ref(cache)?;
-        let domain = c_str(domain)?;
-        let id = sts_id(id)?;
-        let need = match cache.observe_id(domain.as_bytes(), &id, now) {
-            FetchNeed::UpToDate => (mxtrust_fetch_action::UpToDate, 0),
-            FetchNeed::Fetch => (mxtrust_fetch_action::Fetch, 0),
-            FetchNeed::BackOff { until } => (mxtrust_fetch_action::BackOff, until),
-        };
-        put(
-            out_need,
-            mxtrust_fetch_need {
-                action: need.0,
-                until: need.1,
-            },
-        );
-        Ok(())
+        with_cache(cache, |cache| {
+            let domain = c_str(domain)?;
+            let id = sts_id(id)?;
+            let need = match cache.observe_id(domain.as_bytes(), &id, now) {
+                FetchNeed::UpToDate => (mxtrust_fetch_action::UpToDate, 0),
+                FetchNeed::Fetch => (mxtrust_fetch_action::Fetch, 0),
+                FetchNeed::BackOff { until } => (mxtrust_fetch_action::BackOff, until),
+            };
+            put(
+                out_need,
+                mxtrust_fetch_need {
+                    action: need.0,
+                    until: need.1,
+                },
+            );
+            Ok(())
+        })
     })
+}
+
+/// What `mxtrust_policy_cache_store` did.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mxtrust_store_outcome {
+    /// A new domain took free room.
+    Inserted = 1,
+    /// The domain's previous entry was replaced in its room.
+    Replaced = 2,
+    /// Stored after evicting entries that protected nothing at `fetched_at`
+    /// (expired or `mode: none` policies, back-off records); never a live
+    /// `enforce` or `testing` policy.
+    Evicted = 3,
+}
+
+/// The answer of `mxtrust_policy_cache_store`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct mxtrust_cache_stored {
+    /// Inserted, replaced, or stored after evictions.
+    pub outcome: mxtrust_store_outcome,
+    /// With `MXTRUST_STORE_OUTCOME_EVICTED`: how many entries were evicted;
+    /// otherwise 0.
+    pub evicted_count: usize,
+    /// With `MXTRUST_STORE_OUTCOME_EVICTED`: the last evicted domain,
+    /// NUL-terminated; otherwise "".
+    pub evicted_domain: [c_char; 254],
 }
 
 /// Caches a freshly fetched, valid policy for `domain`, fetched at
 /// `fetched_at` under the TXT `id`; it replaces the domain's previous
-/// policy and clears its failure record. A new domain in a full cache
-/// evicts the least valuable entry. The cache copies what it needs: the
-/// policy and its body may go away afterwards.
+/// policy and clears its failure record. Room comes only from entries that
+/// protect nothing at `fetched_at`, and `*out_stored` names what was
+/// evicted. The cache copies what it needs: the policy and its body may go
+/// away afterwards.
 ///
-/// Results: `MXTRUST_RESULT_INVALID_DOMAIN`, `MXTRUST_RESULT_STS_INVALID_ID`,
-/// `MXTRUST_RESULT_POLICY_TOO_LARGE_FOR_CACHE` (the cache is unchanged
-/// then), `MXTRUST_RESULT_UNINITIALIZED`, `MXTRUST_RESULT_INVALID_UTF8`,
-/// `MXTRUST_RESULT_NULL_PARAMETER`.
+/// Results: `MXTRUST_RESULT_CACHE_FULL` when every other entry holds a live
+/// policy (the cache keeps them all, and the domain's previous entry);
+/// `MXTRUST_RESULT_POLICY_TOO_LARGE_FOR_CACHE` when the entry needs more
+/// than the whole text arena (mxtrust's capacity, not the publisher's
+/// error; the cache is unchanged); `MXTRUST_RESULT_INVALID_DOMAIN`,
+/// `MXTRUST_RESULT_STS_INVALID_ID`, `MXTRUST_RESULT_UNINITIALIZED`,
+/// `MXTRUST_RESULT_INVALID_UTF8`, `MXTRUST_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_policy_cache_store(
     cache: *mut mxtrust_policy_cache,
@@ -307,14 +427,34 @@ pub extern "C" fn mxtrust_policy_cache_store(
     id: *const c_char,
     policy: *const mxtrust_policy,
     fetched_at: u64,
+    out_stored: *mut mxtrust_cache_stored,
 ) -> mxtrust_result {
     boundary(|| {
-        let cache = cache_mut(cache)?;
-        let domain = c_str(domain)?;
-        let id = sts_id(id)?;
-        let policy = policy_ref(policy)?;
-        cache.store(domain.as_bytes(), id, policy, fetched_at)?;
-        Ok(())
+        non_null(out_stored)?;
+        with_cache(cache, |cache| {
+            let domain = c_str(domain)?;
+            let id = sts_id(id)?;
+            let policy = policy_ref(policy)?;
+            let mut stored = mxtrust_cache_stored {
+                outcome: mxtrust_store_outcome::Inserted,
+                evicted_count: 0,
+                evicted_domain: [0; 254],
+            };
+            match cache.store(domain.as_bytes(), id, policy, fetched_at)? {
+                Stored::Inserted => {}
+                Stored::Replaced => stored.outcome = mxtrust_store_outcome::Replaced,
+                Stored::Evicted { count, last } => {
+                    stored.outcome = mxtrust_store_outcome::Evicted;
+                    stored.evicted_count = count;
+                    put_all(
+                        &mut stored.evicted_domain[..253],
+                        last.as_bytes().iter().map(|&b| c_char::from_ne_bytes([b])),
+                    );
+                }
+            }
+            put(out_stored, stored);
+            Ok(())
+        })
     })
 }
 
@@ -332,7 +472,8 @@ pub struct mxtrust_failure_outcome {
 
 /// Records a failed fetch of policy `id` of `domain` at `now` (RFC 8461
 /// §5.1): that id is not fetched again for at least 5 minutes, and an
-/// unexpired cached policy stays in force.
+/// unexpired cached policy stays in force. The back-off is recorded even
+/// when the cache is full (in a small overflow list, see the README).
 ///
 /// Results: `MXTRUST_RESULT_INVALID_DOMAIN`, `MXTRUST_RESULT_STS_INVALID_ID`,
 /// `MXTRUST_RESULT_UNINITIALIZED`, `MXTRUST_RESULT_INVALID_UTF8`,
@@ -347,21 +488,22 @@ pub extern "C" fn mxtrust_policy_cache_record_failure(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_outcome)?;
-        let cache = cache_mut(cache)?;
-        let domain = c_str(domain)?;
-        let id = sts_id(id)?;
-        let outcome = match cache.record_failure(domain.as_bytes(), id, now)? {
-            FailureOutcome::UseCached(mode) => mxtrust_failure_outcome {
-                use_cached: true,
-                mode: mxtrust_sts_mode::from_core(mode),
-            },
-            FailureOutcome::NoPolicy => mxtrust_failure_outcome {
-                use_cached: false,
-                mode: mxtrust_sts_mode::None,
-            },
-        };
-        put(out_outcome, outcome);
-        Ok(())
+        with_cache(cache, |cache| {
+            let domain = c_str(domain)?;
+            let id = sts_id(id)?;
+            let outcome = match cache.record_failure(domain.as_bytes(), id, now)? {
+                FailureOutcome::UseCached(mode) => mxtrust_failure_outcome {
+                    use_cached: true,
+                    mode: mxtrust_sts_mode::from_core(mode),
+                },
+                FailureOutcome::NoPolicy => mxtrust_failure_outcome {
+                    use_cached: false,
+                    mode: mxtrust_sts_mode::None,
+                },
+            };
+            put(out_outcome, outcome);
+            Ok(())
+        })
     })
 }
 
@@ -377,15 +519,16 @@ pub extern "C" fn mxtrust_policy_cache_remove(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_removed)?;
-        let cache = cache_mut(cache)?;
-        let domain = c_str(domain)?;
-        put(out_removed, cache.remove(domain.as_bytes()));
-        Ok(())
+        with_cache(cache, |cache| {
+            let domain = c_str(domain)?;
+            put(out_removed, cache.remove(domain.as_bytes()));
+            Ok(())
+        })
     })
 }
 
 /// The domains whose unexpired policy expires within `window` seconds of
-/// `now`, for refreshing ahead of expiry. The first `out_len` go into `out`
+/// `now`, for refreshing ahead of expiry (this visits every slot). The first `out_len` go into `out`
 /// (pointing into the cache, valid until it next changes; not
 /// NUL-terminated); `*out_count` counts all of them.
 ///
@@ -401,20 +544,17 @@ pub extern "C" fn mxtrust_policy_cache_due_for_refresh(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_count)?;
-        let cache = cache_ref(cache)?;
-        let out = slice_mut(out, out_len)?;
-        let mut domains: [&[u8]; MXTRUST_POLICY_CACHE_CAPACITY] =
-            [&[]; MXTRUST_POLICY_CACHE_CAPACITY];
-        let count = cache.due_for_refresh(now, window, &mut domains);
-        put_all(
-            out,
-            domains
-                .iter()
-                .take(count)
-                .map(|d| mxtrust_slice::from_bytes(d)),
-        );
-        put(out_count, count);
-        Ok(())
+        with_cache(cache, |cache| {
+            let out = slice_mut(out, out_len)?;
+            put_all(
+                out,
+                cache
+                    .due_domains(now, window)
+                    .map(mxtrust_slice::from_bytes),
+            );
+            put(out_count, cache.due_domains(now, window).count());
+            Ok(())
+        })
     })
 }
 
@@ -428,12 +568,12 @@ pub extern "C" fn mxtrust_policy_cache_export_len(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_len)?;
-        put(out_len, cache_ref(cache)?.export_len());
+        put(out_len, with_cache(cache, |c| Ok(c.export_len()))?);
         Ok(())
     })
 }
 
-/// Writes the cache as a checksummed image (format version 1) into `out`,
+/// Writes the cache as a checksummed image (format version 2) into `out`,
 /// for storing where only the MTA can write and importing after a restart.
 ///
 /// Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` (nothing
@@ -449,34 +589,55 @@ pub extern "C" fn mxtrust_policy_cache_export(
     boundary(|| {
         non_null(out_written)?;
         non_null(out_needed)?;
-        let cache = cache_ref(cache)?;
-        let out = slice_mut(out, out_len)?;
-        let written = cache.export(out).map_err(|e| needed(e, out_needed))?;
-        put(out_written, written);
-        Ok(())
+        with_cache(cache, |cache| {
+            let out = slice_mut(out, out_len)?;
+            let written = cache.export(out).map_err(|e| needed(e, out_needed))?;
+            put(out_written, written);
+            Ok(())
+        })
     })
 }
 
+/// What `mxtrust_policy_cache_import` did.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct mxtrust_cache_imported {
+    /// Entries now in the cache.
+    pub kept: usize,
+    /// Entries of the image that did not fit (latest expiry is kept first;
+    /// expired, `mode: none` and back-off entries go first).
+    pub dropped: usize,
+}
+
 /// Replaces the cache's contents with an image from
-/// `mxtrust_policy_cache_export`. The image is checked completely first;
-/// on any error the cache is unchanged.
+/// `mxtrust_policy_cache_export` (format version 2, or version 1 of earlier
+/// releases). The image is checked completely first; on any error the
+/// cache is unchanged. An image larger than the cache keeps what fits,
+/// longest-lived first, and counts the rest in `dropped`.
 ///
 /// Results: `MXTRUST_RESULT_CACHE_IMAGE_CORRUPT` (truncated, checksum
 /// mismatch, invalid entry), `MXTRUST_RESULT_CACHE_IMAGE_UNSUPPORTED`,
-/// `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` the number of
-/// domains when the image holds more than the capacity;
 /// `MXTRUST_RESULT_UNINITIALIZED`, `MXTRUST_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mxtrust_policy_cache_import(
     cache: *mut mxtrust_policy_cache,
     image: *const u8,
     image_len: usize,
-    out_needed: *mut usize,
+    out_imported: *mut mxtrust_cache_imported,
 ) -> mxtrust_result {
     boundary(|| {
-        non_null(out_needed)?;
-        let cache = cache_mut(cache)?;
-        let image = slice(image, image_len)?;
-        cache.import(image).map_err(|e| needed(e, out_needed))
+        non_null(out_imported)?;
+        with_cache(cache, |cache| {
+            let image = slice(image, image_len)?;
+            let imported = cache.import(image)?;
+            put(
+                out_imported,
+                mxtrust_cache_imported {
+                    kept: imported.kept,
+                    dropped: imported.dropped,
+                },
+            );
+            Ok(())
+        })
     })
 }

@@ -88,7 +88,10 @@ pub enum mxtrust_result {
     TooManyReportUris = 120,
     /// A domain that is not an ASCII DNS name of at most 253 octets.
     InvalidDomain = 121,
-    /// A policy whose `mx` patterns do not fit in a cache entry.
+    /// A policy beyond mxtrust's capacity: its cache entry needs more than
+    /// the cache's whole text arena, or it has more than 255 `mx` patterns.
+    /// A limit of mxtrust and of the caller's storage, not a fault of the
+    /// publisher's policy; the cache is unchanged.
     PolicyTooLargeForCache = 122,
     /// A policy cache image that is truncated or corrupt; the cache is
     /// unchanged.
@@ -99,6 +102,11 @@ pub enum mxtrust_result {
     /// Presentation text of a record of another type (e.g. an RRSIG line
     /// of `dig +dnssec` output), not TLSA.
     NotTlsa = 125,
+    /// The policy cache has no room: every entry holds an unexpired
+    /// `enforce` or `testing` policy, and the cache never evicts one
+    /// (RFC 8461 §5.1). The cache keeps its entries; the refused policy
+    /// still applies to the message at hand.
+    CacheFull = 126,
     /// An input error this version of the C API does not name yet.
     OtherError = 199,
 
@@ -179,6 +187,7 @@ impl From<Error> for mxtrust_result {
             Error::CacheImageCorrupt => Self::CacheImageCorrupt,
             Error::CacheImageUnsupported => Self::CacheImageUnsupported,
             Error::NotTlsa => Self::NotTlsa,
+            Error::CacheFull => Self::CacheFull,
             _ => Self::OtherError,
         }
     }
@@ -221,7 +230,7 @@ impl From<MxPatternError> for mxtrust_result {
 }
 
 /// Core errors in code order, for descriptions.
-const CORE_ERRORS: [Error; 26] = [
+const CORE_ERRORS: [Error; 27] = [
     Error::BufferTooSmall { needed: 0 },
     Error::InvalidReferenceName,
     Error::NoReferenceIds,
@@ -248,6 +257,7 @@ const CORE_ERRORS: [Error; 26] = [
     Error::PolicyTooLargeForCache,
     Error::CacheImageCorrupt,
     Error::CacheImageUnsupported,
+    Error::CacheFull,
 ];
 
 const POLICY_ERRORS: [PolicyErrorKind; 17] = [
@@ -319,7 +329,8 @@ static DESCRIPTIONS: &[&CStr] = c_strings![
     "TLSRPT rua has an invalid URI",
     "too many TLSRPT report URIs",
     "not a valid domain name",
-    "MTA-STS policy does not fit in a cache entry",
+    "MTA-STS policy exceeds the policy cache's capacity",
+    "policy cache is full of unexpired policies",
     "policy cache image is truncated or corrupt",
     "policy cache image has an unknown format or version",
     "policy body is too large",
@@ -375,6 +386,7 @@ fn result_description(result: u32) -> &'static CStr {
         10 => c"index out of range",
         11 => c"not found",
         100..=124 => core(index(99)),
+        126 => lookup(DESCRIPTIONS, Error::CacheFull.description()),
         199 => c"unknown input error",
         200..=216 => policy(index(200)),
         299 => c"unknown policy error",

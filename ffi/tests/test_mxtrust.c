@@ -1169,17 +1169,96 @@ static void test_policy(void) {
 
 /* ------------------------------------------------------------------ cache */
 
-static mxtrust_policy_cache *new_cache(void **storage) {
+static const uint8_t hash_key[16] = "0123456789abcdef";
+
+static mxtrust_policy_cache *new_cache(void **storage, size_t capacity, size_t text_len) {
   mxtrust_policy_cache *cache = NULL;
   size_t needed = 0;
-  size_t size = mxtrust_policy_cache_size();
+  size_t size = mxtrust_policy_cache_size(capacity, text_len);
   size_t align = mxtrust_policy_cache_align();
   size_t rounded = (size + align - 1) / align * align;
+  CHECK(size > 0);
   *storage = aligned_alloc(align, rounded);
   CHECK(*storage != NULL);
-  CHECK_RESULT(mxtrust_policy_cache_init(*storage, size, &cache, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_init(*storage, size, capacity, text_len, hash_key,
+                                         &cache, &needed),
                MXTRUST_RESULT_OK);
   return cache;
+}
+
+/* Any capacity; a full cache refuses instead of dropping a live policy,
+ * still records back-offs, and an oversized image imports what fits. */
+static void test_cache_capacity(void) {
+  enum { MANY = 1000 };
+  void *storage_small, *storage_many;
+  mxtrust_policy_cache *small = new_cache(&storage_small, 2, 2 * 128);
+  mxtrust_policy_cache *many = new_cache(&storage_many, MANY, MANY * 64);
+  mxtrust_policy policy;
+  struct mxtrust_cache_stored stored;
+  struct mxtrust_cache_imported imported;
+  struct mxtrust_cached_policy cached;
+  struct mxtrust_fetch_need need;
+  struct mxtrust_failure_outcome failure;
+  size_t found = 0, line = 0, len = 0, export_len = 0, written = 0, needed = 0;
+  char domain[32];
+  uint8_t *image;
+  uint64_t t0 = 1700000000;
+  int i;
+
+  CHECK_RESULT(mxtrust_policy_parse((const uint8_t *)policy_body,
+                                    sizeof policy_body - 1, NULL, 0, &policy, &found,
+                                    &line),
+               MXTRUST_RESULT_OK);
+  CHECK_RESULT(mxtrust_policy_cache_store(small, "a.test", "1", &policy, t0, &stored),
+               MXTRUST_RESULT_OK);
+  CHECK_RESULT(mxtrust_policy_cache_store(small, "b.test", "1", &policy, t0, &stored),
+               MXTRUST_RESULT_OK);
+  CHECK_RESULT(mxtrust_policy_cache_store(small, "c.test", "1", &policy, t0 + 1, &stored),
+               MXTRUST_RESULT_CACHE_FULL);
+  CHECK(strcmp(mxtrust_result_str(MXTRUST_RESULT_CACHE_FULL),
+               "policy cache is full of unexpired policies") == 0);
+  CHECK_RESULT(mxtrust_policy_cache_lookup(small, "a.test", t0 + 1, &cached),
+               MXTRUST_RESULT_OK);
+  CHECK(cached.state == MXTRUST_CACHE_STATE_FRESH);
+  CHECK_RESULT(mxtrust_policy_cache_record_failure(small, "c.test", "1", t0 + 1, &failure),
+               MXTRUST_RESULT_OK);
+  CHECK(!failure.use_cached);
+  CHECK_RESULT(mxtrust_policy_cache_observe_id(small, "c.test", "1", t0 + 2, &need),
+               MXTRUST_RESULT_OK);
+  CHECK(need.action == MXTRUST_FETCH_ACTION_BACK_OFF && need.until == t0 + 301);
+  /* Once a.test and b.test have expired they make room, and the store says so. */
+  CHECK_RESULT(mxtrust_policy_cache_store(small, "c.test", "1", &policy, t0 + 604800,
+                                          &stored),
+               MXTRUST_RESULT_OK);
+  CHECK(stored.outcome == MXTRUST_STORE_OUTCOME_EVICTED && stored.evicted_count == 1);
+  CHECK(strcmp(stored.evicted_domain, "a.test") == 0 ||
+        strcmp(stored.evicted_domain, "b.test") == 0);
+
+  for (i = 0; i < MANY; i++) {
+    snprintf(domain, sizeof domain, "d%d.test", i);
+    CHECK_RESULT(mxtrust_policy_cache_store(many, domain, "1", &policy, t0 + (uint64_t)i,
+                                            &stored),
+                 MXTRUST_RESULT_OK);
+  }
+  CHECK_RESULT(mxtrust_policy_cache_len(many, &len), MXTRUST_RESULT_OK);
+  CHECK(len == MANY);
+  CHECK_RESULT(mxtrust_policy_cache_lookup(many, "D999.test.", t0 + 1000, &cached),
+               MXTRUST_RESULT_OK);
+  CHECK(cached.state == MXTRUST_CACHE_STATE_FRESH && cached.fetched_at == t0 + 999);
+  CHECK_RESULT(mxtrust_policy_cache_export_len(many, &export_len), MXTRUST_RESULT_OK);
+  image = malloc(export_len);
+  CHECK_RESULT(mxtrust_policy_cache_export(many, image, export_len, &written, &needed),
+               MXTRUST_RESULT_OK);
+  CHECK_RESULT(mxtrust_policy_cache_import(small, image, export_len, &imported),
+               MXTRUST_RESULT_OK);
+  CHECK(imported.kept == 2 && imported.dropped == MANY - 2);
+  CHECK_RESULT(mxtrust_policy_cache_lookup(small, "d999.test", t0 + 1000, &cached),
+               MXTRUST_RESULT_OK);
+  CHECK(cached.state == MXTRUST_CACHE_STATE_FRESH);
+
+  free(image);
+  free(storage_small);
+  free(storage_many);
 }
 
 static void test_cache(void) {
@@ -1189,6 +1268,8 @@ static void test_cache(void) {
   struct mxtrust_cached_policy cached;
   struct mxtrust_fetch_need need;
   struct mxtrust_failure_outcome failure;
+  struct mxtrust_cache_stored stored;
+  struct mxtrust_cache_imported imported;
   struct mxtrust_slice due[2];
   size_t found = 0, line = 0, len = 0, needed = 0, written = 0, count = 0;
   size_t export_len = 0;
@@ -1196,31 +1277,43 @@ static void test_cache(void) {
   bool flag = false;
   uint64_t t0 = 1700000000;
 
-  CHECK(mxtrust_policy_cache_capacity() == MXTRUST_POLICY_CACHE_CAPACITY);
-  CHECK(mxtrust_policy_cache_size() > 1000 * MXTRUST_POLICY_CACHE_CAPACITY);
+  size_t size = mxtrust_policy_cache_size(8, 8 * 128);
+  size_t capacity = 0, text_used = 0, text_len = 0;
+  /* The size grows with the capacity and the arena: about 120 B a slot. */
+  CHECK(size > 8 * 128 && size < 8 * 128 + 8 * 128 + 1024);
+  CHECK(mxtrust_policy_cache_size(100000, 0) - mxtrust_policy_cache_size(0, 0) <= 100000 * 124);
+  CHECK(mxtrust_policy_cache_size(9, 0) > mxtrust_policy_cache_size(8, 0));
+  CHECK(mxtrust_policy_cache_size((size_t)1 << 40, 0) == 0);
   CHECK(mxtrust_policy_cache_align() >= 1 && mxtrust_policy_cache_align() <= 16);
 
-  a = new_cache(&storage_a);
-  b = new_cache(&storage_b);
+  a = new_cache(&storage_a, 8, 8 * 128);
+  b = new_cache(&storage_b, 4, 4 * 128);
   CHECK_RESULT(mxtrust_policy_cache_len(a, &len), MXTRUST_RESULT_OK);
   CHECK(len == 0);
+  CHECK_RESULT(mxtrust_policy_cache_capacity(a, &capacity, &text_used, &text_len),
+               MXTRUST_RESULT_OK);
+  CHECK(capacity == 8 && text_used == 0 && text_len == 8 * 128);
 
   /* Init errors. */
-  raw = malloc(mxtrust_policy_cache_size() + 16);
-  CHECK_RESULT(mxtrust_policy_cache_init(raw, 100, &c, &needed),
+  raw = malloc(size + 16);
+  CHECK_RESULT(mxtrust_policy_cache_init(raw, 100, 8, 8 * 128, hash_key, &c, &needed),
                MXTRUST_RESULT_INSUFFICIENT_SIZE);
-  CHECK(needed == mxtrust_policy_cache_size() && c == NULL);
-  CHECK_RESULT(mxtrust_policy_cache_init((uint8_t *)raw + 1, mxtrust_policy_cache_size(),
-                                         &c, &needed),
+  CHECK(needed == size && c == NULL);
+  CHECK_RESULT(mxtrust_policy_cache_init((uint8_t *)raw + 1, size, 8, 8 * 128, hash_key, &c,
+                                         &needed),
                MXTRUST_RESULT_MISALIGNED_STORAGE);
   CHECK(c == NULL);
-  CHECK_RESULT(mxtrust_policy_cache_init(NULL, 100, &c, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_init(raw, size, (size_t)1 << 40, 0, hash_key, &c, &needed),
+               MXTRUST_RESULT_LENGTH_TOO_LARGE);
+  CHECK_RESULT(mxtrust_policy_cache_init(NULL, 100, 8, 0, hash_key, &c, &needed),
                MXTRUST_RESULT_NULL_PARAMETER);
-  CHECK_RESULT(mxtrust_policy_cache_init(raw, 100, NULL, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_init(raw, size, 8, 8 * 128, NULL, &c, &needed),
                MXTRUST_RESULT_NULL_PARAMETER);
-  CHECK_RESULT(mxtrust_policy_cache_init(raw, 100, &c, NULL),
+  CHECK_RESULT(mxtrust_policy_cache_init(raw, 100, 8, 0, hash_key, NULL, &needed),
                MXTRUST_RESULT_NULL_PARAMETER);
-  memset(raw, 0, mxtrust_policy_cache_size());
+  CHECK_RESULT(mxtrust_policy_cache_init(raw, 100, 8, 0, hash_key, &c, NULL),
+               MXTRUST_RESULT_NULL_PARAMETER);
+  memset(raw, 0, size);
   CHECK_RESULT(mxtrust_policy_cache_len((mxtrust_policy_cache *)raw, &len),
                MXTRUST_RESULT_UNINITIALIZED);
   free(raw);
@@ -1229,13 +1322,19 @@ static void test_cache(void) {
                                     sizeof policy_body - 1, NULL, 0, &policy, &found,
                                     &line),
                MXTRUST_RESULT_OK);
-  CHECK_RESULT(mxtrust_policy_cache_store(a, "Example.Test.", "id1", &policy, t0),
+  CHECK_RESULT(mxtrust_policy_cache_store(a, "Example.Test.", "id1", &policy, t0, &stored),
                MXTRUST_RESULT_OK);
-  CHECK_RESULT(mxtrust_policy_cache_store(a, "other.test", "id9", &policy, t0 - 604000),
+  CHECK(stored.outcome == MXTRUST_STORE_OUTCOME_INSERTED && stored.evicted_count == 0);
+  CHECK_RESULT(mxtrust_policy_cache_store(a, "other.test", "id9", &policy, t0 - 604000,
+                                          &stored),
                MXTRUST_RESULT_OK);
-  CHECK_RESULT(mxtrust_policy_cache_store(a, "bad domain", "id1", &policy, t0),
+  CHECK_RESULT(mxtrust_policy_cache_store(a, "other.test", "id9", &policy, t0 - 604000,
+                                          &stored),
+               MXTRUST_RESULT_OK);
+  CHECK(stored.outcome == MXTRUST_STORE_OUTCOME_REPLACED);
+  CHECK_RESULT(mxtrust_policy_cache_store(a, "bad domain", "id1", &policy, t0, &stored),
                MXTRUST_RESULT_INVALID_DOMAIN);
-  CHECK_RESULT(mxtrust_policy_cache_store(a, "example.test", "id-1", &policy, t0),
+  CHECK_RESULT(mxtrust_policy_cache_store(a, "example.test", "id-1", &policy, t0, &stored),
                MXTRUST_RESULT_STS_INVALID_ID);
   CHECK_RESULT(mxtrust_policy_cache_len(a, &len), MXTRUST_RESULT_OK);
   CHECK(len == 2);
@@ -1305,8 +1404,9 @@ static void test_cache(void) {
   CHECK(written == export_len && memcmp(image, "MXSC", 4) == 0);
 
   /* Import into another cache: the same answers. */
-  CHECK_RESULT(mxtrust_policy_cache_import(b, image, export_len, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_import(b, image, export_len, &imported),
                MXTRUST_RESULT_OK);
+  CHECK(imported.kept == 3 && imported.dropped == 0);
   CHECK_RESULT(mxtrust_policy_cache_len(b, &len), MXTRUST_RESULT_OK);
   CHECK(len == 3);
   CHECK_RESULT(mxtrust_policy_cache_lookup(b, "example.test", t0 + 10, &cached),
@@ -1326,17 +1426,17 @@ static void test_cache(void) {
   CHECK_RESULT(mxtrust_policy_cache_remove(b, "other.test", &flag), MXTRUST_RESULT_OK);
   CHECK(!flag);
   image[export_len / 2] ^= 0x01;
-  CHECK_RESULT(mxtrust_policy_cache_import(b, image, export_len, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_import(b, image, export_len, &imported),
                MXTRUST_RESULT_CACHE_IMAGE_CORRUPT);
   CHECK_RESULT(mxtrust_policy_cache_len(b, &len), MXTRUST_RESULT_OK);
   CHECK(len == 2);
   image[export_len / 2] ^= 0x01;
-  CHECK_RESULT(mxtrust_policy_cache_import(b, image, export_len - 1, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_import(b, image, export_len - 1, &imported),
                MXTRUST_RESULT_CACHE_IMAGE_CORRUPT);
   image[0] = 'X';
-  CHECK_RESULT(mxtrust_policy_cache_import(b, image, export_len, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_import(b, image, export_len, &imported),
                MXTRUST_RESULT_CACHE_IMAGE_UNSUPPORTED);
-  CHECK_RESULT(mxtrust_policy_cache_import(b, image, 3, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_import(b, image, 3, &imported),
                MXTRUST_RESULT_CACHE_IMAGE_CORRUPT);
   CHECK_RESULT(mxtrust_policy_cache_len(b, &len), MXTRUST_RESULT_OK);
   CHECK(len == 2);
@@ -1356,9 +1456,11 @@ static void test_cache(void) {
                MXTRUST_RESULT_NULL_PARAMETER);
   CHECK_RESULT(mxtrust_policy_cache_observe_id(a, "example.test", "", t0, &need),
                MXTRUST_RESULT_STS_INVALID_ID);
-  CHECK_RESULT(mxtrust_policy_cache_store(NULL, "example.test", "id1", &policy, t0),
+  CHECK_RESULT(mxtrust_policy_cache_store(NULL, "example.test", "id1", &policy, t0, &stored),
                MXTRUST_RESULT_NULL_PARAMETER);
-  CHECK_RESULT(mxtrust_policy_cache_store(a, "example.test", "id1", NULL, t0),
+  CHECK_RESULT(mxtrust_policy_cache_store(a, "example.test", "id1", NULL, t0, &stored),
+               MXTRUST_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(mxtrust_policy_cache_store(a, "example.test", "id1", &policy, t0, NULL),
                MXTRUST_RESULT_NULL_PARAMETER);
   CHECK_RESULT(mxtrust_policy_cache_record_failure(a, "example.test", "id1", t0, NULL),
                MXTRUST_RESULT_NULL_PARAMETER);
@@ -1373,7 +1475,7 @@ static void test_cache(void) {
   CHECK_RESULT(mxtrust_policy_cache_export_len(NULL, &len), MXTRUST_RESULT_NULL_PARAMETER);
   CHECK_RESULT(mxtrust_policy_cache_export(a, image, export_len, NULL, &needed),
                MXTRUST_RESULT_NULL_PARAMETER);
-  CHECK_RESULT(mxtrust_policy_cache_import(a, NULL, 10, &needed),
+  CHECK_RESULT(mxtrust_policy_cache_import(a, NULL, 10, &imported),
                MXTRUST_RESULT_NULL_PARAMETER);
   CHECK_RESULT(mxtrust_policy_cache_import(a, image, export_len, NULL),
                MXTRUST_RESULT_NULL_PARAMETER);
@@ -1529,6 +1631,7 @@ int main(int argc, char **argv) {
   test_sts_certificate();
   test_policy();
   test_cache();
+  test_cache_capacity();
   test_certificate();
   test_decision();
   return harness_report();

@@ -469,7 +469,12 @@ pub fn dane_verify(input: &DaneInput<'_>) {
     match outcome {
         Outcome::Authenticated(a) => {
             assert_eq!(Some(a.record), expected_record);
-            assert_eq!(report[a.record], RecordStatus::Matched { depth: a.depth });
+            assert_eq!(
+                report[a.record],
+                RecordStatus::Matched {
+                    depth: Some(a.depth)
+                }
+            );
             assert_eq!(records[a.record].usage, a.usage);
         }
         Outcome::Unauthenticated => {
@@ -559,26 +564,31 @@ pub fn sts_policy(data: &[u8]) {
 /// image that imports to the same cache. A valid policy in the input is
 /// also stored, exported and imported.
 pub fn cache_import(data: &[u8]) {
-    let mut cache = cache::PolicyCache::<4>::new();
+    let (mut slots, mut text) = (vec![cache::Slot::EMPTY; 4], vec![0u8; 1024]);
+    let mut cache = cache::PolicyCache::new(&mut slots, &mut text, [3; 16]);
     if cache.import(data).is_ok() {
         let mut image = vec![0u8; cache.export_len()];
         let len = cache.export(&mut image).expect("export_len fits");
-        let mut again = cache::PolicyCache::<4>::new();
-        again
+        let (mut slots2, mut text2) = (vec![cache::Slot::EMPTY; 4], vec![0u8; 1024]);
+        let mut again = cache::PolicyCache::new(&mut slots2, &mut text2, [4; 16]);
+        let imported = again
             .import(&image[..len])
             .expect("an exported image imports");
+        assert_eq!(imported.dropped, 0, "what was exported fits again");
         let mut image2 = vec![0u8; again.export_len()];
         let len2 = again.export(&mut image2).expect("export_len fits");
         assert_eq!(image[..len], image2[..len2]);
     }
     let mut warnings = [policy::Warning::EMPTY; 4];
     if let Ok(parsed) = policy::Policy::<8>::parse(data, &mut warnings) {
-        let mut cache = cache::PolicyCache::<2>::new();
+        let (mut slots, mut text) = (vec![cache::Slot::EMPTY; 2], vec![0u8; 4096]);
+        let mut cache = cache::PolicyCache::new(&mut slots, &mut text, [5; 16]);
         let id = sts::StsId::new(b"fuzz1").expect("valid id");
         if cache.store(b"example.test", id, &parsed, 1_000).is_ok() {
             let mut image = vec![0u8; cache.export_len()];
             let len = cache.export(&mut image).expect("export_len fits");
-            let mut again = cache::PolicyCache::<2>::new();
+            let (mut slots2, mut text2) = (vec![cache::Slot::EMPTY; 2], vec![0u8; 4096]);
+            let mut again = cache::PolicyCache::new(&mut slots2, &mut text2, [6; 16]);
             again
                 .import(&image[..len])
                 .expect("an exported image imports");
