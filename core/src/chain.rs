@@ -49,7 +49,7 @@ pub enum Failure {
     /// The path breaks an X.509 constraint.
     InvalidChain(ChainProblem),
     /// The server presented more than
-    /// [`MAX_CHAIN_LEN`](crate::limits::MAX_CHAIN_LEN) certificates: only
+    /// [`MAX_CHAIN_LEN`] certificates: only
     /// the leaf was considered, so DANE-EE records were still matched
     /// (RFC 7672 §3.1.1) but no path could be validated.
     ChainTooLong,
