@@ -38,6 +38,8 @@
 //!   certificate check (RFC 8461 §4.2).
 //! - [`policy`]: MTA-STS policy bodies, `mx` patterns and MX matching
 //!   (RFC 8461 §3.2, §4.1).
+//! - [`fetch`]: where the MTA-STS policy is fetched from and whether the
+//!   HTTPS response may be used (RFC 8461 §3.2, §3.3).
 //! - [`cache`]: a fixed-capacity MTA-STS policy cache with a checksummed
 //!   persistence format (RFC 8461 §5.1).
 //! - [`decision`]: what to do for one MX host, DANE before MTA-STS
@@ -82,6 +84,7 @@ pub mod dane;
 pub mod decision;
 mod der;
 mod error;
+pub mod fetch;
 mod hex;
 pub mod limits;
 pub mod name;
