@@ -42,6 +42,8 @@
 //!   HTTPS response may be used (RFC 8461 §3.2, §3.3).
 //! - [`cache`]: a fixed-capacity MTA-STS policy cache with a checksummed
 //!   persistence format (RFC 8461 §5.1).
+//! - [`mx`]: which hosts an MX RRset yields and in which order, the null
+//!   MX and the implicit MX (RFC 5321 §5.1, RFC 7505).
 //! - [`decision`]: what to do for one MX host, DANE before MTA-STS
 //!   (RFC 7672 §2.2, RFC 8461 §2).
 //! - [`tlsrpt`]: RFC 8460 result types and the `_smtp._tls` TXT record.
@@ -87,6 +89,7 @@ mod error;
 pub mod fetch;
 mod hex;
 pub mod limits;
+pub mod mx;
 pub mod name;
 pub mod policy;
 pub mod sts;

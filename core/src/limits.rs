@@ -48,3 +48,8 @@ pub const MAX_CACHED_MX_LEN: usize = 2_048;
 /// Shortest back-off after a failed policy fetch, in seconds (5 minutes).
 /// RFC 8461 §5.1 asks senders not to refetch on every message.
 pub const MIN_FETCH_BACKOFF_SECS: u64 = 300;
+
+/// Most MX records in one RRset given to [`crate::mx::hosts`]. RFC 5321
+/// §5.1 sets no number; real RRsets hold a handful, and a sender tries only
+/// a few hosts anyway. A larger RRset is rejected, not cut short.
+pub const MAX_MX_HOSTS: usize = 32;
