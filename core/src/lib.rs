@@ -44,6 +44,9 @@
 //!   persistence format (RFC 8461 §5.1).
 //! - [`mx`]: which hosts an MX RRset yields and in which order, the null
 //!   MX and the implicit MX (RFC 5321 §5.1, RFC 7505).
+//! - [`base_domain`]: the TLSA base domain of an MX host through CNAME
+//!   records, its reference identifiers, and the TLSA owner name
+//!   (RFC 7672 §2.2.2, §3.2.3; RFC 6698 §3).
 //! - [`decision`]: what to do for one MX host, DANE before MTA-STS
 //!   (RFC 7672 §2.2, RFC 8461 §2).
 //! - [`tlsrpt`]: RFC 8460 result types and the `_smtp._tls` TXT record.
@@ -79,6 +82,7 @@
 #[rustfmt::skip] #[cfg(test)] extern crate std;
 
 pub mod algorithms;
+pub mod base_domain;
 pub mod cache;
 pub mod cert;
 pub mod chain;

@@ -53,3 +53,8 @@ pub const MIN_FETCH_BACKOFF_SECS: u64 = 300;
 /// §5.1 sets no number; real RRsets hold a handful, and a sender tries only
 /// a few hosts anyway. A larger RRset is rejected, not cut short.
 pub const MAX_MX_HOSTS: usize = 32;
+
+/// Most CNAME steps in the chain given to
+/// [`crate::base_domain::candidates`]. RFC 1034 sets no number; real chains
+/// are a step or two, and a resolver gives up long before this.
+pub const MAX_CNAME_CHAIN: usize = 16;

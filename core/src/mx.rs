@@ -17,7 +17,7 @@
 //! §5.1 says "the message MUST be queued and retried later", so the caller
 //! never applies the implicit MX then. Whether the MX RRset and the hosts'
 //! address records are DNSSEC-secure is a separate question
-//! ([`crate::decision`]).
+//! ([`crate::decision`], [`crate::base_domain`]).
 //!
 //! A null MX mixed with other MX records breaks RFC 7505 §3 ("A domain that
 //! advertises a null MX MUST NOT advertise any other MX RR"). RFC 7505 gives
