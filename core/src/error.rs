@@ -83,7 +83,9 @@ pub enum Error {
     /// More than [`MAX_TLSRPT_URIS`](crate::limits::MAX_TLSRPT_URIS) report
     /// URIs in one `rua` field.
     TooManyReportUris,
-    /// A domain given to the policy cache is not an ASCII DNS name of at most
+    /// A domain given to the policy cache, or to a function that writes a
+    /// name derived from it (such as [`crate::fetch::policy_url`]), is not an
+    /// ASCII DNS name, or the result would be longer than
     /// [`MAX_NAME_LEN`](crate::limits::MAX_NAME_LEN) octets.
     InvalidDomain,
     /// A policy does not fit in mxtrust's capacity: its cache entry needs

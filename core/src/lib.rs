@@ -38,8 +38,15 @@
 //!   certificate check (RFC 8461 §4.2).
 //! - [`policy`]: MTA-STS policy bodies, `mx` patterns and MX matching
 //!   (RFC 8461 §3.2, §4.1).
+//! - [`fetch`]: where the MTA-STS policy is fetched from and whether the
+//!   HTTPS response may be used (RFC 8461 §3.2, §3.3).
 //! - [`cache`]: a fixed-capacity MTA-STS policy cache with a checksummed
 //!   persistence format (RFC 8461 §5.1).
+//! - [`mx`]: which hosts an MX RRset yields and in which order, the null
+//!   MX and the implicit MX (RFC 5321 §5.1, RFC 7505).
+//! - [`base_domain`]: the TLSA base domain of an MX host through CNAME
+//!   records, its reference identifiers, and the TLSA owner name
+//!   (RFC 7672 §2.2.2, §3.2.3; RFC 6698 §3).
 //! - [`decision`]: what to do for one MX host, DANE before MTA-STS
 //!   (RFC 7672 §2.2, RFC 8461 §2).
 //! - [`tlsrpt`]: RFC 8460 result types and the `_smtp._tls` TXT record.
@@ -75,6 +82,7 @@
 #[rustfmt::skip] #[cfg(test)] extern crate std;
 
 pub mod algorithms;
+pub mod base_domain;
 pub mod cache;
 pub mod cert;
 pub mod chain;
@@ -82,8 +90,10 @@ pub mod dane;
 pub mod decision;
 mod der;
 mod error;
+pub mod fetch;
 mod hex;
 pub mod limits;
+pub mod mx;
 pub mod name;
 pub mod policy;
 pub mod sts;

@@ -43,3 +43,13 @@ pub const MAX_TLSRPT_URIS: usize = 16;
 /// Shortest back-off after a failed policy fetch, in seconds (5 minutes).
 /// RFC 8461 §5.1 asks senders not to refetch on every message.
 pub const MIN_FETCH_BACKOFF_SECS: u64 = 300;
+
+/// Most MX records in one RRset given to [`crate::mx::hosts`]. RFC 5321
+/// §5.1 sets no number; real RRsets hold a handful, and a sender tries only
+/// a few hosts anyway. A larger RRset is rejected, not cut short.
+pub const MAX_MX_HOSTS: usize = 32;
+
+/// Most CNAME steps in the chain given to
+/// [`crate::base_domain::candidates`]. RFC 1034 sets no number; real chains
+/// are a step or two, and a resolver gives up long before this.
+pub const MAX_CNAME_CHAIN: usize = 16;

@@ -267,7 +267,9 @@ fn is_wildcard_parent(parent: &[u8]) -> bool {
         && parent.split(|&b| b == b'.').all(|label| !label.is_empty())
 }
 
-fn is_valid_reference(name: &[u8]) -> bool {
+/// Whether `name` (no leading or trailing dot) is a DNS name: 1 to
+/// [`MAX_NAME_LEN`] octets, labels of 1 to 63 letters, digits, `-` or `_`.
+pub(crate) fn is_valid_reference(name: &[u8]) -> bool {
     !name.is_empty()
         && name.len() <= MAX_NAME_LEN
         && name.split(|&b| b == b'.').all(|label| {
@@ -277,6 +279,28 @@ fn is_valid_reference(name: &[u8]) -> bool {
                     .iter()
                     .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
+}
+
+/// Writes `parts` one after the other into `out` and returns the text.
+/// The parts are ASCII by construction at every call site; anything else is
+/// [`Error::InvalidDomain`] rather than a panic.
+pub(crate) fn write_concat<'o>(parts: &[&[u8]], out: &'o mut [u8]) -> Result<&'o str, Error> {
+    let needed = parts
+        .iter()
+        .try_fold(0usize, |n, p| n.checked_add(p.len()))
+        .ok_or(Error::InvalidDomain)?;
+    let dst = out
+        .get_mut(..needed)
+        .ok_or(Error::BufferTooSmall { needed })?;
+    let mut rest = &mut *dst;
+    for part in parts {
+        let (head, tail) = rest
+            .split_at_mut_checked(part.len())
+            .ok_or(Error::BufferTooSmall { needed })?;
+        head.copy_from_slice(part);
+        rest = tail;
+    }
+    core::str::from_utf8(dst).map_err(|_| Error::InvalidDomain)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Every limit in `mxtrust::limits`, at the limit and one past it. The
+//! Limits of `mxtrust::limits`, at the limit and one past it. The
 //! limits that `dane::verify` checks (chain length, records, reference
 //! identifiers) are also covered, with the report left untouched, by
 //! `dane.rs::caller_errors_write_nothing`.
@@ -141,4 +141,54 @@ fn counts_at_and_past_their_limits() {
     );
     let seventeen: Vec<&str> = vec!["mx.example.test"; MAX_REFERENCE_IDS + 1];
     assert_eq!(run(1, 1, &seventeen), Err(Error::TooManyReferenceIds));
+}
+
+#[test]
+fn mx_records_and_cname_steps() {
+    use mxtrust::base_domain::{self, BaseError, CnameStep, TlsaBase};
+    use mxtrust::decision::DnssecStatus::Secure;
+    use mxtrust::limits::{MAX_CNAME_CHAIN, MAX_MX_HOSTS};
+    use mxtrust::mx::{self, Mx, MxAnswer, MxError, Order, Route};
+
+    let names: Vec<String> = (0..=MAX_MX_HOSTS + 1)
+        .map(|i| format!("h{i}.example"))
+        .collect();
+    let records: Vec<Mx<'_>> = names
+        .iter()
+        .map(|n| Mx {
+            preference: 10,
+            exchange: n,
+        })
+        .collect();
+    let mut out = [Mx::EMPTY; MAX_MX_HOSTS];
+    let at = MxAnswer::Records(&records[..MAX_MX_HOSTS]);
+    assert!(matches!(
+        mx::hosts("example.com", at, Order::AsGiven, &mut out),
+        Ok(Route::Hosts {
+            count: MAX_MX_HOSTS,
+            ..
+        })
+    ));
+    let past = MxAnswer::Records(&records[..=MAX_MX_HOSTS]);
+    assert_eq!(
+        mx::hosts("example.com", past, Order::AsGiven, &mut out),
+        Err(MxError::TooManyRecords)
+    );
+
+    let chain: Vec<CnameStep<'_>> = names
+        .windows(2)
+        .map(|w| CnameStep {
+            owner: &w[0],
+            target: &w[1],
+            status: Secure,
+        })
+        .collect();
+    assert!(matches!(
+        base_domain::candidates(&names[0], &chain[..MAX_CNAME_CHAIN], Secure),
+        Ok(TlsaBase::Candidates(_))
+    ));
+    assert_eq!(
+        base_domain::candidates(&names[0], &chain[..=MAX_CNAME_CHAIN], Secure),
+        Err(BaseError::ChainTooLong)
+    );
 }
