@@ -51,6 +51,32 @@
 //!   (RFC 7672 §2.2, RFC 8461 §2).
 //! - [`tlsrpt`]: RFC 8460 result types and the `_smtp._tls` TXT record.
 //!
+//! Private: `der` (the strict DER reader), `hex`, `txt` (the TXT-record
+//! grammar `_mta-sts` and `_smtp._tls` share), `error`.
+//!
+//! # Module graph
+//!
+//! What each module uses of the others (leaves last). There is no cycle, so
+//! each module can be read knowing only those on its right; a test
+//! (`tests/module_graph.rs`) keeps this table equal to the code.
+//!
+//! ```text
+//! cache       → limits, name, policy, sts
+//! dane        → cert, chain, limits, name, tlsa, tlsrpt
+//! sts         → cert, chain, limits, name, tlsrpt, txt
+//! base_domain → decision, limits, name
+//! decision    → tlsa, tlsrpt
+//! chain       → cert, limits, name, tlsrpt
+//! policy      → limits, name, tlsrpt, txt
+//! fetch       → limits, name, tlsrpt
+//! tlsa        → cert, hex, limits
+//! tlsrpt      → limits, txt
+//! mx          → limits, name
+//! cert        → der, limits
+//! name        → der, limits
+//! algorithms, der, error, hex, limits, txt → (nothing)
+//! ```
+//!
 //! # Signature algorithms
 //!
 //! DANE-TA and PKIX usages verify signatures through rustls-webpki with a
@@ -99,6 +125,7 @@ pub mod policy;
 pub mod sts;
 pub mod tlsa;
 pub mod tlsrpt;
+mod txt;
 
 pub use error::Error;
 pub use tlsa::{CertUsage, MatchingType, Selector, Tlsa};

@@ -12,8 +12,8 @@
 
 use crate::limits::{MAX_MX_PATTERNS, MAX_NAME_LEN, MAX_POLICY_LEN, MAX_POLICY_LINE_LEN};
 use crate::name::strip_trailing_dot;
-use crate::sts::{is_ext_name, is_wsp, trim_wsp_end, trim_wsp_start};
 use crate::tlsrpt::ResultType;
+use crate::txt::{is_ext_name, is_wsp, trim_wsp_end, trim_wsp_start};
 use core::fmt;
 
 /// The largest `max_age` RFC 8461 §3.2 allows, in seconds (about one year).

@@ -15,6 +15,8 @@ use crate::chain::{self, Failure};
 use crate::limits::{MAX_CERTIFICATE_LEN, MAX_CHAIN_LEN, MAX_STS_ID_LEN};
 use crate::name::presented_matches_host;
 use crate::tlsrpt::ResultType;
+pub use crate::txt::Unavailable;
+use crate::txt::{self, for_each_field, is_ext_value, version_rest};
 use crate::{SignatureVerificationAlgorithm, TrustAnchor};
 use core::fmt;
 
@@ -130,41 +132,6 @@ impl StsRecord {
     }
 }
 
-/// Why a TXT RRset names no usable record (RFC 8461 §3.1, RFC 8460 §3): the
-/// sender then proceeds as if the domain published no MTA-STS policy (or no
-/// TLSRPT policy). This is not an error in the caller's input, and it does
-/// not evict a cached MTA-STS policy (RFC 8461 §5.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Unavailable {
-    /// No record starts with the version tag.
-    NoRecord,
-    /// More than one record starts with the version tag.
-    SeveralRecords,
-    /// Exactly one record starts with the version tag, and it is malformed;
-    /// the error says how.
-    Invalid(Error),
-}
-
-impl Unavailable {
-    /// A stable kebab-case code; never changes once published.
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::NoRecord => "no-record",
-            Self::SeveralRecords => "several-records",
-            Self::Invalid(_) => "invalid",
-        }
-    }
-
-    /// A short description.
-    pub const fn description(&self) -> &'static str {
-        match self {
-            Self::NoRecord => "no record starts with the version tag",
-            Self::SeveralRecords => "more than one record starts with the version tag",
-            Self::Invalid(_) => "the one record with the version tag is malformed",
-        }
-    }
-}
-
 /// What a `_mta-sts` TXT RRset says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StsLookup {
@@ -205,134 +172,12 @@ pub enum StsLookup {
 /// # Ok::<(), mxtrust::Error>(())
 /// ```
 pub fn select(rrset: &[&[&[u8]]], scratch: &mut [u8]) -> Result<StsLookup, Error> {
-    let record = match select_one(rrset, VERSION) {
-        Ok(record) => record,
-        Err(why) => return Ok(StsLookup::NoPolicy(why)),
-    };
-    let text = concat(record, scratch)?;
-    Ok(match StsRecord::parse(text) {
-        Ok(r) => StsLookup::Found(r),
-        Err(e) => StsLookup::NoPolicy(Unavailable::Invalid(e)),
-    })
-}
-
-/// The one record of `rrset` that starts with `version`, or why there is none.
-pub(crate) fn select_one<'r, 'a>(
-    rrset: &'r [&'r [&'a [u8]]],
-    version: &[u8],
-) -> Result<&'r [&'a [u8]], Unavailable> {
-    let mut found = rrset
-        .iter()
-        .filter(|record| starts_with_version(record, version));
-    let first = found.next().ok_or(Unavailable::NoRecord)?;
-    match found.next() {
-        Some(_) => Err(Unavailable::SeveralRecords),
-        None => Ok(first),
-    }
-}
-
-/// A record as one slice: in place when it has one string, else copied into
-/// `scratch`.
-pub(crate) fn concat<'a>(record: &[&'a [u8]], scratch: &'a mut [u8]) -> Result<&'a [u8], Error> {
-    if let [only] = record {
-        return Ok(only);
-    }
-    let needed = record
-        .iter()
-        .try_fold(0usize, |n, s| n.checked_add(s.len()))
-        .ok_or(Error::BufferTooSmall { needed: usize::MAX })?;
-    let out = scratch
-        .get_mut(..needed)
-        .ok_or(Error::BufferTooSmall { needed })?;
-    let mut dst = out.iter_mut();
-    for (d, s) in dst.by_ref().zip(record.iter().flat_map(|s| s.iter())) {
-        *d = *s;
-    }
-    Ok(out)
-}
-
-/// Whether the concatenated strings start with `version` followed by the
-/// end, a `;` or whitespace (so `v=STSv10` is not `v=STSv1`).
-fn starts_with_version(record: &[&[u8]], version: &[u8]) -> bool {
-    let mut bytes = record.iter().flat_map(|s| s.iter().copied());
-    let prefix_matches = version.iter().all(|v| bytes.next() == Some(*v));
-    prefix_matches && bytes.next().is_none_or(|b| b == b';' || is_wsp(b))
-}
-
-/// What follows the version tag, when the record starts with it.
-pub(crate) fn version_rest<'a>(record: &'a [u8], version: &[u8]) -> Option<&'a [u8]> {
-    let rest = record.strip_prefix(version)?;
-    match rest.first() {
-        None | Some(b';' | b' ' | b'\t') => Some(rest),
-        Some(_) => None,
-    }
-}
-
-/// Walks the fields after the version tag of an RFC 8461 §3.1 / RFC 8460 §3
-/// record: `1*(field-delim field) [field-delim]` with `field-delim = *WSP ";"
-/// *WSP` and `field = name "=" value`. Calls `f(name, value)` for each field
-/// whose name is a valid extension name; the value is not checked here.
-pub(crate) fn for_each_field<'a>(
-    rest: &'a [u8],
-    syntax: Error,
-    mut f: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let mut segments = rest.split(|&b| b == b';').peekable();
-    // Before the first ";": only the delimiter's leading whitespace.
-    if !segments.next().unwrap_or(&[]).iter().all(|&b| is_wsp(b)) {
-        return Err(syntax);
-    }
-    while let Some(segment) = segments.next() {
-        let last = segments.peek().is_none();
-        let segment = trim_wsp_start(segment);
-        if last && segment.is_empty() {
-            break; // the optional trailing delimiter
-        }
-        // Whitespace before a ";" belongs to the delimiter; at the very end
-        // there is no delimiter to absorb it.
-        let field = if last { segment } else { trim_wsp_end(segment) };
-        let eq = field.iter().position(|&b| b == b'=').ok_or(syntax)?;
-        let (name, value) = field.split_at(eq);
-        let value = value.get(1..).unwrap_or(&[]);
-        if !is_ext_name(name) {
-            return Err(syntax);
-        }
-        f(name, value)?;
-    }
-    Ok(())
-}
-
-/// `(ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")` (RFC 8461 §3.1
-/// `sts-ext-name`, RFC 8460 §3 `tlsrpt-ext-name`).
-pub(crate) fn is_ext_name(name: &[u8]) -> bool {
-    name.len() <= 32
-        && name.first().is_some_and(u8::is_ascii_alphanumeric)
-        && name
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-}
-
-/// `1*(%x21-3A / %x3C / %x3E-7E)` (RFC 8461 §3.1 `sts-ext-value`, RFC 8460
-/// §3 `tlsrpt-ext-value`).
-pub(crate) fn is_ext_value(value: &[u8]) -> bool {
-    !value.is_empty()
-        && value
-            .iter()
-            .all(|&b| matches!(b, 0x21..=0x3a | 0x3c | 0x3e..=0x7e))
-}
-
-pub(crate) fn is_wsp(b: u8) -> bool {
-    b == b' ' || b == b'\t'
-}
-
-pub(crate) fn trim_wsp_start(s: &[u8]) -> &[u8] {
-    let n = s.iter().take_while(|&&b| is_wsp(b)).count();
-    s.get(n..).unwrap_or(&[])
-}
-
-pub(crate) fn trim_wsp_end(s: &[u8]) -> &[u8] {
-    let n = s.iter().rev().take_while(|&&b| is_wsp(b)).count();
-    s.get(..s.len().saturating_sub(n)).unwrap_or(&[])
+    Ok(
+        match txt::select(rrset, VERSION, scratch, StsRecord::parse)? {
+            Ok(record) => StsLookup::Found(record),
+            Err(why) => StsLookup::NoPolicy(why),
+        },
+    )
 }
 
 /// The result of the MTA-STS certificate check of RFC 8461 §4.2.

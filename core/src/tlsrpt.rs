@@ -3,9 +3,9 @@
 
 use crate::Error;
 use crate::limits::MAX_TLSRPT_URIS;
-use crate::sts::{
-    Unavailable, concat, for_each_field, is_ext_value, is_wsp, select_one, trim_wsp_end,
-    trim_wsp_start, version_rest,
+use crate::txt::{
+    self, Unavailable, for_each_field, is_ext_value, is_wsp, trim_wsp_end, trim_wsp_start,
+    version_rest,
 };
 use core::fmt;
 
@@ -267,15 +267,12 @@ pub enum TlsrptLookup<'a> {
 /// Only [`Error::BufferTooSmall`] (with the record's length) when a
 /// multi-string record does not fit in `scratch`.
 pub fn select<'a>(rrset: &[&[&'a [u8]]], scratch: &'a mut [u8]) -> Result<TlsrptLookup<'a>, Error> {
-    let record = match select_one(rrset, VERSION) {
-        Ok(record) => record,
-        Err(why) => return Ok(TlsrptLookup::NoPolicy(why)),
-    };
-    let text = concat(record, scratch)?;
-    Ok(match TlsrptRecord::parse(text) {
-        Ok(r) => TlsrptLookup::Found(r),
-        Err(e) => TlsrptLookup::NoPolicy(Unavailable::Invalid(e)),
-    })
+    Ok(
+        match txt::select(rrset, VERSION, scratch, TlsrptRecord::parse)? {
+            Ok(record) => TlsrptLookup::Found(record),
+            Err(why) => TlsrptLookup::NoPolicy(why),
+        },
+    )
 }
 
 #[cfg(test)]
