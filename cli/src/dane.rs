@@ -4,15 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use mxtrust::dane::{self, Options, Profile, RecordStatus};
 use mxtrust::name::ReferenceId;
 use mxtrust::tlsa::{DigestAlgorithm, DigestPreference};
 use mxtrust::{SignatureVerificationAlgorithm, TrustAnchor};
-use rustls_pki_types::CertificateDer;
+use mxtrust_report::dane::{self, Check};
+use mxtrust_report::time;
 
 use crate::input::{self, InputError};
-use crate::report::Report;
-use crate::{chain, records, time};
 
 /// Every ring algorithm, RSA included (this crate turns on rustls-webpki's
 /// `alloc` feature for it).
@@ -120,15 +118,15 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     for name in &args.names {
         ReferenceId::new(name).map_err(|e| InputError::new(format!("--name {name:?}: {e}")))?;
     }
-    let chain = chain::read(&args.chain)?;
-    let records = records::collect(&args.tlsa, &args.tlsa_file)?;
+    let chain = input::certificates(&args.chain)?;
+    let records = input::tlsa_records(&args.tlsa, &args.tlsa_file)?;
     if records.is_empty() {
         return Err(InputError::new(
             "no TLSA records: the --tlsa-file has only blank and comment lines",
         ));
     }
     let anchor_ders = match (&args.trust_anchors, args.profile) {
-        (Some(path), ProfileArg::Generic) => chain::read(path)?,
+        (Some(path), ProfileArg::Generic) => input::certificates(path)?,
         (Some(_), ProfileArg::Smtp) => {
             return Err(InputError::new(
                 "--trust-anchors is used only with --profile generic",
@@ -136,36 +134,24 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         }
         (None, _) => Vec::new(),
     };
-    let anchor_ders: Vec<CertificateDer<'_>> = anchor_ders.into_iter().map(Into::into).collect();
     let anchors = trust_anchors(&anchor_ders, args.trust_anchors.as_deref())?;
-
     let time = args.at.unwrap_or_else(time::now);
-    let mut options = Options::new(time, ALGORITHMS);
-    options.profile = match args.profile {
-        ProfileArg::Smtp => Profile::Smtp,
-        ProfileArg::Generic => Profile::Generic {
-            trust_anchors: &anchors,
+    let report = dane::check(&Check {
+        chain: &chain,
+        records: &records,
+        names: &args.names,
+        time,
+        generic_trust_anchors: match args.profile {
+            ProfileArg::Smtp => None,
+            ProfileArg::Generic => Some(&anchors),
         },
-    };
-    if let Some(preference) = args.digest_preference {
-        options.digest_preference = preference;
-    }
-    options.ee_name_checks = args.ee_name_checks;
-    // A checker shows every record's final status.
-    options.evaluate_all_records = true;
-
-    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let tlsa: Vec<_> = records.iter().map(records::Record::tlsa).collect();
-    let names: Vec<&str> = args.names.iter().map(String::as_str).collect();
-    let mut statuses = vec![RecordStatus::EMPTY; tlsa.len()];
-    let outcome = dane::verify(&chain, &tlsa, &names, &options, &mut statuses)
-        .map_err(|e| InputError::new(e.to_string()))?;
-
-    let report = Report::new(&outcome, &statuses, &records, time);
+        digest_preference: args.digest_preference.unwrap_or_default(),
+        ee_name_checks: args.ee_name_checks,
+        algorithms: ALGORITHMS,
+    })
+    .map_err(|e| InputError::new(e.to_string()))?;
     if args.json {
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| InputError::new(format!("JSON output: {e}")))?;
-        println!("{json}");
+        crate::print_json(&report)?;
     } else {
         print!("{}", report.human(&args.names));
     }
@@ -177,13 +163,13 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
 }
 
 fn trust_anchors<'a>(
-    ders: &'a [CertificateDer<'a>],
+    ders: &'a [Vec<u8>],
     path: Option<&std::path::Path>,
 ) -> Result<Vec<TrustAnchor<'a>>, InputError> {
     ders.iter()
         .enumerate()
         .map(|(i, der)| {
-            mxtrust::cert::Certificate::parse(der.as_ref())
+            mxtrust::cert::Certificate::parse(der)
                 .map(|cert| cert.trust_anchor())
                 .map_err(|e| {
                     let name = path.map(input::display_name).unwrap_or_default();

@@ -5,6 +5,8 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::Path;
 
+use mxtrust_report::tlsa_text::Record;
+
 /// Input the tool cannot use: a missing or unreadable file, malformed
 /// records, an argument core rejects. Exit status 2.
 #[derive(Debug)]
@@ -49,15 +51,43 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
     result.map_err(|e| InputError::new(format!("{}: {e}", display_name(path))))
 }
 
-/// The content of `path` (or standard input) as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String, InputError> {
+/// The certificates in `path` (PEM, `s_client` output or DER), as DER.
+///
+/// # Errors
+///
+/// An unreadable file, or what the reader says, prefixed with the file.
+pub fn certificates(path: &Path) -> Result<Vec<Vec<u8>>, InputError> {
     let bytes = read_bytes(path)?;
-    String::from_utf8(bytes).map_err(|e| {
-        let line = e
-            .as_bytes()
-            .get(..e.utf8_error().valid_up_to())
-            .map_or(0, |valid| valid.iter().filter(|&&b| b == b'\n').count())
-            .saturating_add(1);
-        InputError::new(format!("{}:{line}: not UTF-8 text", display_name(path)))
-    })
+    mxtrust_report::pem::certificates(&bytes)
+        .map_err(|e| InputError::new(e.in_input(&display_name(path))))
+}
+
+/// Records from `--tlsa` arguments (numbered from 1), then from each file.
+///
+/// # Errors
+///
+/// The first record that does not parse, or a file that cannot be read.
+pub fn tlsa_records<P: AsRef<Path>>(
+    arguments: &[String],
+    files: &[P],
+) -> Result<Vec<Record>, InputError> {
+    let mut records = Vec::new();
+    for (i, text) in arguments.iter().enumerate() {
+        let source = format!("--tlsa {}", i.saturating_add(1));
+        records.push(
+            Record::parse(text, source.clone())
+                .map_err(|e| InputError::new(format!("{source}: {e}")))?,
+        );
+    }
+    for path in files {
+        let path = path.as_ref();
+        let name = display_name(path);
+        let bytes = read_bytes(path)?;
+        let text = mxtrust_report::text(&bytes).map_err(|e| InputError::new(e.in_input(&name)))?;
+        records.extend(
+            mxtrust_report::tlsa_text::records(text, &name)
+                .map_err(|e| InputError::new(e.in_input(&name)))?,
+        );
+    }
+    Ok(records)
 }

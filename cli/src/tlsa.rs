@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use mxtrust::name::ReferenceId;
 use mxtrust::{CertUsage, MatchingType, Selector, Tlsa};
 
-use crate::chain;
-use crate::input::InputError;
+use crate::input::{self, InputError};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -67,7 +66,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         }
         None => String::new(),
     };
-    let certificates = chain::read(&args.cert)?;
+    let certificates = input::certificates(&args.cert)?;
     let only_one = certificates.len() == 1;
     let selector = Selector::from(args.selector);
     let matching_type = MatchingType::from(args.mtype);

@@ -1,5 +1,5 @@
-//! The DANE report: core's outcome and per-record statuses as a value with
-//! stable names, printed for people or as JSON.
+//! The DANE report: core's outcome and per-record statuses as a document
+//! with stable names, for people or as JSON.
 //!
 //! Every name here is a fixed mapping of a core variant; the matches are
 //! exhaustive so that a new variant in core does not compile until it has a
@@ -7,14 +7,15 @@
 
 use std::fmt::Write as _;
 
-use mxtrust::CertUsage;
-use mxtrust::dane::{Outcome, RecordStatus};
+use mxtrust::dane::{self, Options, Outcome, Profile, RecordStatus};
+use mxtrust::tlsa::DigestPreference;
+use mxtrust::{CertUsage, SignatureVerificationAlgorithm, TrustAnchor};
 use serde::Serialize;
 
-use crate::records::Record;
+use crate::tlsa_text::Record;
 
-/// The `--json` document of `mxtrust dane`.
-#[derive(Debug, Serialize)]
+/// The DANE report document (`mxtrust dane --json`).
+#[derive(Clone, Debug, Serialize)]
 pub struct Report {
     /// `authenticated`, `unauthenticated-tls` or `failed`.
     pub outcome: &'static str,
@@ -38,7 +39,7 @@ pub struct Report {
 }
 
 /// One record's line in the report.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct RecordReport {
     /// Position in the RRset, from 0.
     pub index: usize,
@@ -54,6 +55,61 @@ pub struct RecordReport {
     pub code: Option<&'static str>,
     /// The reason, in words.
     pub reason: Option<String>,
+}
+
+/// What a DANE check is given.
+#[derive(Clone, Copy)]
+pub struct Check<'a> {
+    /// The presented chain, DER, leaf first.
+    pub chain: &'a [Vec<u8>],
+    /// The TLSA RRset.
+    pub records: &'a [Record],
+    /// Reference identifiers, the TLSA base domain first.
+    pub names: &'a [String],
+    /// The validation time, Unix seconds.
+    pub time: u64,
+    /// `None` for the SMTP profile (RFC 7672); the PKIX trust anchors of the
+    /// generic profile (RFC 6698/7671) otherwise.
+    pub generic_trust_anchors: Option<&'a [TrustAnchor<'a>]>,
+    /// Enabled digests, most preferred first.
+    pub digest_preference: DigestPreference,
+    /// Check names under DANE-EE as well.
+    pub ee_name_checks: bool,
+    /// Signature algorithms for DANE-TA and PKIX paths.
+    pub algorithms: &'a [&'a dyn SignatureVerificationAlgorithm],
+}
+
+impl std::fmt::Debug for Check<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Check")
+            .field("records", &self.records.len())
+            .field("names", &self.names)
+            .field("time", &self.time)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs `dane::verify` on `check`, every record evaluated (a checker shows
+/// each record's final status), and builds the report.
+///
+/// # Errors
+///
+/// Core's error for input the caller should not have passed (an empty
+/// chain, too many records or names, a name that is not a DNS name).
+pub fn check(check: &Check<'_>) -> Result<Report, mxtrust::Error> {
+    let mut options = Options::new(check.time, check.algorithms);
+    if let Some(trust_anchors) = check.generic_trust_anchors {
+        options.profile = Profile::Generic { trust_anchors };
+    }
+    options.digest_preference = check.digest_preference;
+    options.ee_name_checks = check.ee_name_checks;
+    options.evaluate_all_records = true;
+    let chain: Vec<&[u8]> = check.chain.iter().map(Vec::as_slice).collect();
+    let tlsa: Vec<_> = check.records.iter().map(Record::tlsa).collect();
+    let names: Vec<&str> = check.names.iter().map(String::as_str).collect();
+    let mut statuses = vec![RecordStatus::EMPTY; tlsa.len()];
+    let outcome = dane::verify(&chain, &tlsa, &names, &options, &mut statuses)?;
+    Ok(Report::new(&outcome, &statuses, check.records, check.time))
 }
 
 const SUPERSEDED: &str = "a more preferred digest is present (RFC 7671 §9)";

@@ -1,14 +1,13 @@
-//! TLSA records from `--tlsa` arguments and `--tlsa-file` files, each
+//! TLSA records in presentation form: `--tlsa` arguments, and files of
+//! records (`U S M HEX` lines, zone-file lines, `dig` output), each record
 //! remembering where it came from so that reports and errors can say so.
-
-use std::path::Path;
 
 use mxtrust::{CertUsage, MatchingType, Selector, Tlsa};
 
-use crate::input::{self, InputError};
+use crate::{ReadError, ReadErrorKind};
 
 /// A TLSA record that owns its certificate association data.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     /// Where it came from: `FILE:LINE` or `--tlsa N`.
     pub source: String,
@@ -23,15 +22,14 @@ impl Record {
     ///
     /// # Errors
     ///
-    /// Core's reason, prefixed with `source`.
-    pub fn parse(text: &str, source: String) -> Result<Self, InputError> {
-        Self::parse_line(text, source.clone())?
-            .ok_or_else(|| InputError::new(format!("{source}: {}", mxtrust::Error::NotTlsa)))
+    /// Core's reason.
+    pub fn parse(text: &str, source: String) -> Result<Self, mxtrust::Error> {
+        Self::parse_line(text, source)?.ok_or(mxtrust::Error::NotTlsa)
     }
 
     /// Like [`Record::parse`], but a line of another record type (the
     /// RRSIGs of `dig +dnssec`) is `None` rather than an error.
-    fn parse_line(text: &str, source: String) -> Result<Option<Self>, InputError> {
+    fn parse_line(text: &str, source: String) -> Result<Option<Self>, mxtrust::Error> {
         // Hex never decodes to more than half the text.
         let mut storage = vec![0u8; text.len() / 2 + 1];
         match Tlsa::parse_text(text, &mut storage) {
@@ -43,7 +41,7 @@ impl Record {
                 source,
             })),
             Err(mxtrust::Error::NotTlsa) => Ok(None),
-            Err(e) => Err(InputError::new(format!("{source}: {e}"))),
+            Err(e) => Err(e),
         }
     }
 
@@ -58,38 +56,15 @@ impl Record {
     }
 }
 
-/// Records from `--tlsa` arguments (numbered from 1), then from each file.
+/// The records of a file's text, one per line; blank lines, lines starting
+/// with `#` or `;` (zone-file comments and `dig`'s section headers) and
+/// lines of other record types (the RRSIGs of `dig +dnssec`) are skipped.
+/// `name` is how sources call the file (`NAME:LINE`).
 ///
 /// # Errors
 ///
-/// The first record that does not parse, or a file that cannot be read.
-pub fn collect<P: AsRef<Path>>(
-    arguments: &[String],
-    files: &[P],
-) -> Result<Vec<Record>, InputError> {
-    let mut records = Vec::new();
-    for (i, text) in arguments.iter().enumerate() {
-        records.push(Record::parse(
-            text,
-            format!("--tlsa {}", i.saturating_add(1)),
-        )?);
-    }
-    for path in files {
-        records.extend(from_file(path.as_ref())?);
-    }
-    Ok(records)
-}
-
-/// One record per line; blank lines, lines starting with `#` or `;`
-/// (zone-file comments and `dig`'s section headers) and lines of other
-/// record types (the RRSIGs of `dig +dnssec`) are skipped.
-///
-/// # Errors
-///
-/// `FILE:LINE: reason` for the first line that does not parse.
-pub fn from_file(path: &Path) -> Result<Vec<Record>, InputError> {
-    let text = input::read_text(path)?;
-    let name = input::display_name(path);
+/// The first line that does not parse, with its line number.
+pub fn records(text: &str, name: &str) -> Result<Vec<Record>, ReadError> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| {
@@ -97,7 +72,10 @@ pub fn from_file(path: &Path) -> Result<Vec<Record>, InputError> {
             !(line.is_empty() || line.starts_with('#') || line.starts_with(';'))
         })
         .filter_map(|(n, line)| {
-            Record::parse_line(line, format!("{name}:{}", n.saturating_add(1))).transpose()
+            let line_number = n.saturating_add(1);
+            Record::parse_line(line, format!("{name}:{line_number}"))
+                .map_err(|e| ReadError::at(line_number, ReadErrorKind::Tlsa(e)))
+                .transpose()
         })
         .collect()
 }

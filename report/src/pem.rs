@@ -1,37 +1,29 @@
-//! Certificates from a file: a PEM bundle (text around the PEM blocks is
+//! Certificates from bytes: a PEM bundle (text around the PEM blocks is
 //! ignored, so `openssl s_client -showcerts` output works as it is) or DER,
 //! one certificate or several concatenated.
-
-use std::path::Path;
 
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject as _;
 
-use crate::input::{self, InputError};
+use crate::{ReadError, ReadErrorKind};
 
-/// The certificates in `path`, in file order, as DER. Only the framing is
+/// The certificates in `bytes`, in input order, as DER. Only the framing is
 /// checked here; what the certificates say is core's business.
 ///
 /// # Errors
 ///
-/// An unreadable file, a broken PEM block, DER whose lengths do not add
-/// up, or a file with no certificate at all.
-pub fn read(path: &Path) -> Result<Vec<Vec<u8>>, InputError> {
-    let bytes = input::read_bytes(path)?;
-    let name = input::display_name(path);
-    let certificates = if contains(&bytes, b"-----BEGIN ") {
-        from_pem(&bytes, &name)?
+/// A broken PEM block, DER whose lengths do not add up, or input with no
+/// certificate at all.
+pub fn certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ReadError> {
+    let certificates = if contains(bytes, b"-----BEGIN ") {
+        from_pem(bytes)?
     } else if bytes.first() == Some(&0x30) {
-        split_der(&bytes, &name)?
+        split_der(bytes)?
     } else {
-        return Err(InputError::new(format!(
-            "{name}: neither PEM (no -----BEGIN line) nor DER"
-        )));
+        return Err(ReadError::whole(ReadErrorKind::NotPemOrDer));
     };
     if certificates.is_empty() {
-        return Err(InputError::new(format!(
-            "{name}: no -----BEGIN CERTIFICATE----- block"
-        )));
+        return Err(ReadError::whole(ReadErrorKind::NoCertificate));
     }
     Ok(certificates)
 }
@@ -40,30 +32,30 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn from_pem(bytes: &[u8], name: &str) -> Result<Vec<Vec<u8>>, InputError> {
+fn from_pem(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ReadError> {
     CertificateDer::pem_slice_iter(bytes)
         .enumerate()
         .map(|(i, cert)| {
             cert.map(|der| der.as_ref().to_vec()).map_err(|e| {
-                InputError::new(format!(
-                    "{name}: PEM certificate {}: {e}",
-                    i.saturating_add(1)
-                ))
+                ReadError::whole(ReadErrorKind::Pem {
+                    block: i.saturating_add(1),
+                    reason: e.to_string(),
+                })
             })
         })
         .collect()
 }
 
 /// Splits concatenated DER SEQUENCEs by their outer length.
-fn split_der(mut bytes: &[u8], name: &str) -> Result<Vec<Vec<u8>>, InputError> {
+fn split_der(mut bytes: &[u8]) -> Result<Vec<Vec<u8>>, ReadError> {
     let mut certificates = Vec::new();
     let mut offset = 0usize;
     while !bytes.is_empty() {
         let len = sequence_len(bytes).ok_or_else(|| {
-            InputError::new(format!(
-                "{name}: DER certificate {} (at byte {offset}) is truncated or not a SEQUENCE",
-                certificates.len().saturating_add(1)
-            ))
+            ReadError::whole(ReadErrorKind::DerTruncated {
+                index: certificates.len().saturating_add(1),
+                offset,
+            })
         })?;
         let (certificate, rest) = bytes.split_at(len);
         certificates.push(certificate.to_vec());
@@ -111,9 +103,9 @@ mod tests {
         assert_eq!(sequence_len(&[0x30]), None);
         let two = [0x30, 0x01, 0xaa, 0x30, 0x00];
         assert_eq!(
-            split_der(&two, "x").unwrap(),
+            split_der(&two).unwrap(),
             vec![vec![0x30, 0x01, 0xaa], vec![0x30, 0x00]]
         );
-        assert!(split_der(&[0x30, 0x01, 0xaa, 0x05], "x").is_err());
+        assert!(split_der(&[0x30, 0x01, 0xaa, 0x05]).is_err());
     }
 }
