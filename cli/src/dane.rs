@@ -8,7 +8,7 @@ use mxtrust::name::ReferenceId;
 use mxtrust::tlsa::{DigestAlgorithm, DigestPreference};
 use mxtrust::{SignatureVerificationAlgorithm, TrustAnchor};
 use mxtrust_report::dane::{self, Check};
-use mxtrust_report::time;
+use mxtrust_report::{pem, time, tlsa_text};
 
 use crate::input::{self, InputError};
 
@@ -43,11 +43,27 @@ pub struct Args {
     #[arg(long, value_name = "RECORD")]
     tlsa: Vec<String>,
 
-    /// A file of TLSA records, one per line: `U S M HEX` or whole `dig`
-    /// answer lines; blank lines and lines starting with `#` or `;` are
-    /// skipped. Repeatable.
+    /// A file of TLSA records: `U S M HEX` lines, a zone file, or `dig`
+    /// output (`dig +multiline` too). Comments, `$TTL`, `$ORIGIN` and other
+    /// record types are skipped; records of owners other than the TLSA name
+    /// (`_PORT._PROTO.` and the first --name) are reported and ignored,
+    /// unless a CNAME chain in the file leads to them. `dig` output must
+    /// have status NOERROR and the `ad` flag. Repeatable.
     #[arg(long, value_name = "FILE")]
     tlsa_file: Vec<PathBuf>,
+
+    /// The TLSA name's port: records are read for `_PORT._PROTO.NAME`.
+    #[arg(long, value_name = "PORT", default_value_t = 25)]
+    port: u16,
+
+    /// The TLSA name's protocol label.
+    #[arg(long, value_name = "PROTO", default_value = "tcp")]
+    proto: String,
+
+    /// Take `dig` output without the `ad` flag, or with a status other than
+    /// NOERROR: you vouch for the records' DNSSEC status yourself.
+    #[arg(long)]
+    dnssec_unchecked: bool,
 
     /// A reference identifier the certificate must name (DANE-TA, PKIX, and
     /// DANE-EE with --ee-name-checks). Repeatable: the first is the TLSA base
@@ -118,15 +134,35 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     for name in &args.names {
         ReferenceId::new(name).map_err(|e| InputError::new(format!("--name {name:?}: {e}")))?;
     }
-    let chain = input::certificates(&args.chain)?;
-    let records = input::tlsa_records(&args.tlsa, &args.tlsa_file)?;
+    let stdin = std::path::Path::new("-");
+    if args.chain == stdin && args.tlsa_file.iter().any(|f| f == stdin) {
+        return Err(InputError::new(
+            "--chain - and --tlsa-file - cannot both read standard input",
+        ));
+    }
+    let tlsa_name = tlsa_text::tlsa_name(
+        args.port,
+        &args.proto,
+        args.names.first().map_or("", String::as_str),
+    );
+    let chain = input::certificates(&args.chain, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?;
+    let (records, ignored) = input::tlsa_records(
+        &args.tlsa,
+        &args.tlsa_file,
+        &tlsa_name,
+        args.dnssec_unchecked,
+    )?;
     if records.is_empty() {
         return Err(InputError::new(
-            "no TLSA records: the --tlsa-file has only blank and comment lines",
+            "no TLSA records for this name: the --tlsa-file holds none that count",
         ));
     }
     let anchor_ders = match (&args.trust_anchors, args.profile) {
-        (Some(path), ProfileArg::Generic) => input::certificates(path)?,
+        (Some(path), ProfileArg::Generic) => input::certificates(
+            path,
+            pem::MAX_TRUST_ANCHORS_INPUT_LEN,
+            "a trust-anchor file",
+        )?,
         (Some(_), ProfileArg::Smtp) => {
             return Err(InputError::new(
                 "--trust-anchors is used only with --profile generic",
@@ -140,6 +176,8 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         chain: &chain,
         records: &records,
         names: &args.names,
+        tlsa_name: &tlsa_name,
+        ignored: &ignored,
         time,
         generic_trust_anchors: match args.profile {
             ProfileArg::Smtp => None,
@@ -153,7 +191,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     if args.json {
         crate::print_json(&report)?;
     } else {
-        print!("{}", report.human(&args.names));
+        print!("{}", report.human());
     }
     Ok(if report.is_authenticated() {
         ExitCode::SUCCESS

@@ -42,7 +42,12 @@ pub struct Args {
 ///
 /// A file that cannot be read; exit status 2.
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
-    let body = input::read_bytes(&args.file)?;
+    // At most one octet past core's limit: core then reports `too-large`
+    // itself, the verdict a sender reaches (sts-policy-invalid).
+    let body = input::read_up_to(
+        &args.file,
+        mxtrust::limits::MAX_POLICY_LEN.saturating_add(1),
+    )?;
     let name = input::display_name(&args.file);
     let report = PolicyReport::new(&body, &args.hosts);
     if args.json {

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use mxtrust::name::ReferenceId;
 use mxtrust::{CertUsage, MatchingType, Selector, Tlsa};
 
+use mxtrust_report::pem;
+
 use crate::input::{self, InputError};
 
 const EXAMPLES: &str = "\
@@ -66,7 +68,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         }
         None => String::new(),
     };
-    let certificates = input::certificates(&args.cert)?;
+    let certificates = input::certificates(&args.cert, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?;
     let only_one = certificates.len() == 1;
     let selector = Selector::from(args.selector);
     let matching_type = MatchingType::from(args.mtype);

@@ -12,14 +12,14 @@ use mxtrust::tlsa::DigestPreference;
 use mxtrust::{CertUsage, SignatureVerificationAlgorithm, TrustAnchor};
 use serde::Serialize;
 
-use crate::tlsa_text::Record;
+use crate::tlsa_text::{Dnssec, Ignored, Record};
 
 /// The DANE report document (`mxtrust dane --json`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     /// `authenticated`, `unauthenticated-tls` or `failed`.
     pub outcome: &'static str,
-    /// Index of the record that authenticated the chain.
+    /// Number (from 1) of the record that authenticated the chain.
     pub record: Option<usize>,
     /// Its certificate usage.
     pub usage: Option<u8>,
@@ -34,14 +34,21 @@ pub struct Report {
     pub tlsrpt_result_type: Option<&'static str>,
     /// The validation time, Unix seconds.
     pub time: u64,
+    /// The reference identifiers, the TLSA base domain first.
+    pub names: Vec<String>,
+    /// The TLSA name records were read for, `_PORT._PROTO.HOST`.
+    pub tlsa_name: String,
     /// Every record, in input order.
     pub records: Vec<RecordReport>,
+    /// TLSA records read and left out (another owner, outside `dig`'s
+    /// answer section).
+    pub ignored: Vec<Ignored>,
 }
 
 /// One record's line in the report.
 #[derive(Clone, Debug, Serialize)]
 pub struct RecordReport {
-    /// Position in the RRset, from 0.
+    /// Position in the RRset, from 1.
     pub index: usize,
     /// `FILE:LINE` or `--tlsa N`.
     pub source: String,
@@ -55,6 +62,10 @@ pub struct RecordReport {
     pub code: Option<&'static str>,
     /// The reason, in words.
     pub reason: Option<String>,
+    /// Who vouches for its DNSSEC status: `resolver-ad` (a `dig` answer with
+    /// the `ad` flag: the resolver's claim) or `not-checked` (the user's own
+    /// data).
+    pub dnssec: &'static str,
 }
 
 /// What a DANE check is given.
@@ -66,6 +77,10 @@ pub struct Check<'a> {
     pub records: &'a [Record],
     /// Reference identifiers, the TLSA base domain first.
     pub names: &'a [String],
+    /// The TLSA name the records were read for.
+    pub tlsa_name: &'a str,
+    /// Records read and left out, for the report.
+    pub ignored: &'a [Ignored],
     /// The validation time, Unix seconds.
     pub time: u64,
     /// `None` for the SMTP profile (RFC 7672); the PKIX trust anchors of the
@@ -109,7 +124,11 @@ pub fn check(check: &Check<'_>) -> Result<Report, mxtrust::Error> {
     let names: Vec<&str> = check.names.iter().map(String::as_str).collect();
     let mut statuses = vec![RecordStatus::EMPTY; tlsa.len()];
     let outcome = dane::verify(&chain, &tlsa, &names, &options, &mut statuses)?;
-    Ok(Report::new(&outcome, &statuses, check.records, check.time))
+    let mut report = Report::new(&outcome, &statuses, check.records, check.time);
+    check.names.clone_into(&mut report.names);
+    check.tlsa_name.clone_into(&mut report.tlsa_name);
+    check.ignored.clone_into(&mut report.ignored);
+    Ok(report)
 }
 
 const SUPERSEDED: &str = "a more preferred digest is present (RFC 7671 §9)";
@@ -126,7 +145,9 @@ impl Report {
             .iter()
             .zip(statuses)
             .enumerate()
-            .map(|(index, (record, status))| RecordReport::new(index, record, status))
+            .map(|(index, (record, status))| {
+                RecordReport::new(index.saturating_add(1), record, status)
+            })
             .collect();
         let failure = match outcome {
             Outcome::Failed(failure) => Some(failure),
@@ -142,14 +163,17 @@ impl Report {
                 Outcome::Unauthenticated => "unauthenticated-tls",
                 Outcome::Failed(_) => "failed",
             },
-            record: authenticated.map(|a| a.record),
+            record: authenticated.map(|a| a.record.saturating_add(1)),
             usage: authenticated.map(|a| u8::from(a.usage)),
             depth: authenticated.and_then(|a| a.depth),
             failure: failure.map(ToString::to_string),
             failure_code: failure.map(|f| f.code()),
             tlsrpt_result_type: outcome.result_type().map(|t| t.as_str()),
             time,
+            names: Vec::new(),
+            tlsa_name: String::new(),
             records,
+            ignored: Vec::new(),
         }
     }
 
@@ -158,15 +182,16 @@ impl Report {
         self.record.is_some()
     }
 
-    /// The report for people: the verdict first, then one line per record.
-    pub fn human(&self, names: &[String]) -> String {
+    /// The report for people: the verdict first, then one line per record,
+    /// then what was left out and who vouches for the records' DNSSEC status.
+    pub fn human(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.verdict());
         let _ = writeln!(
             out,
             "checked at {} for {}",
             crate::time::format(self.time),
-            names.join(", ")
+            self.names.join(", ")
         );
         out.push('\n');
         let rows: Vec<[String; 6]> = self
@@ -200,14 +225,52 @@ impl Report {
             }
             let _ = writeln!(out, "{}", line.trim_end());
         }
+        self.human_notes(&mut out);
         out
+    }
+
+    fn human_notes(&self, out: &mut String) {
+        for ignored in &self.ignored {
+            let _ = writeln!(
+                out,
+                "ignored: {} (owner {}): {}",
+                ignored.source, ignored.owner, ignored.reason
+            );
+        }
+        let numbers = |dnssec: &str| -> Vec<String> {
+            self.records
+                .iter()
+                .filter(|r| r.dnssec == dnssec)
+                .map(|r| r.index.to_string())
+                .collect()
+        };
+        let unchecked = numbers(Dnssec::NotChecked.code());
+        if !unchecked.is_empty() {
+            let _ = writeln!(
+                out,
+                "dnssec: not checked for record{} {}: taken as your own data; \
+                 DANE needs a DNSSEC-secure TLSA RRset (RFC 7672 §2.2)",
+                plural(unchecked.len()),
+                unchecked.join(", ")
+            );
+        }
+        let ad = numbers(Dnssec::ResolverAd.code());
+        if !ad.is_empty() {
+            let _ = writeln!(
+                out,
+                "dnssec: record{} {} came with the 'ad' flag: the resolver's claim that it \
+                 validated them",
+                plural(ad.len()),
+                ad.join(", ")
+            );
+        }
     }
 
     fn verdict(&self) -> String {
         let tlsrpt = |t: Option<&str>| t.map(|t| format!(" [TLSRPT {t}]")).unwrap_or_default();
         match (self.record, &self.failure) {
             (Some(index), _) => {
-                let record = self.records.get(index);
+                let record = self.records.get(index.wrapping_sub(1));
                 let source = record.map_or("", |r| r.source.as_str());
                 let usage = self
                     .usage
@@ -263,6 +326,7 @@ impl RecordReport {
         };
         Self {
             index,
+            dnssec: record.dnssec.code(),
             source: record.source.clone(),
             record: record.tlsa().to_string(),
             status,
@@ -271,6 +335,10 @@ impl RecordReport {
             reason,
         }
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// `3 1 1 fc1d3a0b...5c849b`: enough of the data to tell records apart.

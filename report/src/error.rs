@@ -23,6 +23,13 @@ pub enum ReadErrorKind {
     NotPemOrDer,
     /// No `-----BEGIN CERTIFICATE-----` block.
     NoCertificate,
+    /// PEM without a block of the label needed.
+    WrongPemLabel {
+        /// The label needed.
+        expected: &'static str,
+        /// The labels found.
+        found: String,
+    },
     /// A PEM block that does not decode.
     Pem {
         /// The block's position in the input, from 1.
@@ -37,6 +44,15 @@ pub enum ReadErrorKind {
         /// Its first octet's offset in the input.
         offset: usize,
     },
+    /// A `(` without its `)` (RFC 1035 §5.1).
+    UnclosedParenthesis,
+    /// A zone-file directive this reader does not follow, e.g. `$INCLUDE`.
+    UnsupportedDirective(String),
+    /// `dig` output whose header has no `ad` flag: nobody says the answer
+    /// was DNSSEC-validated, so it must not be used for DANE (RFC 7672 §2.2).
+    DigNotAuthenticated,
+    /// `dig` output whose status is not NOERROR.
+    DigStatus(String),
     /// A TLSA record core rejects.
     Tlsa(mxtrust::Error),
     /// Quoting of TXT data (as `dig` prints it) is broken.
@@ -49,10 +65,25 @@ impl fmt::Display for ReadErrorKind {
             Self::NotUtf8 => f.write_str("not UTF-8 text"),
             Self::NotPemOrDer => f.write_str("neither PEM (no -----BEGIN line) nor DER"),
             Self::NoCertificate => f.write_str("no -----BEGIN CERTIFICATE----- block"),
-            Self::Pem { block, reason } => write!(f, "PEM certificate {block}: {reason}"),
+            Self::WrongPemLabel { expected, found } => write!(
+                f,
+                "no -----BEGIN {expected}----- block (found {})",
+                if found.is_empty() { "none" } else { found }
+            ),
+            Self::Pem { block, reason } => write!(f, "PEM block {block}: {reason}"),
             Self::DerTruncated { index, offset } => write!(
                 f,
                 "DER certificate {index} (at byte {offset}) is truncated or not a SEQUENCE"
+            ),
+            Self::UnclosedParenthesis => f.write_str("'(' without its ')'"),
+            Self::UnsupportedDirective(d) => write!(f, "{d} is not supported here"),
+            Self::DigNotAuthenticated => f.write_str(
+                "dig answer without the 'ad' flag: the resolver did not say it validated \
+                 it with DNSSEC, and DANE needs a secure TLSA RRset (RFC 7672 §2.2)",
+            ),
+            Self::DigStatus(status) => write!(
+                f,
+                "dig answer with status {status}, not NOERROR: there is no TLSA RRset to use"
             ),
             Self::Tlsa(e) => write!(f, "{e}"),
             Self::TxtQuoting(why) => f.write_str(why),
