@@ -26,9 +26,13 @@ Examples:
 Exit status: 0 authenticated, 1 not authenticated (failed, or every record
 unusable), 2 unusable input or usage error.";
 
+fn long_help() -> String {
+    format!("{EXAMPLES}\n\n{}", dane::JSON_SCHEMA)
+}
+
 /// Check a certificate chain against a TLSA RRset (RFC 6698, 7671, 7672).
 #[derive(Debug, clap::Args)]
-#[command(after_help = EXAMPLES)]
+#[command(after_help = EXAMPLES, after_long_help = long_help())]
 #[command(group = clap::ArgGroup::new("rrset").required(true).multiple(true).args(["tlsa", "tlsa_file"]))]
 pub struct Args {
     /// The chain the server presented, leaf first: PEM (text around the PEM

@@ -797,3 +797,137 @@ fn readme_json_example_has_the_real_keys() {
         assert_eq!(shown["records"][0][key], real["records"][0][key], "{key}");
     }
 }
+
+#[test]
+fn the_report_explains_the_chain() {
+    let chain = example("rsa-chain.pem");
+    let json = mxtrust(&[
+        "dane",
+        "--chain",
+        &chain,
+        "--tlsa",
+        &leaf_311(),
+        "--name",
+        "mx.example.test",
+        "--at",
+        "2036-01-01T00:00:00Z",
+        "--json",
+    ])
+    .json();
+    let chain = json["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), 2);
+    assert_eq!(chain[0]["depth"], 0);
+    assert_eq!(chain[0]["subject"], "CN=mx.example.test,O=mxtrust tests");
+    assert_eq!(
+        chain[0]["issuer"],
+        "CN=mxtrust test RSA intermediate,O=mxtrust tests"
+    );
+    assert_eq!(chain[0]["validity"], "expired");
+    assert_eq!(chain[0]["not_after"], "2035-01-01T00:00:00Z");
+    assert_eq!(
+        chain[0]["dns_names"],
+        serde_json::json!(["mx.example.test"])
+    );
+    assert_eq!(chain[0]["key_type"], "RSA");
+    assert_eq!(chain[0]["key_bits"], 2048);
+    assert_eq!(chain[0]["self_issued"], false);
+    assert_eq!(chain[1]["ca"], true);
+    let human = dane(&["--tlsa", &leaf_311()]);
+    assert!(
+        human
+            .stdout
+            .contains("\nchain:\n  depth 0: CN=mx.example.test,O=mxtrust tests\n"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("RSA 2048"), "{}", human.stdout);
+
+    let p256 = mxtrust(&[
+        "dane",
+        "--chain",
+        &example("p256-chain.pem"),
+        "--tlsa",
+        "3 1 1 00",
+        "--name",
+        "mx.example.test",
+        "--json",
+    ])
+    .json();
+    assert_eq!(p256["chain"][0]["key_type"], "EC P-256");
+}
+
+fn hint_codes(json: &serde_json::Value) -> Vec<String> {
+    json["hints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn hints_name_the_common_mistakes() {
+    // Only the leaf sent, only a DANE-TA record.
+    let leaf = fixture("rsa-leaf.der").display().to_string();
+    let run = dane_with_chain(&leaf, &["--tlsa", &int_211(), "--json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(hint_codes(&run.json()), ["leaf-only"]);
+
+    // The chain in reverse order.
+    let reversed = temp_file(
+        "reversed.pem",
+        format!("{}{}", pem("rsa-int"), pem("rsa-leaf")).as_bytes(),
+    );
+    let json = dane_with_chain(&reversed, &["--tlsa", &int_211(), "--json"]).json();
+    assert!(
+        hint_codes(&json).contains(&"reversed-chain".to_owned()),
+        "{json}"
+    );
+
+    // A DANE-TA record naming an anchor that was not sent (the root).
+    let root = format!("2 1 1 {}", openssl("rsa-root", "Sha256Spki"));
+    let json = dane(&["--tlsa", &root, "--json"]).json();
+    assert_eq!(hint_codes(&json), ["anchor-not-sent"]);
+    let human = dane(&["--tlsa", &root]);
+    assert!(
+        human
+            .stdout
+            .contains("hint: record 1 (--tlsa 1) matches none"),
+        "{}",
+        human.stdout
+    );
+
+    // A name mismatch lists the names the leaf holds.
+    let chain = example("rsa-chain.pem");
+    let json = mxtrust(&[
+        "dane",
+        "--chain",
+        &chain,
+        "--tlsa",
+        &int_211(),
+        "--name",
+        "other.example.test",
+        "--at",
+        NOW,
+        "--json",
+    ])
+    .json();
+    assert_eq!(hint_codes(&json), ["name-mismatch"]);
+    let message = json["hints"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("the DNS names mx.example.test"),
+        "{message}"
+    );
+    assert!(message.contains("other.example.test"), "{message}");
+}
+
+#[test]
+fn long_help_documents_the_json_schema() {
+    let run = mxtrust(&["dane", "--help"]);
+    assert!(
+        run.stdout.contains("JSON report (--json)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("hints[]"), "{}", run.stdout);
+}

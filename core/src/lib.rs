@@ -83,6 +83,7 @@ pub mod decision;
 mod der;
 mod error;
 mod hex;
+pub mod key;
 pub mod limits;
 pub mod name;
 pub mod policy;

@@ -7,11 +7,13 @@
 
 use std::fmt::Write as _;
 
+use mxtrust::cert::Certificate;
 use mxtrust::dane::{self, Options, Outcome, Profile, RecordStatus};
 use mxtrust::tlsa::DigestPreference;
 use mxtrust::{CertUsage, SignatureVerificationAlgorithm, TrustAnchor};
 use serde::Serialize;
 
+use crate::chain::{self, CertificateReport};
 use crate::tlsa_text::{Dnssec, Ignored, Record};
 
 /// The DANE report document (`mxtrust dane --json`).
@@ -43,7 +45,41 @@ pub struct Report {
     /// TLSA records read and left out (another owner, outside `dig`'s
     /// answer section).
     pub ignored: Vec<Ignored>,
+    /// Every presented certificate, leaf first.
+    pub chain: Vec<CertificateReport>,
+    /// Common mistakes the result points to.
+    pub hints: Vec<Hint>,
 }
+
+/// A common mistake the result points to.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hint {
+    /// `leaf-only`, `reversed-chain`, `anchor-not-sent` or `name-mismatch`.
+    pub code: &'static str,
+    /// What to do, in words.
+    pub message: String,
+}
+
+/// The `--json` schema of the DANE report, for `--help` and the README.
+pub const JSON_SCHEMA: &str = "\
+JSON report (--json), keys always present:
+  outcome              authenticated | unauthenticated-tls | failed
+  record               number (from 1) of the record that authenticated, or null
+  usage, depth         its usage, and the depth it matched (null: anchor from
+                       the record or --trust-anchors)
+  failure, failure_code, tlsrpt_result_type
+                       why not, in words and as a code; RFC 8460 result type
+  time                 validation time, Unix seconds
+  names, tlsa_name     the --names; _PORT._PROTO.NAME records were read for
+  records[]            index (from 1), source, record, status (matched,
+                       not-matched, unusable, superseded, skipped, rejected),
+                       depth, code, reason, dnssec (resolver-ad, not-checked)
+  ignored[]            source, owner, reason: records left out
+  chain[]              depth, subject, issuer (RFC 4514), not_before, not_after,
+                       validity (valid, expired, not-yet-valid), dns_names,
+                       key_type, key_bits, self_issued, ca, error
+  hints[]              code (leaf-only, reversed-chain, anchor-not-sent,
+                       name-mismatch), message";
 
 /// One record's line in the report.
 #[derive(Clone, Debug, Serialize)]
@@ -128,7 +164,89 @@ pub fn check(check: &Check<'_>) -> Result<Report, mxtrust::Error> {
     check.names.clone_into(&mut report.names);
     check.tlsa_name.clone_into(&mut report.tlsa_name);
     check.ignored.clone_into(&mut report.ignored);
+    report.chain = chain::certificates(check.chain, check.time);
+    report.hints = hints(&report, check.chain, check.names);
     Ok(report)
+}
+
+/// The common mistakes a result that is not `authenticated` points to.
+fn hints(report: &Report, chain: &[Vec<u8>], names: &[String]) -> Vec<Hint> {
+    let mut hints = Vec::new();
+    if report.record.is_some() {
+        return hints;
+    }
+    let usable = |r: &&RecordReport| !matches!(r.status, "unusable" | "superseded");
+    let usage = |r: &RecordReport| r.record.split(' ').next().unwrap_or_default().to_owned();
+    let ta: Vec<&RecordReport> = report
+        .records
+        .iter()
+        .filter(usable)
+        .filter(|r| usage(r) == "2")
+        .collect();
+    let ee = report
+        .records
+        .iter()
+        .filter(usable)
+        .any(|r| usage(r) == "3");
+    if chain.len() == 1 && !ta.is_empty() && !ee {
+        hints.push(Hint {
+            code: "leaf-only",
+            message: "the server sent only its leaf certificate, and every usable record is \
+                      DANE-TA(2): it must send its chain up to the trust anchor the record \
+                      names (RFC 7671 §5.2.2)"
+                .to_owned(),
+        });
+    } else {
+        for r in ta.iter().filter(|r| r.status == "not-matched") {
+            hints.push(Hint {
+                code: "anchor-not-sent",
+                message: format!(
+                    "record {} ({}) matches none of the certificates the server sent: the trust \
+                     anchor it names must be in the chain the server presents (RFC 7671 §5.2.2)",
+                    r.index, r.source
+                ),
+            });
+        }
+    }
+    let parsed: Vec<Option<Certificate<'_>>> =
+        chain.iter().map(|d| Certificate::parse(d).ok()).collect();
+    if let [Some(first), Some(second), ..] = parsed.as_slice()
+        && second.is_issued_by(first)
+        && !first.is_issued_by(second)
+    {
+        hints.push(Hint {
+            code: "reversed-chain",
+            message: "the chain looks reversed: the certificate at depth 1 was issued by the one \
+                      at depth 0; a server sends its own certificate first, then its issuers \
+                      (RFC 8446 §4.4.2)"
+                .to_owned(),
+        });
+    }
+    if report.failure_code == Some("name-mismatch")
+        && let Some(Some(leaf)) = parsed.first()
+    {
+        let dns: Vec<String> = leaf
+            .dns_names()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect();
+        let held = if dns.is_empty() {
+            let cns: Vec<String> = leaf
+                .common_names()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .collect();
+            format!("no DNS name, and the common name {}", cns.join(", "))
+        } else {
+            format!("the DNS names {}", dns.join(", "))
+        };
+        hints.push(Hint {
+            code: "name-mismatch",
+            message: format!(
+                "the leaf holds {held}; none of them matches {}",
+                names.join(", ")
+            ),
+        });
+    }
+    hints
 }
 
 const SUPERSEDED: &str = "a more preferred digest is present (RFC 7671 §9)";
@@ -174,6 +292,8 @@ impl Report {
             tlsa_name: String::new(),
             records,
             ignored: Vec::new(),
+            chain: Vec::new(),
+            hints: Vec::new(),
         }
     }
 
@@ -226,6 +346,15 @@ impl Report {
             let _ = writeln!(out, "{}", line.trim_end());
         }
         self.human_notes(&mut out);
+        if !self.chain.is_empty() {
+            out.push_str("chain:\n");
+            for certificate in &self.chain {
+                out.push_str(&certificate.human());
+            }
+        }
+        for hint in &self.hints {
+            let _ = writeln!(out, "hint: {}", hint.message);
+        }
         out
     }
 
