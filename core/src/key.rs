@@ -5,8 +5,9 @@
 
 use untrusted::Input;
 
-use crate::Error;
 use crate::der;
+use crate::tlsa::digest_into;
+use crate::{Error, MatchingType, cert};
 
 /// rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017 Appendix C).
 const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
@@ -139,6 +140,37 @@ pub fn key_type(spki: &[u8]) -> Result<KeyType, Error> {
     })
 }
 
+/// The certificate association data a TLSA record with selector 1 (SPKI)
+/// and `matching_type` publishes for a DER SubjectPublicKeyInfo, into the
+/// front of `out`; returns its length. With a key alone (from a CSR or a
+/// new key pair) the record can be published before the certificate
+/// exists, as a rollover needs (RFC 7671 §8.1).
+///
+/// # Errors
+///
+/// [`Error::BadDer`] for anything that is not one SubjectPublicKeyInfo,
+/// [`Error::UnsupportedParameter`] for a matching type other than 0, 1, 2,
+/// [`Error::BufferTooSmall`] when `out` is too short (nothing is written).
+pub fn association_data(
+    spki: &[u8],
+    matching_type: MatchingType,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    cert::check_spki(spki)?;
+    let mut digest_out = [0u8; 64];
+    let data = match matching_type {
+        MatchingType::Full => spki,
+        other => {
+            let digest = other.digest().ok_or(Error::UnsupportedParameter)?;
+            digest_into(digest, spki, &mut digest_out)
+        }
+    };
+    out.get_mut(..data.len())
+        .ok_or(Error::BufferTooSmall { needed: data.len() })?
+        .copy_from_slice(data);
+    Ok(data.len())
+}
+
 /// The modulus size of an RSAPublicKey in a BIT STRING's contents.
 fn rsa_bits(bit_string: &[u8]) -> Result<u32, Error> {
     let [0, key @ ..] = bit_string else {
@@ -192,6 +224,30 @@ mod tests {
             let cert = Certificate::parse(&der).unwrap();
             assert_eq!(key_type(cert.spki()), Ok(*expected), "{name}");
         }
+    }
+
+    #[test]
+    fn association_data_of_a_key_equals_that_of_its_certificate() {
+        for (name, _) in FIXTURES {
+            let der = fixture(name);
+            let cert = Certificate::parse(&der).unwrap();
+            for mtype in [
+                MatchingType::Full,
+                MatchingType::Sha256,
+                MatchingType::Sha512,
+            ] {
+                let mut a = std::vec![0u8; der.len()];
+                let mut b = std::vec![0u8; der.len()];
+                let n = association_data(cert.spki(), mtype, &mut a).unwrap();
+                let m = crate::tlsa::association_data(&der, crate::Selector::Spki, mtype, &mut b)
+                    .unwrap();
+                assert_eq!(a[..n], b[..m], "{name} {mtype:?}");
+            }
+        }
+        assert_eq!(
+            association_data(&[0x30, 0x00], MatchingType::Sha256, &mut [0u8; 64]),
+            Err(Error::BadDer)
+        );
     }
 
     #[test]
