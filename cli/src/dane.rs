@@ -4,15 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use mxtrust::dane::{self, Options, Profile, RecordStatus};
 use mxtrust::name::ReferenceId;
 use mxtrust::tlsa::{DigestAlgorithm, DigestPreference};
 use mxtrust::{SignatureVerificationAlgorithm, TrustAnchor};
-use rustls_pki_types::CertificateDer;
+use mxtrust_report::dane::{self, Check};
+use mxtrust_report::{pem, time, tlsa_text};
 
 use crate::input::{self, InputError};
-use crate::report::Report;
-use crate::{chain, records, time};
 
 /// Every ring algorithm, RSA included (this crate turns on rustls-webpki's
 /// `alloc` feature for it).
@@ -28,9 +26,13 @@ Examples:
 Exit status: 0 authenticated, 1 not authenticated (failed, or every record
 unusable), 2 unusable input or usage error.";
 
+fn long_help() -> String {
+    format!("{EXAMPLES}\n\n{}", dane::JSON_SCHEMA)
+}
+
 /// Check a certificate chain against a TLSA RRset (RFC 6698, 7671, 7672).
 #[derive(Debug, clap::Args)]
-#[command(after_help = EXAMPLES)]
+#[command(after_help = EXAMPLES, after_long_help = long_help())]
 #[command(group = clap::ArgGroup::new("rrset").required(true).multiple(true).args(["tlsa", "tlsa_file"]))]
 pub struct Args {
     /// The chain the server presented, leaf first: PEM (text around the PEM
@@ -45,11 +47,27 @@ pub struct Args {
     #[arg(long, value_name = "RECORD")]
     tlsa: Vec<String>,
 
-    /// A file of TLSA records, one per line: `U S M HEX` or whole `dig`
-    /// answer lines; blank lines and lines starting with `#` or `;` are
-    /// skipped. Repeatable.
+    /// A file of TLSA records: `U S M HEX` lines, a zone file, or `dig`
+    /// output (`dig +multiline` too). Comments, `$TTL`, `$ORIGIN` and other
+    /// record types are skipped; records of owners other than the TLSA name
+    /// (`_PORT._PROTO.` and the first --name) are reported and ignored,
+    /// unless a CNAME chain in the file leads to them. `dig` output must
+    /// have status NOERROR and the `ad` flag. Repeatable.
     #[arg(long, value_name = "FILE")]
     tlsa_file: Vec<PathBuf>,
+
+    /// The TLSA name's port: records are read for `_PORT._PROTO.NAME`.
+    #[arg(long, value_name = "PORT", default_value_t = 25)]
+    port: u16,
+
+    /// The TLSA name's protocol label.
+    #[arg(long, value_name = "PROTO", default_value = "tcp")]
+    proto: String,
+
+    /// Take `dig` output without the `ad` flag, or with a status other than
+    /// NOERROR: you vouch for the records' DNSSEC status yourself.
+    #[arg(long)]
+    dnssec_unchecked: bool,
 
     /// A reference identifier the certificate must name (DANE-TA, PKIX, and
     /// DANE-EE with --ee-name-checks). Repeatable: the first is the TLSA base
@@ -120,15 +138,35 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     for name in &args.names {
         ReferenceId::new(name).map_err(|e| InputError::new(format!("--name {name:?}: {e}")))?;
     }
-    let chain = chain::read(&args.chain)?;
-    let records = records::collect(&args.tlsa, &args.tlsa_file)?;
+    let stdin = std::path::Path::new("-");
+    if args.chain == stdin && args.tlsa_file.iter().any(|f| f == stdin) {
+        return Err(InputError::new(
+            "--chain - and --tlsa-file - cannot both read standard input",
+        ));
+    }
+    let tlsa_name = tlsa_text::tlsa_name(
+        args.port,
+        &args.proto,
+        args.names.first().map_or("", String::as_str),
+    );
+    let chain = input::certificates(&args.chain, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?;
+    let (records, ignored) = input::tlsa_records(
+        &args.tlsa,
+        &args.tlsa_file,
+        &tlsa_name,
+        args.dnssec_unchecked,
+    )?;
     if records.is_empty() {
         return Err(InputError::new(
-            "no TLSA records: the --tlsa-file has only blank and comment lines",
+            "no TLSA records for this name: the --tlsa-file holds none that count",
         ));
     }
     let anchor_ders = match (&args.trust_anchors, args.profile) {
-        (Some(path), ProfileArg::Generic) => chain::read(path)?,
+        (Some(path), ProfileArg::Generic) => input::certificates(
+            path,
+            pem::MAX_TRUST_ANCHORS_INPUT_LEN,
+            "a trust-anchor file",
+        )?,
         (Some(_), ProfileArg::Smtp) => {
             return Err(InputError::new(
                 "--trust-anchors is used only with --profile generic",
@@ -136,40 +174,29 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         }
         (None, _) => Vec::new(),
     };
-    let anchor_ders: Vec<CertificateDer<'_>> = anchor_ders.into_iter().map(Into::into).collect();
     let anchors = trust_anchors(&anchor_ders, args.trust_anchors.as_deref())?;
-    let anchor_certificates: Vec<&[u8]> = anchor_ders.iter().map(|der| der.as_ref()).collect();
-
+    let anchor_certificates: Vec<&[u8]> = anchor_ders.iter().map(Vec::as_slice).collect();
     let time = args.at.unwrap_or_else(time::now);
-    let mut options = Options::new(time, ALGORITHMS);
-    options.profile = match args.profile {
-        ProfileArg::Smtp => Profile::Smtp,
-        ProfileArg::Generic => Profile::Generic {
-            trust_anchors: &anchors,
-            anchor_certificates: &anchor_certificates,
+    let report = dane::check(&Check {
+        chain: &chain,
+        records: &records,
+        names: &args.names,
+        tlsa_name: &tlsa_name,
+        ignored: &ignored,
+        time,
+        generic_trust_anchors: match args.profile {
+            ProfileArg::Smtp => None,
+            ProfileArg::Generic => Some((&anchors, &anchor_certificates)),
         },
-    };
-    if let Some(preference) = args.digest_preference {
-        options.digest_preference = preference;
-    }
-    options.ee_name_checks = args.ee_name_checks;
-    // A checker shows every record's final status.
-    options.evaluate_all_records = true;
-
-    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let tlsa: Vec<_> = records.iter().map(records::Record::tlsa).collect();
-    let names: Vec<&str> = args.names.iter().map(String::as_str).collect();
-    let mut statuses = vec![RecordStatus::EMPTY; tlsa.len()];
-    let outcome = dane::verify(&chain, &tlsa, &names, &options, &mut statuses)
-        .map_err(|e| InputError::new(e.to_string()))?;
-
-    let report = Report::new(&outcome, &statuses, &records, time);
+        digest_preference: args.digest_preference.unwrap_or_default(),
+        ee_name_checks: args.ee_name_checks,
+        algorithms: ALGORITHMS,
+    })
+    .map_err(|e| InputError::new(e.to_string()))?;
     if args.json {
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| InputError::new(format!("JSON output: {e}")))?;
-        println!("{json}");
+        crate::print_json(&report)?;
     } else {
-        print!("{}", report.human(&args.names));
+        print!("{}", report.human());
     }
     Ok(if report.is_authenticated() {
         ExitCode::SUCCESS
@@ -179,13 +206,13 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
 }
 
 fn trust_anchors<'a>(
-    ders: &'a [CertificateDer<'a>],
+    ders: &'a [Vec<u8>],
     path: Option<&std::path::Path>,
 ) -> Result<Vec<TrustAnchor<'a>>, InputError> {
     ders.iter()
         .enumerate()
         .map(|(i, der)| {
-            mxtrust::cert::Certificate::parse(der.as_ref())
+            mxtrust::cert::Certificate::parse(der)
                 .and_then(|cert| cert.trust_anchor())
                 .map_err(|e| {
                     let name = path.map(input::display_name).unwrap_or_default();

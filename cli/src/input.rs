@@ -5,6 +5,9 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::Path;
 
+use mxtrust_report::ReadErrorKind;
+use mxtrust_report::tlsa_text::{self, Ignored, ReadOptions, Record};
+
 /// Input the tool cannot use: a missing or unreadable file, malformed
 /// records, an argument core rejects. Exit status 2.
 #[derive(Debug)]
@@ -38,26 +41,94 @@ fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// The whole content of `path`, or of standard input for `-`.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
-    let result = if is_stdin(path) {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(path)
-    };
-    result.map_err(|e| InputError::new(format!("{}: {e}", display_name(path))))
+/// The whole content of `path`, or of standard input for `-`, refused at
+/// once when it is larger than `limit` octets (the largest legal input of
+/// its kind; reading stops at `limit + 1`, so `/dev/zero` is refused too).
+/// `what` names the kind in the message.
+pub fn read_bytes(path: &Path, limit: usize, what: &str) -> Result<Vec<u8>, InputError> {
+    let bytes = read_up_to(path, limit.saturating_add(1))?;
+    if bytes.len() > limit {
+        return Err(InputError::new(format!(
+            "{}: larger than {limit} octets, the most {what} can be",
+            display_name(path)
+        )));
+    }
+    Ok(bytes)
 }
 
-/// The content of `path` (or standard input) as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let bytes = read_bytes(path)?;
-    String::from_utf8(bytes).map_err(|e| {
-        let line = e
-            .as_bytes()
-            .get(..e.utf8_error().valid_up_to())
-            .map_or(0, |valid| valid.iter().filter(|&&b| b == b'\n').count())
-            .saturating_add(1);
-        InputError::new(format!("{}:{line}: not UTF-8 text", display_name(path)))
-    })
+/// At most the first `cap` octets of `path` (or standard input for `-`).
+pub fn read_up_to(path: &Path, cap: usize) -> Result<Vec<u8>, InputError> {
+    let name = display_name(path);
+    let io = |e: std::io::Error| InputError::new(format!("{name}: {e}"));
+    let mut bytes = Vec::new();
+    let cap = u64::try_from(cap).unwrap_or(u64::MAX);
+    if is_stdin(path) {
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(cap)
+            .read_to_end(&mut bytes)
+    }
+    .map_err(io)?;
+    Ok(bytes)
+}
+
+/// The certificates in `path` (PEM, `s_client` output or DER), as DER.
+///
+/// # Errors
+///
+/// An unreadable or oversized file, or what the reader says, prefixed with
+/// the file.
+pub fn certificates(path: &Path, limit: usize, what: &str) -> Result<Vec<Vec<u8>>, InputError> {
+    let bytes = read_bytes(path, limit, what)?;
+    mxtrust_report::pem::certificates(&bytes)
+        .map_err(|e| InputError::new(e.in_input(&display_name(path))))
+}
+
+/// Records from `--tlsa` arguments (numbered from 1), then from each file,
+/// and the records the files hold for other owners.
+///
+/// # Errors
+///
+/// The first record that does not parse, a file that cannot be read, a
+/// `dig` answer nobody vouches for.
+pub fn tlsa_records<P: AsRef<Path>>(
+    arguments: &[String],
+    files: &[P],
+    tlsa_name: &str,
+    dnssec_unchecked: bool,
+) -> Result<(Vec<Record>, Vec<Ignored>), InputError> {
+    let mut records = Vec::new();
+    let mut ignored = Vec::new();
+    for (i, text) in arguments.iter().enumerate() {
+        let source = format!("--tlsa {}", i.saturating_add(1));
+        records.push(
+            Record::parse(text, source.clone())
+                .map_err(|e| InputError::new(format!("{source}: {e}")))?,
+        );
+    }
+    for path in files {
+        let path = path.as_ref();
+        let name = display_name(path);
+        let bytes = read_bytes(path, tlsa_text::MAX_INPUT_LEN, "a TLSA file")?;
+        let text = mxtrust_report::text(&bytes).map_err(|e| InputError::new(e.in_input(&name)))?;
+        let options = ReadOptions {
+            name: &name,
+            tlsa_name,
+            dnssec_unchecked,
+        };
+        let file = tlsa_text::records(text, &options).map_err(|e| {
+            let hint = match e.kind {
+                ReadErrorKind::DigNotAuthenticated | ReadErrorKind::DigStatus(_) => {
+                    "; if you vouch for these records, pass --dnssec-unchecked"
+                }
+                _ => "",
+            };
+            InputError::new(format!("{}{hint}", e.in_input(&name)))
+        })?;
+        records.extend(file.records);
+        ignored.extend(file.ignored);
+    }
+    Ok((records, ignored))
 }

@@ -5,19 +5,18 @@
 
 #![forbid(unsafe_code)]
 
-mod chain;
 mod dane;
 mod input;
 mod policy;
-mod records;
-mod report;
-mod time;
 mod tlsa;
 mod txt;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::input::InputError;
 
 /// Check a mail server's certificate chain against DANE TLSA records and
 /// MTA-STS policies, offline, from files and arguments.
@@ -54,4 +53,12 @@ fn main() -> ExitCode {
         eprintln!("mxtrust: {e}");
         ExitCode::from(2)
     })
+}
+
+/// Prints a report document as pretty JSON.
+fn print_json<T: Serialize>(document: &T) -> Result<(), InputError> {
+    let json = serde_json::to_string_pretty(document)
+        .map_err(|e| InputError::new(format!("JSON output: {e}")))?;
+    println!("{json}");
+    Ok(())
 }

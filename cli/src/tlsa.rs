@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use mxtrust::name::ReferenceId;
 use mxtrust::{CertUsage, MatchingType, Selector, Tlsa};
 
-use crate::chain;
-use crate::input::InputError;
+use mxtrust_report::pem;
+
+use crate::input::{self, InputError};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -16,7 +17,10 @@ Examples:
   mxtrust tlsa --cert examples/rsa-chain.pem --owner _25._tcp.mx.example.test
       the same as zone-file lines
   mxtrust tlsa --cert next-key.pem --usage 3 --mtype 2
-      a 3 1 2 record for the leaf of another file, e.g. the next key of a rollover";
+      a 3 1 2 record for the leaf of another file, e.g. the next key of a rollover
+  mxtrust tlsa --pubkey next-key.pub.pem --host mx.example.com
+      _25._tcp.mx.example.com. IN TLSA 3 1 1 ... for a key whose certificate
+      does not exist yet (openssl pkey -pubout makes the PEM)";
 
 /// Print the TLSA records to publish for a certificate or a chain.
 ///
@@ -29,8 +33,19 @@ Examples:
 pub struct Args {
     /// The certificate, or a chain leaf first: PEM (text around the blocks
     /// is ignored) or DER. `-` reads standard input.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "pubkey",
+        conflicts_with = "pubkey"
+    )]
+    cert: Option<PathBuf>,
+
+    /// A public key instead of a certificate: PEM `PUBLIC KEY` or DER
+    /// SubjectPublicKeyInfo. Prints one `3 1 M` record (or --usage's), so
+    /// that the next key can be published before its certificate exists.
     #[arg(long, value_name = "FILE")]
-    cert: PathBuf,
+    pubkey: Option<PathBuf>,
 
     /// Certificate usage: 3 DANE-EE, 2 DANE-TA, 1 PKIX-EE, 0 PKIX-TA.
     #[arg(long, value_name = "U", value_parser = clap::value_parser!(u8).range(0..=3))]
@@ -47,8 +62,20 @@ pub struct Args {
 
     /// Print zone-file lines with this owner name, e.g.
     /// `_25._tcp.mx.example.com` (a final dot is added when missing).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "host")]
     owner: Option<String>,
+
+    /// Print zone-file lines for this host's TLSA name, `_PORT._PROTO.HOST`.
+    #[arg(long, value_name = "HOST")]
+    host: Option<String>,
+
+    /// The port of --host's TLSA name.
+    #[arg(long, value_name = "PORT", default_value_t = 25, requires = "host")]
+    port: u16,
+
+    /// The protocol label of --host's TLSA name.
+    #[arg(long, value_name = "PROTO", default_value = "tcp", requires = "host")]
+    proto: String,
 }
 
 /// Prints one record per line.
@@ -58,8 +85,22 @@ pub struct Args {
 /// A certificate that cannot be read or parsed, an unsupported selector or
 /// matching type, an owner that is not a DNS name; exit status 2.
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
-    let owner = match &args.owner {
+    let owner = match (&args.owner, &args.host) {
+        (_, Some(host)) => Some(mxtrust_report::tlsa_text::tlsa_name(
+            args.port,
+            &args.proto,
+            host,
+        )),
+        (owner, None) => owner.clone(),
+    };
+    let owner = match &owner {
         Some(owner) => {
+            if !has_service_labels(owner) {
+                eprintln!(
+                    "mxtrust: warning: owner {owner} does not start with _PORT._tcp. \
+                     (e.g. _25._tcp.{owner}): TLSA records are looked up there (RFC 6698 §3)"
+                );
+            }
             ReferenceId::new(owner)
                 .map_err(|e| InputError::new(format!("--owner {owner:?}: {e}")))?;
             let dot = if owner.ends_with('.') { "" } else { "." };
@@ -67,10 +108,16 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         }
         None => String::new(),
     };
-    let certificates = chain::read(&args.cert)?;
-    let only_one = certificates.len() == 1;
     let selector = Selector::from(args.selector);
     let matching_type = MatchingType::from(args.mtype);
+    if let Some(path) = &args.pubkey {
+        return public_key(args, path, &owner, matching_type);
+    }
+    let Some(cert) = &args.cert else {
+        return Err(InputError::new("--cert or --pubkey is required"));
+    };
+    let certificates = input::certificates(cert, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?;
+    let only_one = certificates.len() == 1;
     let mut data = Vec::new();
     for (depth, der) in certificates.iter().enumerate() {
         let usage = match args.usage.map(CertUsage::from) {
@@ -84,7 +131,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         data.resize(der.len().max(64), 0);
         let len = mxtrust::tlsa::association_data(der, selector, matching_type, &mut data)
             .map_err(|e| {
-                let name = crate::input::display_name(&args.cert);
+                let name = crate::input::display_name(cert);
                 InputError::new(format!("{name}: certificate at depth {depth}: {e}"))
             })?;
         let record = Tlsa {
@@ -100,5 +147,43 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         };
         println!("{owner}{record} ; depth {depth}{role}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `owner` starts `_PORT._tcp.`, `_PORT._udp.` or `_PORT._sctp.`.
+fn has_service_labels(owner: &str) -> bool {
+    let mut labels = owner.split('.');
+    let port = labels.next().and_then(|l| l.strip_prefix('_'));
+    let proto = labels.next();
+    port.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && matches!(proto, Some("_tcp" | "_udp" | "_sctp"))
+}
+
+/// The record for a public key (selector 1 only).
+fn public_key(
+    args: &Args,
+    path: &std::path::Path,
+    owner: &str,
+    matching_type: MatchingType,
+) -> Result<ExitCode, InputError> {
+    let name = input::display_name(path);
+    if args.selector != 1 {
+        return Err(InputError::new(
+            "--pubkey makes selector 1 records only (a key has no certificate to select)",
+        ));
+    }
+    let bytes = input::read_bytes(path, pem::MAX_OBJECT_INPUT_LEN, "a public key file")?;
+    let (_, spki) =
+        pem::object(&bytes, &["PUBLIC KEY"]).map_err(|e| InputError::new(e.in_input(&name)))?;
+    let mut data = vec![0u8; spki.len().max(64)];
+    let len = mxtrust::key::association_data(&spki, matching_type, &mut data)
+        .map_err(|e| InputError::new(format!("{name}: {e}")))?;
+    let record = Tlsa {
+        usage: args.usage.map_or(CertUsage::DaneEe, CertUsage::from),
+        selector: Selector::Spki,
+        matching_type,
+        data: data.get(..len).unwrap_or_default(),
+    };
+    println!("{owner}{record} ; public key");
     Ok(ExitCode::SUCCESS)
 }

@@ -36,16 +36,18 @@ fn authenticated_by_3_1_1_on_the_leaf() {
     let first = run.stdout.lines().next().unwrap();
     assert_eq!(
         first,
-        "authenticated: record 0 (DANE-EE, --tlsa 1) matched the leaf certificate (depth 0)"
+        "authenticated: record 1 (DANE-EE, --tlsa 1) matched the leaf certificate (depth 0)"
     );
     let abbreviated = format!("3 1 1 {}...", &openssl("rsa-leaf", "Sha256Spki")[..8]);
-    let row = run.stdout.lines().find(|l| l.starts_with("0 ")).unwrap();
+    let row = run.stdout.lines().find(|l| l.starts_with("1 ")).unwrap();
     assert!(row.contains(&abbreviated), "{row}");
     assert!(row.contains("matched"), "{row}");
 
     let json = dane(&["--tlsa", &record, "--json"]).json();
     assert_eq!(json["outcome"], "authenticated");
-    assert_eq!(json["record"], 0);
+    assert_eq!(json["record"], 1);
+    assert_eq!(json["records"][0]["index"], 1);
+    assert_eq!(json["records"][0]["dnssec"], "not-checked");
     assert_eq!(json["usage"], 3);
     assert_eq!(json["depth"], 0);
     assert_eq!(json["failure"], serde_json::Value::Null);
@@ -200,7 +202,7 @@ fn digest_agility_supersedes_the_weaker_digest() {
     let sha256 = leaf_311();
     let sha512 = format!("3 1 2 {}", openssl("rsa-leaf", "Sha512Spki"));
     let json = dane(&["--tlsa", &sha256, "--tlsa", &sha512, "--json"]).json();
-    assert_eq!(json["record"], 1);
+    assert_eq!(json["record"], 2);
     assert_eq!(json["records"][0]["status"], "superseded");
     assert_eq!(
         json["records"][0]["reason"],
@@ -216,7 +218,7 @@ fn digest_agility_supersedes_the_weaker_digest() {
         "--json",
     ])
     .json();
-    assert_eq!(json["record"], 0);
+    assert_eq!(json["record"], 1);
     assert_eq!(json["records"][1]["status"], "unusable");
     assert_eq!(json["records"][1]["code"], "disabled-digest");
 }
@@ -235,18 +237,21 @@ fn json_has_every_schema_field() {
         "failure_code",
         "tlsrpt_result_type",
         "time",
+        "names",
+        "tlsa_name",
         "records",
+        "ignored",
     ] {
         assert!(keys.contains(&key), "missing {key} in {keys:?}");
     }
     for record in json["records"].as_array().unwrap() {
         for key in [
-            "index", "source", "record", "status", "depth", "code", "reason",
+            "index", "source", "record", "status", "depth", "code", "reason", "dnssec",
         ] {
             assert!(record.get(key).is_some(), "missing {key} in {record}");
         }
     }
-    assert_eq!(json["records"][1]["index"], 1);
+    assert_eq!(json["records"][1]["index"], 2);
     assert_eq!(json["records"][1]["source"], "--tlsa 2");
 }
 
@@ -511,7 +516,7 @@ fn generic_profile_with_trust_anchors() {
 #[test]
 fn rollover_example_authenticates_both_keys() {
     let rollover = example("rollover.tlsa");
-    for (chain, record) in [("p256-chain.pem", 0), ("p256-next-chain.pem", 1)] {
+    for (chain, record) in [("p256-chain.pem", 1), ("p256-next-chain.pem", 2)] {
         let chain = example(chain);
         let run = mxtrust(&[
             "dane",
@@ -582,4 +587,347 @@ fn readme_quick_start_output_is_current() {
         .unwrap();
     assert_eq!(run.status.code(), Some(0));
     assert_eq!(String::from_utf8(run.stdout).unwrap(), shown);
+}
+
+/// Two PEM files concatenated without a final newline: the second block
+/// starts mid-line and must still be read (RFC 7468), not dropped.
+#[test]
+fn pem_glued_without_a_newline_keeps_every_certificate() {
+    let glued = format!(
+        "{}{}",
+        pem("rsa-leaf").trim_end(),
+        pem("rsa-int").trim_end()
+    );
+    let file = temp_file("glued.pem", glued.as_bytes());
+    let run = mxtrust(&[
+        "dane",
+        "--chain",
+        &file,
+        "--tlsa",
+        &int_211(),
+        "--name",
+        "mx.example.test",
+        "--at",
+        NOW,
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.json()["depth"], 1);
+
+    // A block that never ends is an error naming the file and the line.
+    let broken = format!(
+        "{}{}",
+        pem("rsa-leaf"),
+        "-----BEGIN CERTIFICATE-----\nMAA=\n"
+    );
+    let file = temp_file("broken.pem", broken.as_bytes());
+    let run = dane_with_chain(&file, &["--tlsa", &leaf_311()]);
+    assert_eq!(run.code, 2);
+    let line = broken.lines().count() - 1;
+    assert!(
+        run.stderr.starts_with(&format!("mxtrust: {file}:{line}: ")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("no -----END line"), "{}", run.stderr);
+}
+
+fn dane_with_chain(chain: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "dane",
+        "--chain",
+        chain,
+        "--name",
+        "mx.example.test",
+        "--at",
+        NOW,
+    ];
+    args.extend_from_slice(extra);
+    mxtrust(&args)
+}
+
+fn dig_output(status: &str, flags: &str, answer: &str) -> String {
+    format!(
+        "; <<>> DiG 9.18 <<>> TLSA _25._tcp.mx.example.test\n;; Got answer:\n\
+         ;; ->>HEADER<<- opcode: QUERY, status: {status}, id: 1\n\
+         ;; flags: {flags}; QUERY: 1, ANSWER: 2, AUTHORITY: 0, ADDITIONAL: 1\n\n\
+         ;; QUESTION SECTION:\n;_25._tcp.mx.example.test.\tIN\tTLSA\n\n\
+         ;; ANSWER SECTION:\n{answer}\n;; Query time: 1 msec\n"
+    )
+}
+
+#[test]
+fn dig_answers_need_the_ad_flag_and_noerror() {
+    let answer = format!("_25._tcp.mx.example.test. 300 IN TLSA {}", leaf_311());
+    let file = temp_file(
+        "no-ad.txt",
+        dig_output("NOERROR", "qr rd ra", &answer).as_bytes(),
+    );
+    let run = dane(&["--tlsa-file", &file]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.starts_with(&format!("mxtrust: {file}:3: ")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("'ad' flag"), "{}", run.stderr);
+    assert!(run.stderr.contains("--dnssec-unchecked"), "{}", run.stderr);
+
+    let json = dane(&["--tlsa-file", &file, "--dnssec-unchecked", "--json"]).json();
+    assert_eq!(json["outcome"], "authenticated");
+    assert_eq!(json["records"][0]["dnssec"], "not-checked");
+
+    let file = temp_file(
+        "servfail.txt",
+        dig_output("SERVFAIL", "qr rd ra", "").as_bytes(),
+    );
+    let run = dane(&["--tlsa-file", &file]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("status SERVFAIL"), "{}", run.stderr);
+
+    // The example, with `ad`: the resolver's claim, said as such.
+    let json = dane(&["--tlsa-file", &example("dig-answer.txt"), "--json"]).json();
+    assert_eq!(json["records"][0]["dnssec"], "resolver-ad");
+    let human = dane(&["--tlsa-file", &example("dig-answer.txt")]);
+    assert!(
+        human.stdout.contains("the resolver's claim"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn records_of_other_owners_are_reported_and_ignored() {
+    let answer = format!(
+        "_25._tcp.mx.example.test. 300 IN CNAME tlsa.example.net.\n\
+         tlsa.example.net. 300 IN TLSA {}\n\
+         _25._tcp.other.example.test. 300 IN TLSA {}",
+        int_211(),
+        leaf_311()
+    );
+    let file = temp_file(
+        "cname.txt",
+        dig_output("NOERROR", "qr rd ra ad", &answer).as_bytes(),
+    );
+    let json = dane(&["--tlsa-file", &file, "--json"]).json();
+    assert_eq!(json["outcome"], "authenticated", "{json}");
+    assert_eq!(json["tlsa_name"], "_25._tcp.mx.example.test");
+    assert_eq!(json["records"].as_array().unwrap().len(), 1);
+    assert_eq!(json["records"][0]["source"], format!("{file}:11"));
+    assert_eq!(json["ignored"][0]["source"], format!("{file}:12"));
+    assert_eq!(json["ignored"][0]["owner"], "_25._tcp.other.example.test.");
+    let human = dane(&["--tlsa-file", &file]);
+    assert!(
+        human.stdout.contains(&format!("ignored: {file}:12")),
+        "{}",
+        human.stdout
+    );
+
+    // Another port: nothing in the file is for it.
+    let run = dane(&["--tlsa-file", &file, "--port", "465"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("no TLSA records"), "{}", run.stderr);
+}
+
+#[test]
+fn zone_files_and_multiline_records() {
+    let hash = openssl("rsa-leaf", "Sha256Spki");
+    let (head, tail) = hash.split_at(30);
+    let zone = format!(
+        "$ORIGIN example.test.\n$TTL 1h\n@ 3600 IN SOA ns hostmaster (\n  1 7200 3600 1209600 300 )\n\
+         mx IN A 192.0.2.25\n_25._tcp.mx IN TLSA 3 1 1 (\n    {head}\n    {tail} )\n"
+    );
+    let file = temp_file("zone.db", zone.as_bytes());
+    let json = dane(&["--tlsa-file", &file, "--json"]).json();
+    assert_eq!(json["outcome"], "authenticated", "{json}");
+    assert_eq!(json["records"][0]["source"], format!("{file}:6"));
+    assert_eq!(json["records"][0]["dnssec"], "not-checked");
+    let human = dane(&["--tlsa-file", &file]);
+    assert!(
+        human.stdout.contains("dnssec: not checked for record 1"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn reads_are_bounded_and_stdin_is_read_once() {
+    let run = dane_with_chain("/dev/zero", &["--tlsa", &leaf_311()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("/dev/zero: larger than"),
+        "{}",
+        run.stderr
+    );
+    let run = dane(&["--tlsa-file", "/dev/zero"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("larger than"), "{}", run.stderr);
+    let run = mxtrust(&[
+        "dane",
+        "--chain",
+        "-",
+        "--tlsa-file",
+        "-",
+        "--name",
+        "mx.example.test",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("standard input"), "{}", run.stderr);
+}
+
+/// The README's `dane --json` example has exactly the keys the real output
+/// has (the values of the example are one record's worth of it).
+#[test]
+fn readme_json_example_has_the_real_keys() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let section = &readme[readme.find("### `mxtrust dane`").unwrap()..];
+    let block = section.split("```json\n").nth(1).unwrap();
+    let shown: serde_json::Value = serde_json::from_str(&block[..block.find("```").unwrap()])
+        .expect("the README's JSON example parses");
+    let real = dane(&["--tlsa-file", &example("rsa.tlsa"), "--json"]).json();
+    fn keys(v: &serde_json::Value) -> Vec<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    }
+    assert_eq!(keys(&shown), keys(&real));
+    assert_eq!(keys(&shown["records"][0]), keys(&real["records"][0]));
+    for key in ["outcome", "record", "usage", "depth", "tlsa_name", "names"] {
+        assert_eq!(shown[key], real[key], "{key}");
+    }
+    for key in ["index", "record", "status", "depth", "dnssec"] {
+        assert_eq!(shown["records"][0][key], real["records"][0][key], "{key}");
+    }
+}
+
+#[test]
+fn the_report_explains_the_chain() {
+    let chain = example("rsa-chain.pem");
+    let json = mxtrust(&[
+        "dane",
+        "--chain",
+        &chain,
+        "--tlsa",
+        &leaf_311(),
+        "--name",
+        "mx.example.test",
+        "--at",
+        "2036-01-01T00:00:00Z",
+        "--json",
+    ])
+    .json();
+    let chain = json["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), 2);
+    assert_eq!(chain[0]["depth"], 0);
+    assert_eq!(chain[0]["subject"], "CN=mx.example.test,O=mxtrust tests");
+    assert_eq!(
+        chain[0]["issuer"],
+        "CN=mxtrust test RSA intermediate,O=mxtrust tests"
+    );
+    assert_eq!(chain[0]["validity"], "expired");
+    assert_eq!(chain[0]["not_after"], "2035-01-01T00:00:00Z");
+    assert_eq!(
+        chain[0]["dns_names"],
+        serde_json::json!(["mx.example.test"])
+    );
+    assert_eq!(chain[0]["key_type"], "RSA");
+    assert_eq!(chain[0]["key_bits"], 2048);
+    assert_eq!(chain[0]["self_issued"], false);
+    assert_eq!(chain[1]["ca"], true);
+    let human = dane(&["--tlsa", &leaf_311()]);
+    assert!(
+        human
+            .stdout
+            .contains("\nchain:\n  depth 0: CN=mx.example.test,O=mxtrust tests\n"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("RSA 2048"), "{}", human.stdout);
+
+    let p256 = mxtrust(&[
+        "dane",
+        "--chain",
+        &example("p256-chain.pem"),
+        "--tlsa",
+        "3 1 1 00",
+        "--name",
+        "mx.example.test",
+        "--json",
+    ])
+    .json();
+    assert_eq!(p256["chain"][0]["key_type"], "EC P-256");
+}
+
+fn hint_codes(json: &serde_json::Value) -> Vec<String> {
+    json["hints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn hints_name_the_common_mistakes() {
+    // Only the leaf sent, only a DANE-TA record.
+    let leaf = fixture("rsa-leaf.der").display().to_string();
+    let run = dane_with_chain(&leaf, &["--tlsa", &int_211(), "--json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(hint_codes(&run.json()), ["leaf-only"]);
+
+    // The chain in reverse order.
+    let reversed = temp_file(
+        "reversed.pem",
+        format!("{}{}", pem("rsa-int"), pem("rsa-leaf")).as_bytes(),
+    );
+    let json = dane_with_chain(&reversed, &["--tlsa", &int_211(), "--json"]).json();
+    assert!(
+        hint_codes(&json).contains(&"reversed-chain".to_owned()),
+        "{json}"
+    );
+
+    // A DANE-TA record naming an anchor that was not sent (the root).
+    let root = format!("2 1 1 {}", openssl("rsa-root", "Sha256Spki"));
+    let json = dane(&["--tlsa", &root, "--json"]).json();
+    assert_eq!(hint_codes(&json), ["anchor-not-sent"]);
+    let human = dane(&["--tlsa", &root]);
+    assert!(
+        human
+            .stdout
+            .contains("hint: record 1 (--tlsa 1) matches none"),
+        "{}",
+        human.stdout
+    );
+
+    // A name mismatch lists the names the leaf holds.
+    let chain = example("rsa-chain.pem");
+    let json = mxtrust(&[
+        "dane",
+        "--chain",
+        &chain,
+        "--tlsa",
+        &int_211(),
+        "--name",
+        "other.example.test",
+        "--at",
+        NOW,
+        "--json",
+    ])
+    .json();
+    assert_eq!(hint_codes(&json), ["name-mismatch"]);
+    let message = json["hints"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("the DNS names mx.example.test"),
+        "{message}"
+    );
+    assert!(message.contains("other.example.test"), "{message}");
+}
+
+#[test]
+fn long_help_documents_the_json_schema() {
+    let run = mxtrust(&["dane", "--help"]);
+    assert!(
+        run.stdout.contains("JSON report (--json)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("hints[]"), "{}", run.stdout);
 }

@@ -140,3 +140,79 @@ fn bad_parameters_exit_2() {
         assert!(!run.stderr.is_empty(), "{args:?}");
     }
 }
+
+fn spki_der(cert: &str) -> Vec<u8> {
+    let hex = openssl(cert, "Spki");
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn records_from_a_public_key_before_its_certificate_exists() {
+    let der = spki_der("p256-leaf-p384");
+    let b64 = base64(&der);
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    let pem = format!(
+        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+        lines.join("\n")
+    );
+    let expected = format!("3 1 1 {}", openssl("p256-leaf-p384", "Sha256Spki"));
+    for file in [
+        temp_file("next.pub.pem", pem.as_bytes()),
+        temp_file("next.pub.der", &der),
+    ] {
+        let run = mxtrust(&["tlsa", "--pubkey", &file]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(records(&run), std::slice::from_ref(&expected));
+    }
+    let file = temp_file("next.pub.pem", pem.as_bytes());
+    let run = mxtrust(&[
+        "tlsa",
+        "--pubkey",
+        &file,
+        "--mtype",
+        "2",
+        "--host",
+        "mx.example.test",
+    ]);
+    assert_eq!(
+        records(&run),
+        [format!(
+            "_25._tcp.mx.example.test. IN TLSA 3 1 2 {}",
+            openssl("p256-leaf-p384", "Sha512Spki")
+        )]
+    );
+    // A certificate given as a key is refused, naming what was found.
+    let chain = example("rsa-chain.pem");
+    let run = mxtrust(&["tlsa", "--pubkey", &chain]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("found CERTIFICATE"), "{}", run.stderr);
+}
+
+#[test]
+fn host_port_and_proto_build_the_owner() {
+    let run = tlsa(&["--host", "mx.example.test", "--port", "465", "--usage", "3"]);
+    assert_eq!(
+        records(&run),
+        [format!(
+            "_465._tcp.mx.example.test. IN TLSA 3 1 1 {}",
+            openssl("rsa-leaf", "Sha256Spki")
+        )]
+    );
+    assert_eq!(run.stderr, "");
+    let run = tlsa(&["--owner", "mx.example.test", "--usage", "3"]);
+    assert!(
+        run.stderr
+            .contains("warning: owner mx.example.test does not start with _PORT._tcp."),
+        "{}",
+        run.stderr
+    );
+    let run = tlsa(&["--owner", "_25._tcp.mx.example.test", "--usage", "3"]);
+    assert_eq!(run.stderr, "");
+}

@@ -50,6 +50,8 @@
 //! - [`decision`]: what to do for one MX host, DANE before MTA-STS
 //!   (RFC 7672 §2.2, RFC 8461 §2).
 //! - [`tlsrpt`]: RFC 8460 result types and the `_smtp._tls` TXT record.
+//! - [`key`]: the algorithm and size of a public key, and TLSA data for a
+//!   key whose certificate does not exist yet.
 //!
 //! Private: `der` (the strict DER reader), `hex`, `txt` (the TXT-record
 //! grammar `_mta-sts` and `_smtp._tls` share), `error`.
@@ -69,6 +71,7 @@
 //! chain       → cert, limits, name, tlsrpt
 //! policy      → limits, name, tlsrpt, txt
 //! fetch       → limits, name, tlsrpt
+//! key         → cert, der, tlsa
 //! tlsa        → cert, hex, limits
 //! tlsrpt      → limits, txt
 //! mx          → limits, name
@@ -118,6 +121,7 @@ mod der;
 mod error;
 pub mod fetch;
 mod hex;
+pub mod key;
 pub mod limits;
 pub mod mx;
 pub mod name;
