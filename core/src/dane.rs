@@ -296,15 +296,14 @@ pub fn verify(
         .ok_or(Error::BufferTooSmall {
             needed: records.len(),
         })?;
-    let mut references = [None; MAX_REFERENCE_IDS];
     if reference_ids.is_empty() {
         return Err(Error::NoReferenceIds);
     }
-    if reference_ids.len() > MAX_REFERENCE_IDS {
-        return Err(Error::TooManyReferenceIds);
-    }
-    for (slot, name) in references.iter_mut().zip(reference_ids) {
-        *slot = Some(ReferenceId::new(name)?);
+    let mut references = heapless::Vec::<ReferenceId<'_>, MAX_REFERENCE_IDS>::new();
+    for name in reference_ids {
+        references
+            .push(ReferenceId::new(name)?)
+            .map_err(|_| Error::TooManyReferenceIds)?;
     }
 
     let mut verifier = Verifier {
@@ -498,7 +497,7 @@ impl<'c> Chain<'c> {
 struct Verifier<'c, 'o> {
     chain: Chain<'c>,
     options: &'o Options<'o>,
-    references: &'o [Option<ReferenceId<'o>>; MAX_REFERENCE_IDS],
+    references: &'o [ReferenceId<'o>],
     /// The leaf's name check, once done.
     names: Option<Result<(), Failure>>,
     /// Path validation to a presented anchor, by the anchor's depth.
@@ -607,7 +606,6 @@ impl<'o> Verifier<'_, 'o> {
             let named = leaf.presented_names().any(|presented| {
                 self.references
                     .iter()
-                    .flatten()
                     .any(|reference| reference.matches(presented))
             });
             if named {

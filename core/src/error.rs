@@ -107,6 +107,10 @@ pub enum Error {
     /// A policy cache image has an unknown magic number or format version;
     /// the cache is unchanged.
     CacheImageUnsupported,
+    /// A reference identifier is an IPv4 or IPv6 address: DANE and MTA-STS
+    /// authenticate host names (RFC 7672 §3.2.3, RFC 8461 §4.1), never
+    /// addresses.
+    IpAddressReference,
     /// A certificate offered as a trust anchor has a critical extension
     /// that path validation does not process (RFC 5280 §4.2).
     UnsupportedCriticalExtension,
@@ -145,6 +149,9 @@ impl Error {
             Self::CacheFull => "policy cache is full of unexpired policies",
             Self::CacheImageCorrupt => "policy cache image is truncated or corrupt",
             Self::CacheImageUnsupported => "policy cache image has an unknown format or version",
+            Self::IpAddressReference => {
+                "reference identifier is an IP address; DANE and MTA-STS name hosts"
+            }
             Self::UnsupportedCriticalExtension => {
                 "certificate has a critical extension that path validation does not process"
             }

@@ -73,7 +73,7 @@
 //! fetch       → limits, name, tlsrpt
 //! key         → cert, der, tlsa
 //! tlsa        → cert, hex, limits
-//! tlsrpt      → limits, txt
+//! tlsrpt      → limits, name, txt
 //! mx          → limits, name
 //! cert        → der, limits
 //! name        → der, limits

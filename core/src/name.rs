@@ -33,6 +33,7 @@ impl<'a> ReferenceId<'a> {
     ///
     /// # Errors
     ///
+    /// [`Error::IpAddressReference`] for an IPv4 or IPv6 address, and
     /// [`Error::InvalidReferenceName`] when the name is empty, longer than
     /// [`MAX_NAME_LEN`], has an empty label, a label longer than 63 octets, or
     /// an octet that is not an ASCII letter, digit, `-` or `_`.
@@ -53,6 +54,13 @@ impl<'a> ReferenceId<'a> {
             _ => (false, bytes),
         };
         let rest = strip_trailing_dot(rest);
+        // DANE and MTA-STS name hosts: "192.0.2.1" is LDH-shaped, but a
+        // certificate's IP address identifiers are not DNS-IDs, and no MX
+        // exchange is an address (RFC 7672 §3.2.3, RFC 8461 §4.1).
+        let text = core::str::from_utf8(rest).unwrap_or_default();
+        if text.parse::<core::net::IpAddr>().is_ok() {
+            return Err(Error::IpAddressReference);
+        }
         if !is_valid_reference(rest) {
             return Err(Error::InvalidReferenceName);
         }
@@ -485,6 +493,22 @@ mod tests {
             );
         }
         assert!(ReferenceId::new(&"a".repeat(63)).is_ok());
+        for ip in [
+            "192.0.2.1",
+            "192.0.2.1.",
+            ".192.0.2.1",
+            "2001:db8::25",
+            "::1",
+        ] {
+            assert_eq!(
+                ReferenceId::new(ip),
+                Err(Error::IpAddressReference),
+                "{ip:?}"
+            );
+        }
+        // Numeric labels that are not an address stay names.
+        assert!(ReferenceId::new("192.0.2").is_ok());
+        assert!(ReferenceId::new("1.2.3.4.example").is_ok());
         assert!(ReferenceId::new("_25._tcp.mx.example.com").is_ok());
     }
 }

@@ -441,12 +441,11 @@ impl fmt::Display for MxPatternError {
 /// A parsed MTA-STS policy (RFC 8461 §3.2) that borrows its body. `N` is
 /// how many `mx` patterns it can hold, [`MAX_MX_PATTERNS`] by default; a
 /// body with more valid patterns is [`PolicyErrorKind::MxCapacity`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy<'a, const N: usize = MAX_MX_PATTERNS> {
     mode: Mode,
     max_age: u32,
-    mx: [MxPattern<'a>; N],
-    mx_len: usize,
+    mx: heapless::Vec<MxPattern<'a>, N>,
     warnings: usize,
 }
 
@@ -499,8 +498,7 @@ impl<'a, const N: usize> Policy<'a, N> {
             version: false,
             mode: None,
             max_age: None,
-            mx: [MxPattern::EMPTY; N],
-            mx_len: 0,
+            mx: heapless::Vec::new(),
             saw_lf: false,
             saw_crlf: false,
             mixed_reported: false,
@@ -529,14 +527,13 @@ impl<'a, const N: usize> Policy<'a, N> {
         let max_age = parser
             .max_age
             .ok_or(whole(PolicyErrorKind::MissingMaxAge))?;
-        if mode != Mode::None && parser.mx_len == 0 {
+        if mode != Mode::None && parser.mx.is_empty() {
             return Err(whole(PolicyErrorKind::NoValidMx));
         }
         Ok(Self {
             mode,
             max_age,
             mx: parser.mx,
-            mx_len: parser.mx_len,
             warnings: parser.found,
         })
     }
@@ -553,7 +550,7 @@ impl<'a, const N: usize> Policy<'a, N> {
 
     /// The valid `mx` patterns, in body order.
     pub fn mx_patterns(&self) -> &[MxPattern<'a>] {
-        self.mx.get(..self.mx_len).unwrap_or(&[])
+        &self.mx
     }
 
     /// Whether an MX host is allowed by this policy (RFC 8461 §4.1): some
@@ -602,8 +599,7 @@ struct Parser<'a, 'w, const N: usize> {
     version: bool,
     mode: Option<Mode>,
     max_age: Option<u32>,
-    mx: [MxPattern<'a>; N],
-    mx_len: usize,
+    mx: heapless::Vec<MxPattern<'a>, N>,
     saw_lf: bool,
     saw_crlf: bool,
     mixed_reported: bool,
@@ -733,12 +729,9 @@ impl<'a, const N: usize> Parser<'a, '_, N> {
                 if value.last() == Some(&b'.') {
                     self.warn(n, WarningKind::MxTrailingDot);
                 }
-                let slot = self
-                    .mx
-                    .get_mut(self.mx_len)
-                    .ok_or(PolicyErrorKind::MxCapacity)?;
-                *slot = pattern;
-                self.mx_len = self.mx_len.saturating_add(1);
+                self.mx
+                    .push(pattern)
+                    .map_err(|_| PolicyErrorKind::MxCapacity)?;
             }
             Err(e) => self.warn(n, WarningKind::MxIgnored(e)),
         }

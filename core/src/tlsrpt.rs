@@ -8,6 +8,7 @@ use crate::txt::{
     version_rest,
 };
 use core::fmt;
+use core::net::IpAddr;
 
 const VERSION: &[u8] = b"v=TLSRPTv1";
 
@@ -97,6 +98,76 @@ impl ResultType {
 impl fmt::Display for ResultType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// One `failure-details` entry of a TLSRPT report (RFC 8460 §4.3, §4.4):
+/// what failed, where, and how often. Sessions that agree on everything
+/// but the count are one entry ([`Self::same_entry`]); addresses are
+/// [`core::net::IpAddr`], never text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FailureDetails<'a> {
+    /// `result-type`.
+    pub result_type: ResultType,
+    /// `sending-mta-ip`: the address the sender connected from.
+    pub sending_mta_ip: Option<IpAddr>,
+    /// `receiving-mx-hostname`: the MX host name the sender connected to.
+    pub receiving_mx_hostname: Option<&'a str>,
+    /// `receiving-mx-helo`: the name the receiving MTA gave in its greeting.
+    pub receiving_mx_helo: Option<&'a str>,
+    /// `receiving-ip`: the address the sender connected to.
+    pub receiving_ip: Option<IpAddr>,
+    /// `failed-session-count`.
+    pub failed_session_count: u64,
+    /// `additional-information`: a URI with more detail.
+    pub additional_information: Option<&'a str>,
+    /// `failure-reason-code`: free text, e.g. a TLS alert or an mxtrust code.
+    pub failure_reason_code: Option<&'a str>,
+}
+
+impl<'a> FailureDetails<'a> {
+    /// One failed session of `result_type`, nothing else known yet.
+    pub const fn new(result_type: ResultType) -> Self {
+        Self {
+            result_type,
+            sending_mta_ip: None,
+            receiving_mx_hostname: None,
+            receiving_mx_helo: None,
+            receiving_ip: None,
+            failed_session_count: 1,
+            additional_information: None,
+            failure_reason_code: None,
+        }
+    }
+
+    /// Whether `other` belongs in the same entry: every field equal but the
+    /// count (host names ASCII case-insensitively, one trailing dot
+    /// ignored).
+    pub fn same_entry(&self, other: &Self) -> bool {
+        let same_name = |a: Option<&str>, b: Option<&str>| match (a, b) {
+            (Some(a), Some(b)) => crate::name::names_equal(a.as_bytes(), b.as_bytes()),
+            (a, b) => a == b,
+        };
+        self.result_type == other.result_type
+            && self.sending_mta_ip == other.sending_mta_ip
+            && same_name(self.receiving_mx_hostname, other.receiving_mx_hostname)
+            && same_name(self.receiving_mx_helo, other.receiving_mx_helo)
+            && self.receiving_ip == other.receiving_ip
+            && self.additional_information == other.additional_information
+            && self.failure_reason_code == other.failure_reason_code
+    }
+
+    /// Adds `other`'s sessions to this entry when it is the same entry
+    /// ([`Self::same_entry`]); the count saturates. Returns whether it
+    /// was.
+    pub fn absorb(&mut self, other: &Self) -> bool {
+        if !self.same_entry(other) {
+            return false;
+        }
+        self.failed_session_count = self
+            .failed_session_count
+            .saturating_add(other.failed_session_count);
+        true
     }
 }
 
@@ -278,6 +349,28 @@ pub fn select<'a>(rrset: &[&[&'a [u8]]], scratch: &'a mut [u8]) -> Result<Tlsrpt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failure_details_group_by_everything_but_the_count() {
+        let mut a = FailureDetails::new(ResultType::CertificateExpired);
+        a.receiving_mx_hostname = Some("MX.example.com.");
+        a.receiving_ip = "2001:db8::25".parse().ok();
+        let mut b = a;
+        b.receiving_mx_hostname = Some("mx.example.com");
+        b.failed_session_count = 3;
+        assert!(a.absorb(&b));
+        assert_eq!(a.failed_session_count, 4);
+        let mut other_ip = b;
+        other_ip.receiving_ip = "192.0.2.25".parse().ok();
+        assert!(!a.same_entry(&other_ip));
+        let mut other_type = b;
+        other_type.result_type = ResultType::CertificateNotTrusted;
+        assert!(!a.absorb(&other_type));
+        assert_eq!(a.failed_session_count, 4);
+        a.failed_session_count = u64::MAX;
+        assert!(a.absorb(&b));
+        assert_eq!(a.failed_session_count, u64::MAX);
+    }
 
     #[test]
     fn names_are_the_rfc_8460_strings_and_round_trip() {
