@@ -13,6 +13,7 @@ use crate::Error;
 use crate::TrustAnchor;
 use crate::der;
 use crate::limits::MAX_CERTIFICATE_LEN;
+use crate::time::{self, DateTime};
 use rustls_pki_types::Der;
 use untrusted::Input;
 use untrusted::Reader;
@@ -515,83 +516,42 @@ pub(crate) fn sequence_header(len: usize, out: &mut [u8; 4]) -> Option<&[u8]> {
 fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
     let (tag, value) = der::read_tlv(r)?;
     let s = value.as_slice_less_safe();
+    let two = |pair: &[u8]| {
+        time::cert_digits(pair)
+            .and_then(|n| u8::try_from(n).ok())
+            .ok_or(Error::BadDer)
+    };
     // RFC 5280 §4.1.2.5.1/2: YYMMDDHHMMSSZ and YYYYMMDDHHMMSSZ, seconds
     // required, always Zulu, no fractions.
     let (year, rest) = match (tag, s.len()) {
         (der::UTC_TIME, 13) => {
             let (yy, rest) = s.split_at(2);
-            let yy = digits(yy)?;
+            let yy = u16::from(two(yy)?);
             let century = if yy >= 50 { 1900 } else { 2000 };
             (yy.checked_add(century).ok_or(Error::BadDer)?, rest)
         }
         (der::GENERALIZED_TIME, 15) => {
             let (yyyy, rest) = s.split_at(4);
-            (digits(yyyy)?, rest)
+            let year = time::cert_digits(yyyy)
+                .and_then(|n| u16::try_from(n).ok())
+                .ok_or(Error::BadDer)?;
+            (year, rest)
         }
         _ => return Err(Error::BadDer),
     };
     let [mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1, b'Z'] = rest else {
         return Err(Error::BadDer);
     };
-    let month = digits(&[*mo0, *mo1])?;
-    let day = digits(&[*d0, *d1])?;
-    let hour = digits(&[*h0, *h1])?;
-    let minute = digits(&[*mi0, *mi1])?;
-    let second = digits(&[*s0, *s1])?;
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return Err(Error::BadDer);
-    }
-    let days = days_from_civil(year, month, day);
-    // Bounded above: |days| < 4e6, so no overflow in i64.
-    days.checked_mul(86_400)
-        .and_then(|s| s.checked_add(hour.checked_mul(3600)?))
-        .and_then(|s| s.checked_add(minute.checked_mul(60)?))
-        .and_then(|s| s.checked_add(second))
-        .ok_or(Error::BadDer)
-}
-
-fn digits(s: &[u8]) -> Result<i64, Error> {
-    s.iter().try_fold(0i64, |acc, &b| {
-        if b.is_ascii_digit() {
-            acc.checked_mul(10)
-                .and_then(|a| a.checked_add(i64::from(b.wrapping_sub(b'0'))))
-                .ok_or(Error::BadDer)
-        } else {
-            Err(Error::BadDer)
-        }
-    })
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// `days_from_civil`), for years 0 to 9999.
-#[allow(clippy::arithmetic_side_effects)] // inputs bounded by read_time
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    DateTime::new(
+        year,
+        two(&[*mo0, *mo1])?,
+        two(&[*d0, *d1])?,
+        two(&[*h0, *h1])?,
+        two(&[*mi0, *mi1])?,
+        two(&[*s0, *s1])?,
+    )
+    .map(|t| t.unix_seconds())
+    .ok_or(Error::BadDer)
 }
 
 /// Iterator over the dNSName entries of a subjectAltName, as raw octets.

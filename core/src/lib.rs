@@ -50,6 +50,8 @@
 //! - [`decision`]: what to do for one MX host, DANE before MTA-STS
 //!   (RFC 7672 §2.2, RFC 8461 §2).
 //! - [`tlsrpt`]: RFC 8460 result types and the `_smtp._tls` TXT record.
+//! - [`time`]: the civil calendar: certificate dates, RFC 3339, Unix
+//!   seconds.
 //! - [`key`]: the algorithm and size of a public key, and TLSA data for a
 //!   key whose certificate does not exist yet.
 //!
@@ -75,9 +77,9 @@
 //! tlsa        → cert, hex, limits
 //! tlsrpt      → limits, name, txt
 //! mx          → limits, name
-//! cert        → der, limits
+//! cert        → der, limits, time
 //! name        → der, limits
-//! algorithms, der, error, hex, limits, txt → (nothing)
+//! algorithms, der, error, hex, limits, time, txt → (nothing)
 //! ```
 //!
 //! # Signature algorithms
@@ -127,6 +129,7 @@ pub mod mx;
 pub mod name;
 pub mod policy;
 pub mod sts;
+pub mod time;
 pub mod tlsa;
 pub mod tlsrpt;
 mod txt;
