@@ -23,7 +23,7 @@ rustup target list --installed | grep -qx thumbv7em-none-eabihf || rustup target
 "$python" -c 'import postfix_mta_sts_resolver' 2>/dev/null ||
   "$python" -m pip install -q 'postfix-mta-sts-resolver==1.5.1'
 
-# The committed no-allocator static library (ci/no-alloc), linked from its
+# The committed no-allocator static library (tests/no-alloc), linked from its
 # DANE-EE entry point with --gc-sections: what a firmware image keeps.
 # Built twice: as is, and with sha2's compact software backend.
 lld=$(ls "$(rustc --print sysroot)"/lib/rustlib/*/bin/rust-lld | head -n1)
@@ -31,7 +31,7 @@ firmware=()
 for variant in default compact-sha2; do
   flags=()
   [ "$variant" = compact-sha2 ] && flags=(--config 'build.rustflags=["--cfg","sha2_backend_soft=\"compact\""]')
-  cargo build -q "${flags[@]}" --manifest-path ci/no-alloc/Cargo.toml \
+  cargo build -q "${flags[@]}" --manifest-path tests/no-alloc/Cargo.toml \
     --target thumbv7em-none-eabihf --release --target-dir "$target/no-alloc-$variant"
   elf="$target/no-alloc-$variant/dane-ee.elf"
   "$lld" -flavor gnu -u check_dane_ee --entry check_dane_ee --gc-sections -o "$elf" \

@@ -3,10 +3,9 @@
 # generates into a temporary file and fails if the committed header differs.
 set -euo pipefail
 cd "$(dirname "$0")"
-CBINDGEN_VERSION=0.29.4
-if [ "$(cbindgen --version 2>/dev/null || true)" != "cbindgen $CBINDGEN_VERSION" ]; then
-  cargo install cbindgen --version "$CBINDGEN_VERSION"
-fi
+# shellcheck source=../scripts/install.sh
+. ../scripts/install.sh
+need_cargo_tool cbindgen cbindgen 0.29.4
 if [ "${1:-}" = "--check" ]; then
   tmp=$(mktemp)
   trap 'rm -f "$tmp"' EXIT

@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-20}
 
-command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+# shellcheck source=../scripts/install.sh
+. ../scripts/install.sh
+need_cargo_tool cargo-fuzz cargo-fuzz 0.13.2
 if rustup toolchain list | grep -q '^nightly'; then
   fuzz() { cargo +nightly fuzz "$@"; }
 else

@@ -1,73 +1,111 @@
 #!/usr/bin/env bash
-# The one test command: installs what is missing (rustup components and
-# targets, Debian packages, pinned cargo tools; each step's own script checks
-# first), then runs every check. CI (.ci/run) calls exactly this.
+# The one test command. CI (.ci/run) calls it with no argument.
+#
+#   scripts/test.sh          everything: what CI runs
+#   scripts/test.sh quick    format, clippy, unit and integration tests
+#
+# It installs what is missing first (scripts/install.sh: rustup components
+# and targets, Debian packages, pinned cargo tools; each checks before it
+# installs), prints the seconds each step took, and ends with
+# `checks: N passed, 0 failed` (any failure stops it: set -e).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/install.sh
+. scripts/install.sh
+
+mode=${1:-full}
+case "$mode" in
+  full | quick) ;;
+  *) echo "usage: scripts/test.sh [quick]" >&2; exit 2 ;;
+esac
 
 steps=0
-step() { steps=$((steps + 1)); printf '\n=== %s\n' "$*"; }
-
-step "toolchain"
-for component in rustfmt clippy; do
-  rustup component list --installed | grep -q "^${component}" || rustup component add "$component"
-done
-for target in thumbv7em-none-eabihf wasm32-unknown-unknown; do
-  rustup target list --installed | grep -qx "$target" || rustup target add "$target"
-done
-command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
-# benches/ (the DANE peer) and the differential tests link OpenSSL 3's libssl.
-pkg-config --exists openssl 2>/dev/null || {
-  apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config
+timings=()
+total_start=$SECONDS
+step() {
+  local name=$1 start=$SECONDS
+  shift
+  printf '\n=== %s\n' "$name"
+  "$@"
+  steps=$((steps + 1))
+  timings+=("$(printf '%5ds  %s' $((SECONDS - start)) "$name")")
+  printf -- '--- %s: %ds\n' "$name" $((SECONDS - start))
 }
-rustc --version
 
-step "format"
-cargo fmt --all -- --check
+toolchain() {
+  need_rustup_component rustfmt clippy
+  need_rustup_target thumbv7em-none-eabihf wasm32-unknown-unknown
+  # benches/ (the DANE peer) and the differential tests link OpenSSL 3's
+  # libssl; the fixtures check runs the openssl command.
+  need_apt openssl libssl-dev pkg-config
+  rustc --version
+}
 
-step "clippy"
-cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
-# Core without features, as bare-metal callers build it.
-cargo clippy -p mxtrust --all-targets --locked -- -D warnings
+format() {
+  cargo fmt --all -- --check
+  (cd fuzz && cargo fmt -- --check)
+}
 
-step "rustdoc"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
+clippy() {
+  cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+  # Core without features, as bare-metal callers build it.
+  cargo clippy -p mxtrust --all-targets --locked -- -D warnings
+}
 
-step "no_std builds of core"
-# Bare metal without a crypto provider: nothing may link alloc. A static
-# library without a global allocator proves it at link time.
-cargo build -p mxtrust --target thumbv7em-none-eabihf --locked
-cargo build --manifest-path ci/no-alloc/Cargo.toml --target thumbv7em-none-eabihf --release \
-  --target-dir target/no-alloc
-if cargo tree -p mxtrust --target thumbv7em-none-eabihf -e normal --prefix none | grep -q '^ring '; then
-  echo "ring is in core's bare-metal dependency graph" >&2; exit 1
-fi
-cargo build -p mxtrust --target wasm32-unknown-unknown --locked
+tests() {
+  cargo test --workspace --all-features --locked
+  cargo test -p mxtrust --locked
+}
 
-step "fixtures agree with openssl"
-bash tests/fixtures/dane/check.sh
+rustdoc() {
+  RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
+}
 
-step "benchmarks build (they run with benches/run.sh, not here)"
-cargo build -p mxtrust-benches --benches --bins --locked
+no_std_builds() {
+  # Bare metal without a crypto provider, and wasm.
+  cargo build -p mxtrust --target thumbv7em-none-eabihf --locked
+  if cargo tree -p mxtrust --target thumbv7em-none-eabihf -e normal --prefix none | grep -q '^ring '; then
+    echo "ring is in core's bare-metal dependency graph" >&2
+    return 1
+  fi
+  cargo build -p mxtrust --target wasm32-unknown-unknown --locked
+}
 
-step "tests"
-cargo test --workspace --all-features --locked
-cargo test -p mxtrust --locked
+zero_alloc() {
+  # Link time: a bare-metal static library without a global allocator,
+  # which rustc refuses to produce if anything in the graph uses alloc.
+  cargo build --manifest-path tests/no-alloc/Cargo.toml --target thumbv7em-none-eabihf \
+    --release --target-dir target/no-alloc
+  # Run time: a counting allocator around the no-alloc feature set.
+  cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-alloc
+}
 
-step "C library (libmxtrust): header drift, C tests under ASan/UBSan and valgrind, install"
-bash ffi/tests/run.sh
-
-step "zero allocation (no-alloc feature set, own workspace)"
-cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-alloc
-
-step "real stack: DNSSEC (nsd, unbound), Postfix STARTTLS, the C client on libmxtrust"
-bash tests/stack/run.sh
-
-step "fuzz smoke run"
+fixtures() { bash tests/fixtures/dane/check.sh; }
+benches_build() { cargo build -p mxtrust-benches --benches --bins --locked; }
+c_library() { bash ffi/tests/run.sh; }
+real_stack() { bash tests/stack/run.sh; }
 # Every target builds and runs 15 seconds from seeded corpora (fuzz/ is its
 # own workspace); longer runs are manual, see fuzz/smoke.sh.
-bash fuzz/smoke.sh 15
+fuzz_smoke() { bash fuzz/smoke.sh 15; }
 
-# Every step above stops the script on failure (set -e), so reaching this
-# line means they all passed.
+step "toolchain" toolchain
+step "format" format
+step "clippy" clippy
+step "tests" tests
+if [ "$mode" = full ]; then
+  step "rustdoc" rustdoc
+  step "no_std builds of core" no_std_builds
+  step "zero allocation (link time and run time)" zero_alloc
+  step "fixtures agree with openssl" fixtures
+  step "benchmarks build (they run with benches/run.sh, not here)" benches_build
+  step "C library: header drift, C tests under ASan/UBSan and valgrind, install" c_library
+  step "real stack: DNSSEC (nsd, unbound), Postfix STARTTLS, the C client" real_stack
+  step "fuzz smoke run" fuzz_smoke
+fi
+
+printf '\ntimes (%s):\n' "$mode"
+printf '%s\n' "${timings[@]}"
+printf '%5ds  total\n' $((SECONDS - total_start))
+# Every step stops the script on failure (set -e), so reaching this line
+# means they all passed.
 printf '\nchecks: %d passed, 0 failed\n' "$steps"

@@ -17,7 +17,9 @@
 //!     declared here; the symbols are in the libssl that openssl-sys links.
 #![allow(unsafe_code, clippy::type_complexity)]
 
+#[path = "../../../core/tests/oracle/mod.rs"]
 mod oracle;
+#[path = "../../../core/tests/support/mod.rs"]
 mod support;
 
 use std::ffi::{CString, c_char, c_int, c_long, c_uint, c_ulong, c_void};

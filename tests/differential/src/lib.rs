@@ -1,0 +1,1 @@
+//! mxtrust against OpenSSL 3: the tests are in `tests/`.
