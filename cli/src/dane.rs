@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use mxtrust::SignatureVerificationAlgorithm;
 use mxtrust::name::ReferenceId;
 use mxtrust::tlsa::{DigestAlgorithm, DigestPreference};
-use mxtrust::{SignatureVerificationAlgorithm, TrustAnchor};
 use mxtrust_report::dane::{self, Check};
 use mxtrust_report::{pem, time, tlsa_text};
 
@@ -14,7 +14,8 @@ use crate::input::{self, InputError};
 
 /// Every ring algorithm, RSA included (this crate turns on rustls-webpki's
 /// `alloc` feature for it).
-static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = mxtrust::ring_algorithms_with_rsa!();
+pub static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] =
+    mxtrust::ring_algorithms_with_rsa!();
 
 const EXAMPLES: &str = "\
 Examples:
@@ -174,7 +175,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         }
         (None, _) => Vec::new(),
     };
-    let anchors = trust_anchors(&anchor_ders, args.trust_anchors.as_deref())?;
+    let anchors = input::trust_anchors(&anchor_ders, args.trust_anchors.as_deref())?;
     let anchor_certificates: Vec<&[u8]> = anchor_ders.iter().map(Vec::as_slice).collect();
     let time = args.at.unwrap_or_else(time::now);
     let report = dane::check(&Check {
@@ -203,24 +204,4 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     } else {
         ExitCode::from(1)
     })
-}
-
-fn trust_anchors<'a>(
-    ders: &'a [Vec<u8>],
-    path: Option<&std::path::Path>,
-) -> Result<Vec<TrustAnchor<'a>>, InputError> {
-    ders.iter()
-        .enumerate()
-        .map(|(i, der)| {
-            mxtrust::cert::Certificate::parse(der)
-                .and_then(|cert| cert.trust_anchor())
-                .map_err(|e| {
-                    let name = path.map(input::display_name).unwrap_or_default();
-                    InputError::new(format!(
-                        "{name}: certificate {} is not usable as a trust anchor: {e}",
-                        i.saturating_add(1)
-                    ))
-                })
-        })
-        .collect()
 }

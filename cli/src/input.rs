@@ -5,6 +5,7 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::Path;
 
+use mxtrust::TrustAnchor;
 use mxtrust_report::ReadErrorKind;
 use mxtrust_report::tlsa_text::{self, Ignored, ReadOptions, Record};
 
@@ -131,4 +132,40 @@ pub fn tlsa_records<P: AsRef<Path>>(
         ignored.extend(file.ignored);
     }
     Ok((records, ignored))
+}
+
+/// Trust anchors from DER certificates (read from `path`), in order.
+///
+/// # Errors
+///
+/// The first certificate that cannot be a trust anchor, by number.
+pub fn trust_anchors<'a>(
+    ders: &'a [Vec<u8>],
+    path: Option<&Path>,
+) -> Result<Vec<TrustAnchor<'a>>, InputError> {
+    ders.iter()
+        .enumerate()
+        .map(|(i, der)| {
+            trust_anchor(der).map_err(|e| {
+                let name = path.map(display_name).unwrap_or_default();
+                InputError::new(format!(
+                    "{name}: certificate {} is not usable as a trust anchor: {e}",
+                    i.saturating_add(1)
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Trust anchors from a bundle the user did not write (the system roots),
+/// leaving out the certificates that cannot be one; and how many were left
+/// out.
+pub fn usable_trust_anchors(ders: &[Vec<u8>]) -> (Vec<TrustAnchor<'_>>, usize) {
+    let anchors: Vec<TrustAnchor<'_>> = ders.iter().filter_map(|d| trust_anchor(d).ok()).collect();
+    let skipped = ders.len().saturating_sub(anchors.len());
+    (anchors, skipped)
+}
+
+fn trust_anchor(der: &[u8]) -> Result<TrustAnchor<'_>, mxtrust::Error> {
+    mxtrust::cert::Certificate::parse(der).and_then(|cert| cert.trust_anchor())
 }

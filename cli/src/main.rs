@@ -8,6 +8,7 @@
 mod dane;
 mod input;
 mod policy;
+mod sts_check;
 mod tlsa;
 mod txt;
 
@@ -36,6 +37,7 @@ enum Command {
     Dane(dane::Args),
     Tlsa(tlsa::Args),
     StsPolicy(policy::Args),
+    StsCheck(sts_check::Args),
     StsRecord(txt::StsArgs),
     TlsrptRecord(txt::TlsrptArgs),
 }
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Dane(args) => dane::run(args),
         Command::Tlsa(args) => tlsa::run(args),
         Command::StsPolicy(args) => policy::run(args),
+        Command::StsCheck(args) => sts_check::run(args),
         Command::StsRecord(args) => txt::run_sts(args),
         Command::TlsrptRecord(args) => txt::run_tlsrpt(args),
     };

@@ -20,9 +20,13 @@ Examples:
       a 3 1 2 record for the leaf of another file, e.g. the next key of a rollover
   mxtrust tlsa --pubkey next-key.pub.pem --host mx.example.com
       _25._tcp.mx.example.com. IN TLSA 3 1 1 ... for a key whose certificate
-      does not exist yet (openssl pkey -pubout makes the PEM)";
+      does not exist yet (openssl pkey -pubout makes the PEM)
+  mxtrust tlsa --csr next.csr --host mx.example.com
+      the same from the certificate signing request sent to the CA
+      (RFC 7671 §8.1: publish it before the new certificate is installed)";
 
-/// Print the TLSA records to publish for a certificate or a chain.
+/// Print the TLSA records to publish for a certificate or a chain, a
+/// public key, or a certificate signing request.
 ///
 /// Without --usage: `3 S M` for the first certificate (the leaf) and `2 S M`
 /// for each certificate after it (its issuers). With --usage 3 or 1: the
@@ -36,16 +40,22 @@ pub struct Args {
     #[arg(
         long,
         value_name = "FILE",
-        required_unless_present = "pubkey",
-        conflicts_with = "pubkey"
+        required_unless_present_any = ["pubkey", "csr"],
+        conflicts_with_all = ["pubkey", "csr"]
     )]
     cert: Option<PathBuf>,
 
     /// A public key instead of a certificate: PEM `PUBLIC KEY` or DER
     /// SubjectPublicKeyInfo. Prints one `3 1 M` record (or --usage's), so
     /// that the next key can be published before its certificate exists.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "csr")]
     pubkey: Option<PathBuf>,
+
+    /// A certificate signing request (PKCS#10) instead of a certificate:
+    /// PEM `CERTIFICATE REQUEST` (or `NEW CERTIFICATE REQUEST`) or DER.
+    /// Prints the `3 1 M` record (or --usage's) of the key it holds.
+    #[arg(long, value_name = "FILE")]
+    csr: Option<PathBuf>,
 
     /// Certificate usage: 3 DANE-EE, 2 DANE-TA, 1 PKIX-EE, 0 PKIX-TA.
     #[arg(long, value_name = "U", value_parser = clap::value_parser!(u8).range(0..=3))]
@@ -111,10 +121,13 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let selector = Selector::from(args.selector);
     let matching_type = MatchingType::from(args.mtype);
     if let Some(path) = &args.pubkey {
-        return public_key(args, path, &owner, matching_type);
+        return public_key(args, path, KeySource::PublicKey, &owner, matching_type);
+    }
+    if let Some(path) = &args.csr {
+        return public_key(args, path, KeySource::Request, &owner, matching_type);
     }
     let Some(cert) = &args.cert else {
-        return Err(InputError::new("--cert or --pubkey is required"));
+        return Err(InputError::new("--cert, --pubkey or --csr is required"));
     };
     let certificates = input::certificates(cert, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?;
     let only_one = certificates.len() == 1;
@@ -159,24 +172,59 @@ fn has_service_labels(owner: &str) -> bool {
         && matches!(proto, Some("_tcp" | "_udp" | "_sctp"))
 }
 
+/// Where the key of `--pubkey` or `--csr` comes from.
+#[derive(Clone, Copy)]
+enum KeySource {
+    /// A SubjectPublicKeyInfo.
+    PublicKey,
+    /// A PKCS#10 certification request (RFC 2986).
+    Request,
+}
+
+impl KeySource {
+    fn flag(self) -> &'static str {
+        match self {
+            Self::PublicKey => "--pubkey",
+            Self::Request => "--csr",
+        }
+    }
+}
+
 /// The record for a public key (selector 1 only).
 fn public_key(
     args: &Args,
     path: &std::path::Path,
+    source: KeySource,
     owner: &str,
     matching_type: MatchingType,
 ) -> Result<ExitCode, InputError> {
     let name = input::display_name(path);
     if args.selector != 1 {
-        return Err(InputError::new(
-            "--pubkey makes selector 1 records only (a key has no certificate to select)",
-        ));
+        return Err(InputError::new(format!(
+            "{} makes selector 1 records only (a key has no certificate to select)",
+            source.flag()
+        )));
     }
-    let bytes = input::read_bytes(path, pem::MAX_OBJECT_INPUT_LEN, "a public key file")?;
-    let (_, spki) =
-        pem::object(&bytes, &["PUBLIC KEY"]).map_err(|e| InputError::new(e.in_input(&name)))?;
+    let (what, labels, comment): (_, &[&'static str], _) = match source {
+        KeySource::PublicKey => ("a public key file", &["PUBLIC KEY"], "public key"),
+        KeySource::Request => (
+            "a certificate request file",
+            &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"],
+            "public key of the certificate request",
+        ),
+    };
+    let bytes = input::read_bytes(path, pem::MAX_OBJECT_INPUT_LEN, what)?;
+    let (_, der) = pem::object(&bytes, labels).map_err(|e| InputError::new(e.in_input(&name)))?;
+    let spki = match source {
+        KeySource::PublicKey => der.as_slice(),
+        KeySource::Request => mxtrust::csr::spki_of(&der).map_err(|e| {
+            InputError::new(format!(
+                "{name}: not a PKCS#10 certificate request (RFC 2986): {e}"
+            ))
+        })?,
+    };
     let mut data = vec![0u8; spki.len().max(64)];
-    let len = mxtrust::key::association_data(&spki, matching_type, &mut data)
+    let len = mxtrust::key::association_data(spki, matching_type, &mut data)
         .map_err(|e| InputError::new(format!("{name}: {e}")))?;
     let record = Tlsa {
         usage: args.usage.map_or(CertUsage::DaneEe, CertUsage::from),
@@ -184,6 +232,6 @@ fn public_key(
         matching_type,
         data: data.get(..len).unwrap_or_default(),
     };
-    println!("{owner}{record} ; public key");
+    println!("{owner}{record} ; {comment}");
     Ok(ExitCode::SUCCESS)
 }

@@ -922,6 +922,30 @@ fn hints_name_the_common_mistakes() {
 }
 
 #[test]
+fn anchor_not_sent_is_only_for_digest_records() {
+    // A `2 1 0` or `2 0 0` record carries its anchor itself: the server
+    // need not send it, so a mismatch is not "the anchor was not sent".
+    let other_root_key = format!("2 1 0 {}", openssl("p256-root", "Spki"));
+    let other_root = format!(
+        "2 0 0 {}",
+        std::fs::read(fixture("p256-root.der"))
+            .unwrap()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    for record in [&other_root_key, &other_root] {
+        let json = dane(&["--tlsa", record, "--json"]).json();
+        assert_eq!(json["outcome"], "failed", "{record}: {json}");
+        assert_eq!(hint_codes(&json), Vec::<String>::new(), "{record}: {json}");
+    }
+    // A digest of the whole certificate names an anchor to be sent, too.
+    let root_cert = format!("2 0 1 {}", openssl("rsa-root", "Sha256Cert"));
+    let json = dane(&["--tlsa", &root_cert, "--json"]).json();
+    assert_eq!(hint_codes(&json), ["anchor-not-sent"], "{json}");
+}
+
+#[test]
 fn long_help_documents_the_json_schema() {
     let run = mxtrust(&["dane", "--help"]);
     assert!(

@@ -216,3 +216,80 @@ fn host_port_and_proto_build_the_owner() {
     let run = tlsa(&["--owner", "_25._tcp.mx.example.test", "--usage", "3"]);
     assert_eq!(run.stderr, "");
 }
+
+/// Standard base64 with padding, for PEM bodies in tests.
+fn unbase64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let digits: Vec<u32> = text
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace() && *b != b'=')
+        .map(|b| ALPHABET.iter().position(|&a| a == b).unwrap() as u32)
+        .collect();
+    let mut out = Vec::new();
+    for chunk in digits.chunks(4) {
+        let n = chunk
+            .iter()
+            .chain(std::iter::repeat(&0))
+            .take(4)
+            .fold(0u32, |n, d| (n << 6) | d);
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+#[test]
+fn records_from_a_csr_are_those_of_its_key() {
+    // examples/p256-next.csr: openssl req -new with p256-leaf-p384's key,
+    // the next key of the rollover example.
+    let csr = example("p256-next.csr");
+    let pem = std::fs::read_to_string(&csr).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = temp_file("next.csr.der", &unbase64(&body));
+    let new_label = temp_file(
+        "next.new.csr",
+        pem.replace("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
+            .as_bytes(),
+    );
+    let key = temp_file("next.pub.der", &spki_der("p256-leaf-p384"));
+    for mtype in ["1", "2", "0"] {
+        let by_key = mxtrust(&["tlsa", "--pubkey", &key, "--mtype", mtype]);
+        assert_eq!(by_key.code, 0, "{}", by_key.stderr);
+        for file in [&csr, &der, &new_label] {
+            let run = mxtrust(&["tlsa", "--csr", file, "--mtype", mtype]);
+            assert_eq!(run.code, 0, "{file}: {}", run.stderr);
+            assert_eq!(records(&run), records(&by_key), "{file} mtype {mtype}");
+        }
+    }
+    let run = mxtrust(&["tlsa", "--csr", &csr, "--host", "mx.example.test"]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "_25._tcp.mx.example.test. IN TLSA 3 1 1 {} ; public key of the certificate request\n",
+            openssl("p256-leaf-p384", "Sha256Spki")
+        )
+    );
+
+    // A certificate is not a request; a key is not a request; --csr and
+    // --cert together are a usage error.
+    let chain = example("rsa-chain.pem");
+    let run = mxtrust(&["tlsa", "--csr", &chain]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no -----BEGIN CERTIFICATE REQUEST----- block (found CERTIFICATE"),
+        "{}",
+        run.stderr
+    );
+    let run = mxtrust(&["tlsa", "--csr", &key]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a PKCS#10"), "{}", run.stderr);
+    let run = mxtrust(&["tlsa", "--csr", &csr, "--cert", &chain]);
+    assert_eq!(run.code, 2);
+    let run = mxtrust(&["tlsa", "--csr", &csr, "--selector", "0"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--csr makes selector 1"),
+        "{}",
+        run.stderr
+    );
+}

@@ -54,6 +54,8 @@
 //!   seconds.
 //! - [`key`]: the algorithm and size of a public key, and TLSA data for a
 //!   key whose certificate does not exist yet.
+//! - [`csr`]: the public key of a PKCS#10 certification request (RFC 2986),
+//!   for the TLSA record of a certificate not yet issued.
 //!
 //! Private: `der` (the strict DER reader), `hex`, `txt` (the TXT-record
 //! grammar `_mta-sts` and `_smtp._tls` share), `error`.
@@ -74,6 +76,7 @@
 //! policy      → limits, name, tlsrpt, txt
 //! fetch       → limits, name, tlsrpt
 //! key         → cert, der, tlsa
+//! csr         → cert, der
 //! tlsa        → cert, hex, limits
 //! tlsrpt      → limits, name, txt
 //! mx          → limits, name
@@ -117,6 +120,7 @@ pub mod base_domain;
 pub mod cache;
 pub mod cert;
 pub mod chain;
+pub mod csr;
 pub mod dane;
 pub mod decision;
 mod der;

@@ -206,7 +206,10 @@ fn hints(report: &Report, chain: &[Vec<u8>], names: &[String]) -> Vec<Hint> {
                 .to_owned(),
         });
     } else {
-        for r in ta.iter().filter(|r| r.status == "not-matched") {
+        for r in ta
+            .iter()
+            .filter(|r| r.status == "not-matched" && names_an_anchor_to_send(r))
+        {
             hints.push(Hint {
                 code: "anchor-not-sent",
                 message: format!(
@@ -256,6 +259,18 @@ fn hints(report: &Report, chain: &[Vec<u8>], names: &[String]) -> Vec<Hint> {
         });
     }
     hints
+}
+
+/// Whether a DANE-TA record names its anchor by a digest of the
+/// certificate or key (`2 0 1`, `2 1 2`...), which the server must then send
+/// (RFC 7671 §5.2.2). A `2 0 0` or `2 1 0` record carries the anchor
+/// itself, and the server need not send it.
+fn names_an_anchor_to_send(record: &RecordReport) -> bool {
+    let mut fields = record.record.split(' ').skip(1);
+    matches!(
+        (fields.next(), fields.next()),
+        (Some("0" | "1"), Some("1" | "2"))
+    )
 }
 
 const SUPERSEDED: &str = "a more preferred digest is present (RFC 7671 §9)";

@@ -52,10 +52,16 @@ pub fn mxtrust(args: &[&str]) -> Run {
 }
 
 pub fn mxtrust_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    mxtrust_with_env(args, stdin, &[])
+}
+
+/// The binary with extra environment variables.
+pub fn mxtrust_with_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_mxtrust"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
