@@ -89,7 +89,10 @@
 //! out ([`Imported::dropped`]).
 
 use crate::Error;
-use crate::limits::{MAX_NAME_LEN, MAX_STS_ID_LEN, MIN_FETCH_BACKOFF_SECS};
+use crate::limits::{
+    MAX_CACHE_SLOTS, MAX_CACHE_TEXT, MAX_NAME_LEN, MAX_STS_ID_LEN, MIN_FETCH_BACKOFF_SECS,
+    OVERFLOW_BACKOFFS,
+};
 use crate::policy::{Mode, MxPattern, Policy};
 use crate::sts::StsId;
 use sha2::{Digest, Sha256};
@@ -112,16 +115,6 @@ const DEAD: u32 = 1 << 31;
 const RECORD_HEADER: usize = 4;
 /// Marks overflow domain keys, so that an unused record (0) matches none.
 const OVERFLOW_TAG: u64 = 0x1_0000_0000;
-
-/// Most slots one cache uses; slots beyond are left alone.
-pub const MAX_CACHE_SLOTS: usize = 1 << 30;
-
-/// Most arena octets one cache uses; octets beyond are left alone.
-pub const MAX_CACHE_TEXT: usize = 1 << 31;
-
-/// Back-off records kept for domains that found the cache full (see the
-/// module documentation).
-pub const OVERFLOW_BACKOFFS: usize = 16;
 
 /// The size of one [`Slot`] in octets.
 pub const SLOT_SIZE: usize = size_of::<Slot>();
@@ -1833,7 +1826,7 @@ fn decode_policy<'b>(r: &mut Reader<'b>) -> Result<DecodedPolicy<'b>, Error> {
         return Err(Error::CacheImageCorrupt);
     }
     let max_age = u32::from_be_bytes(r.array()?);
-    if max_age > crate::policy::MAX_MAX_AGE {
+    if max_age > crate::limits::MAX_MAX_AGE {
         return Err(Error::CacheImageCorrupt);
     }
     let fetched_at = u64::from_be_bytes(r.array()?);

@@ -12,7 +12,7 @@ use webpki::{EndEntityCert, KeyUsage};
 
 use crate::SignatureVerificationAlgorithm;
 use crate::cert::Certificate;
-use crate::limits::MAX_CHAIN_LEN;
+use crate::limits::{MAX_CHAIN_LEN, MAX_NAME_CONSTRAINT_COMPARISONS};
 use crate::name;
 use crate::tlsrpt::ResultType;
 
@@ -247,9 +247,6 @@ struct CnConstraints<'a> {
     leaf: Option<Certificate<'a>>,
 }
 
-/// Subtree comparisons allowed per path, as rustls-webpki's own budget.
-const NAME_CONSTRAINT_BUDGET: usize = 250_000;
-
 impl<'a> CnConstraints<'a> {
     fn of(leaf: &'a [u8]) -> Self {
         let leaf = Certificate::parse(leaf).ok().filter(|cert| {
@@ -262,7 +259,7 @@ impl<'a> CnConstraints<'a> {
         let Some(leaf) = &self.leaf else {
             return Ok(());
         };
-        let mut budget = NAME_CONSTRAINT_BUDGET;
+        let mut budget = MAX_NAME_CONSTRAINT_COMPARISONS;
         for cert in path.intermediate_certificates() {
             let der = cert.der();
             let cert = Certificate::parse(der.as_ref()).map_err(|_| webpki::Error::BadDer)?;

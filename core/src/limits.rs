@@ -53,3 +53,24 @@ pub const MAX_MX_HOSTS: usize = 32;
 /// [`crate::base_domain::candidates`]. RFC 1034 sets no number; real chains
 /// are a step or two, and a resolver gives up long before this.
 pub const MAX_CNAME_CHAIN: usize = 16;
+
+/// The largest `max_age` RFC 8461 §3.2 allows, in seconds (about one year);
+/// a policy with more is clamped to it with a warning.
+pub const MAX_MAX_AGE: u32 = 31_557_600;
+
+/// Most slots one [`crate::cache::PolicyCache`] uses; slots beyond are left
+/// alone.
+pub const MAX_CACHE_SLOTS: usize = 1 << 30;
+
+/// Most arena octets one [`crate::cache::PolicyCache`] uses; octets beyond
+/// are left alone.
+pub const MAX_CACHE_TEXT: usize = 1 << 31;
+
+/// Back-off records a [`crate::cache::PolicyCache`] keeps for domains that
+/// found it full (see the module documentation of [`crate::cache`]).
+pub const OVERFLOW_BACKOFFS: usize = 16;
+
+/// Name-constraint subtree comparisons allowed per candidate path when a
+/// leaf's CN stands in for a DNS-ID, as rustls-webpki's own budget for its
+/// checks; past it the path fails with `resource-limit`.
+pub const MAX_NAME_CONSTRAINT_COMPARISONS: usize = 250_000;

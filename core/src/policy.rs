@@ -10,14 +10,13 @@
 //! [`Warning`]s written into caller storage, and the policy still applies;
 //! everything else is a [`PolicyError`]. Both carry a 1-based line number.
 
-use crate::limits::{MAX_MX_PATTERNS, MAX_NAME_LEN, MAX_POLICY_LEN, MAX_POLICY_LINE_LEN};
+use crate::limits::{
+    MAX_MAX_AGE, MAX_MX_PATTERNS, MAX_NAME_LEN, MAX_POLICY_LEN, MAX_POLICY_LINE_LEN,
+};
 use crate::name::strip_trailing_dot;
 use crate::tlsrpt::ResultType;
 use crate::txt::{is_ext_name, is_wsp, trim_wsp_end, trim_wsp_start};
 use core::fmt;
-
-/// The largest `max_age` RFC 8461 §3.2 allows, in seconds (about one year).
-pub const MAX_MAX_AGE: u32 = 31_557_600;
 
 /// The policy mode (RFC 8461 §3.2 `mode`, §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

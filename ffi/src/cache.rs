@@ -3,9 +3,9 @@
 use std::ffi::{c_char, c_void};
 
 use mxtrust_core::cache::{
-    CacheState, FailureOutcome, FetchNeed, Lookup, MAX_CACHE_SLOTS, MAX_CACHE_TEXT, PolicyCache,
-    Slot, Stored,
+    CacheState, FailureOutcome, FetchNeed, Lookup, PolicyCache, Slot, Stored,
 };
+use mxtrust_core::limits::{MAX_CACHE_SLOTS, MAX_CACHE_TEXT};
 use mxtrust_core::sts::StsId;
 
 use crate::policy::{mxtrust_sts_mode, policy_ref};
