@@ -104,7 +104,7 @@ pub struct Args {
     #[arg(long)]
     ee_name_checks: bool,
 
-    /// Print the report as JSON (schema in the README).
+    /// Print the report as JSON (schema in --help and cli/README.md).
     #[arg(long)]
     json: bool,
 }

@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long = "mx", value_name = "HOST")]
     hosts: Vec<String>,
 
-    /// Print the result as JSON (schema in the README).
+    /// Print the result as JSON (schema in cli/README.md).
     #[arg(long)]
     json: bool,
 }

@@ -37,7 +37,7 @@ pub struct StsArgs {
     #[arg(value_name = "TXT", required = true)]
     records: Vec<String>,
 
-    /// Print the result as JSON (schema in the README).
+    /// Print the result as JSON (schema in cli/README.md).
     #[arg(long)]
     json: bool,
 }
@@ -50,7 +50,7 @@ pub struct TlsrptArgs {
     #[arg(value_name = "TXT", required = true)]
     records: Vec<String>,
 
-    /// Print the result as JSON (schema in the README).
+    /// Print the result as JSON (schema in cli/README.md).
     #[arg(long)]
     json: bool,
 }

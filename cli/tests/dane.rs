@@ -775,15 +775,16 @@ fn reads_are_bounded_and_stdin_is_read_once() {
     assert!(run.stderr.contains("standard input"), "{}", run.stderr);
 }
 
-/// The README's `dane --json` example has exactly the keys the real output
-/// has (the values of the example are one record's worth of it).
+/// The manual's `dane --json` example (cli/README.md) has exactly the keys
+/// the real output has (the values of the example are one record's worth
+/// of it).
 #[test]
 fn readme_json_example_has_the_real_keys() {
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
-    let section = &readme[readme.find("### `mxtrust dane`").unwrap()..];
+    let readme = std::fs::read_to_string(repo("cli/README.md")).unwrap();
+    let section = &readme[readme.find("## `mxtrust dane`").unwrap()..];
     let block = section.split("```json\n").nth(1).unwrap();
     let shown: serde_json::Value = serde_json::from_str(&block[..block.find("```").unwrap()])
-        .expect("the README's JSON example parses");
+        .expect("cli/README.md's JSON example parses");
     let real = dane(&["--tlsa-file", &example("rsa.tlsa"), "--json"]).json();
     fn keys(v: &serde_json::Value) -> Vec<String> {
         v.as_object().unwrap().keys().cloned().collect()
