@@ -9,6 +9,10 @@
 //! - **lookup**: `PolicyCache::lookup` of a cached domain (a fresh hit);
 //! - **refresh**: `store` over a cached domain with a new id and a policy of
 //!   the same size (a re-fetch: the entry is rewritten where it is);
+//! - **refresh-due**: the same, for the domains whose policies expire
+//!   soonest, as a proactive refresh (`due_for_refresh`) picks them: each
+//!   is the eviction heap's root and sinks to a leaf, the heap's full
+//!   O(log N) depth, where a random domain sits near the leaves already;
 //! - **changed**: `store` over a cached domain with a policy of a different
 //!   size (one `mx` line more or less: the record moves in the arena, and
 //!   the arena's compaction is paid for in the instruction count);
@@ -34,6 +38,7 @@
 //! M = 64 the operations run on a large cache from the CPU's caches, which
 //! separates the cost of the code from that of reaching memory.
 
+use std::collections::BTreeSet;
 use std::hint::black_box;
 use std::process::Command;
 use std::time::Instant;
@@ -62,17 +67,25 @@ const TARGET: f64 = 2.0;
 enum Op {
     Lookup,
     Refresh,
+    RefreshDue,
     Changed,
     Insert,
 }
 
-const OPS: [Op; 4] = [Op::Lookup, Op::Refresh, Op::Changed, Op::Insert];
+const OPS: [Op; 5] = [
+    Op::Lookup,
+    Op::Refresh,
+    Op::RefreshDue,
+    Op::Changed,
+    Op::Insert,
+];
 
 impl Op {
     fn id(self) -> &'static str {
         match self {
             Op::Lookup => "lookup",
             Op::Refresh => "refresh",
+            Op::RefreshDue => "refresh-due",
             Op::Changed => "changed",
             Op::Insert => "insert",
         }
@@ -82,6 +95,7 @@ impl Op {
         match self {
             Op::Lookup => "lookup (hit)",
             Op::Refresh => "store, refresh (same size)",
+            Op::RefreshDue => "store, refresh of the soonest to expire",
             Op::Changed => "store, changed policy (moves)",
             Op::Insert => "store, insert (room)",
         }
@@ -202,6 +216,10 @@ struct Bench<'a, 's> {
     insert_cursor: usize,
     clock: u64,
     hits: usize,
+    /// When each domain's policy was last stored, and the same ordered
+    /// oldest first: what `refresh-due` picks from.
+    fetched: Vec<u64>,
+    due: BTreeSet<(u64, usize)>,
 }
 
 /// Slots and arena for `n` entries: one slot per entry plus room for a
@@ -256,6 +274,8 @@ impl<'a, 's> Bench<'a, 's> {
             assert_eq!(stored, Stored::Inserted);
         }
         assert_eq!(cache.len(), n);
+        let fetched: Vec<u64> = (0..n).map(|i| NOW - 3_600 + (i % 3_600) as u64).collect();
+        let due = fetched.iter().enumerate().map(|(i, &f)| (f, i)).collect();
         Self {
             cache,
             domains: &inputs.domains,
@@ -277,6 +297,8 @@ impl<'a, 's> Bench<'a, 's> {
             insert_cursor: 0,
             clock: NOW,
             hits: 0,
+            fetched,
+            due,
         }
     }
 
@@ -295,10 +317,18 @@ impl<'a, 's> Bench<'a, 's> {
                 self.insert_cursor += 1;
                 j
             }
+            Op::RefreshDue => self.due.pop_first().expect("cache not empty").1,
             _ => self.next_domain(),
         });
         self.clock += 1;
         let now = self.clock;
+        if matches!(op, Op::Refresh | Op::RefreshDue | Op::Changed) {
+            for &i in &picks {
+                self.due.remove(&(self.fetched[i], i));
+                self.fetched[i] = now;
+                self.due.insert((now, i));
+            }
+        }
         let id = self.ids[(now % 2) as usize];
         match op {
             Op::Lookup => {
@@ -313,7 +343,7 @@ impl<'a, 's> Bench<'a, 's> {
                 });
                 self.hits += hits;
             }
-            Op::Refresh | Op::Changed => {
+            Op::Refresh | Op::RefreshDue | Op::Changed => {
                 // Flip first: a domain picked twice in a batch flips twice.
                 let chosen: [&Policy<'a, 3>; BATCH] = std::array::from_fn(|k| {
                     let i = picks[k];
@@ -486,8 +516,8 @@ fn instructions_per_op(n: usize, op: Op, working_set: Option<usize>) -> Option<f
 
 struct Row {
     n: usize,
-    time: [Time; 4],
-    instructions: [Option<f64>; 4],
+    time: [Time; OPS.len()],
+    instructions: [Option<f64>; OPS.len()],
     bytes_per_entry: f64,
 }
 
