@@ -33,8 +33,9 @@
 //! cache_ops --single N OP --ops K [--working-set M]  # what callgrind runs
 //! ```
 //!
-//! `--working-set M` makes lookups and replacements cycle over M of the
-//! cached domains instead of all of them (inserts are unaffected): with
+//! `--working-set M` makes lookup, refresh and changed cycle over M of the
+//! cached domains instead of all of them (refresh-due and insert pick as
+//! always): with
 //! M = 64 the operations run on a large cache from the CPU's caches, which
 //! separates the cost of the code from that of reaching memory.
 
@@ -571,7 +572,7 @@ fn print_table(rows: &[Row], callgrind: bool, working_set: Option<usize>) {
     println!("{}\n", machine());
     if let Some(m) = working_set {
         println!(
-            "Working set: lookups and replacements cycle over {m} of the cached domains (--working-set {m}).\n"
+            "Working set: lookup, refresh and changed cycle over {m} of the cached domains (--working-set {m}); refresh-due and insert do not.\n"
         );
     }
     let mut header = String::from("| live entries |");
