@@ -8,7 +8,9 @@
  * MXTRUST_RESULT_NULL_PARAMETER; outputs are written only on
  * MXTRUST_RESULT_OK (out_needed only on MXTRUST_RESULT_INSUFFICIENT_SIZE,
  * out_line only on MXTRUST_RESULT_POLICY_*); the library never allocates
- * memory the caller sees and never lets a panic unwind into C.
+ * memory the caller sees and never lets a panic unwind into C. Strings it
+ * returns are struct mxtrust_str: static, UTF-8, pointer and length, not
+ * NUL-terminated; print one with printf("%.*s", (int)s.len, s.data).
  */
 
 #ifndef MXTRUST_H
@@ -1204,6 +1206,24 @@ typedef uint32_t mxtrust_sts_state;
 typedef struct mxtrust_policy_cache mxtrust_policy_cache;
 
 /**
+ * A static UTF-8 string: `len` octets at `data`. It is **not
+ * NUL-terminated** (print it with `printf("%.*s", (int)s.len, s.data)`,
+ * compare it with `len` and `memcmp`) and holds no NUL octet. It is valid
+ * for the life of the program (while the library is loaded) and is never
+ * freed. `data` is never NULL; an empty string has `len` 0.
+ */
+typedef struct mxtrust_str {
+  /**
+   * The first octet.
+   */
+  const char *data;
+  /**
+   * The number of octets.
+   */
+  size_t len;
+} mxtrust_str;
+
+/**
  * An MTA-STS policy id (RFC 8461 §3.1): 1 to 32 ASCII letters and digits,
  * NUL-terminated in `id`.
  */
@@ -1714,9 +1734,9 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library version, e.g. `"0.1.0"`: a static NUL-terminated string.
+ * The library version, e.g. `"0.1.0"`.
  */
-const char *mxtrust_version(void);
+struct mxtrust_str mxtrust_version(void);
 
 /**
  * The octets of storage a policy cache for `capacity` domains with
@@ -2008,17 +2028,18 @@ mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records,
                                           size_t *out_needed);
 
 /**
- * A static NUL-terminated description of a `mxtrust_dane_failure` value;
- * `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+ * A description of a `mxtrust_dane_failure` value, e.g. `"certificate
+ * expired"`; empty (`len` 0) for `MXTRUST_DANE_FAILURE_NONE` and unknown
+ * values.
  */
-const char *mxtrust_dane_failure_str(uint32_t failure);
+struct mxtrust_str mxtrust_dane_failure_str(uint32_t failure);
 
 /**
- * A static NUL-terminated stable code of a `mxtrust_dane_failure` value,
- * such as `"no-match"` (the same codes as the CLI's JSON `failure_code`);
- * `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+ * The stable code of a `mxtrust_dane_failure` value, such as `"no-match"`
+ * (the same codes as the CLI's JSON `failure_code`); empty (`len` 0) for
+ * `MXTRUST_DANE_FAILURE_NONE` and unknown values.
  */
-const char *mxtrust_dane_failure_code(uint32_t failure);
+struct mxtrust_str mxtrust_dane_failure_code(uint32_t failure);
 
 /**
  * Whether some record of a TLSA RRset is usable under the `profile` and
@@ -2035,10 +2056,10 @@ mxtrust_result mxtrust_tlsa_some_usable(const struct mxtrust_tlsa *records,
                                         bool *out_some_usable);
 
 /**
- * A static NUL-terminated description of a `mxtrust_unusable` value; `""`
- * for `MXTRUST_UNUSABLE_NONE` and unknown values.
+ * A description of a `mxtrust_unusable` value, e.g. `"unknown selector"`;
+ * empty (`len` 0) for `MXTRUST_UNUSABLE_NONE` and unknown values.
  */
-const char *mxtrust_unusable_str(uint32_t unusable);
+struct mxtrust_str mxtrust_unusable_str(uint32_t unusable);
 
 /**
  * Decides what to do for one MX host: DANE when the MX, address and TLSA
@@ -2052,10 +2073,10 @@ mxtrust_result mxtrust_mx_decide(const struct mxtrust_mx_inputs *inputs,
                                  struct mxtrust_decision *out_decision);
 
 /**
- * A static NUL-terminated name of a `mxtrust_action` value, e.g.
- * `"require-dane"`, for logs; `""` for unknown values.
+ * The stable code of a `mxtrust_action` value, e.g. `"require-dane"`, for
+ * logs; empty (`len` 0) for unknown values.
  */
-const char *mxtrust_action_str(uint32_t action);
+struct mxtrust_str mxtrust_action_str(uint32_t action);
 
 /**
  * Parses an MTA-STS policy body (RFC 8461 §3.2) into `out_policy`, which
@@ -2134,23 +2155,23 @@ mxtrust_result mxtrust_mx_pattern_matches(const char *pattern, const char *host,
 
 /**
  * The policy text of a `mxtrust_sts_mode` value (`"enforce"`, `"testing"`,
- * `"none"`): a static NUL-terminated string; `""` for unknown values.
+ * `"none"`); empty (`len` 0) for unknown values.
  */
-const char *mxtrust_sts_mode_str(uint32_t mode);
+struct mxtrust_str mxtrust_sts_mode_str(uint32_t mode);
 
 /**
- * A static NUL-terminated description of a result value (for logs); for a
- * value that names no result, `"unknown result"`. Core errors carry the
- * core's own descriptions.
+ * A description of a result value (for logs), e.g. `"success"`; for a
+ * value that names no result, `"unknown result"`. Values that mirror a
+ * core error carry the core's own description.
  */
-const char *mxtrust_result_str(uint32_t result);
+struct mxtrust_str mxtrust_result_str(uint32_t result);
 
 /**
- * The report string of an RFC 8460 result type, e.g. `"tlsa-invalid"`: a
- * static NUL-terminated string; NULL for `MXTRUST_RESULT_TYPE_NONE` and for
- * values that name no result type.
+ * The report string of an RFC 8460 result type, e.g. `"tlsa-invalid"`;
+ * empty (`len` 0) for `MXTRUST_RESULT_TYPE_NONE` and for values that name
+ * no result type.
  */
-const char *mxtrust_result_type_str(uint32_t result_type);
+struct mxtrust_str mxtrust_result_type_str(uint32_t result_type);
 
 /**
  * The result type a report string names (exact, case-sensitive match).

@@ -1,6 +1,6 @@
 //! DANE verification (RFC 6698, RFC 7671, RFC 7672).
 
-use std::ffi::{CStr, c_char};
+use std::ffi::c_char;
 
 use mxtrust_core::dane::{
     self, AnchorSource, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus,
@@ -9,10 +9,9 @@ use mxtrust_core::tlsa::{self, DigestAlgorithm, DigestPreference, Selection, Unu
 use mxtrust_core::{CertUsage, Selector, SignatureVerificationAlgorithm, Tlsa, TrustAnchor};
 use rustls_pki_types::CertificateDer;
 
-use crate::result::{c_str_lit, c_strings, lookup};
 use crate::{
-    boundary, bytes, c_str, mxtrust_result, mxtrust_result_type, mxtrust_slice, mxtrust_tlsa,
-    non_null, put, put_all, slice, slice_mut, static_str,
+    boundary, bytes, c_str, mxtrust_result, mxtrust_result_type, mxtrust_slice, mxtrust_str,
+    mxtrust_tlsa, non_null, put, put_all, slice, slice_mut, static_str,
 };
 
 /// ECDSA (P-256, P-384), Ed25519 and RSA (PKCS#1 v1.5 and PSS, 2048 to 8192
@@ -636,60 +635,7 @@ pub extern "C" fn mxtrust_tlsa_select_usable(
     })
 }
 
-static FAILURE_DESCRIPTIONS: &[&CStr] = c_strings![
-    "no usable TLSA record matches the certificate chain",
-    "the certificate names none of the reference identifiers",
-    "certificate expired",
-    "certificate not yet valid",
-    "issuer certificate not found",
-    "bad certificate signature",
-    "unsupported signature algorithm",
-    "malformed certificate",
-    "CA certificate used as end entity",
-    "end-entity certificate used as CA",
-    "path length constraint violated",
-    "extended key usage does not allow serverAuth",
-    "name constraint violated",
-    "unsupported critical extension",
-    "path building limit exceeded",
-    "invalid certificate chain",
-    "the server presented more certificates than mxtrust checks",
-    "a presented certificate is larger than mxtrust reads",
-];
-
-static FAILURE_CODES: &[&CStr] = c_strings![
-    "no-match",
-    "name-mismatch",
-    "expired",
-    "not-yet-valid",
-    "issuer-not-found",
-    "bad-signature",
-    "unsupported-signature-algorithm",
-    "malformed-certificate",
-    "ca-used-as-end-entity",
-    "end-entity-used-as-ca",
-    "path-length",
-    "extended-key-usage",
-    "name-constraints",
-    "unsupported-critical-extension",
-    "resource-limit",
-    "invalid-chain",
-    "chain-too-long",
-    "certificate-too-large",
-];
-
-static UNUSABLE_DESCRIPTIONS: &[&CStr] = c_strings![
-    "PKIX usages are not used with SMTP (RFC 7672 3.1.3)",
-    "unknown certificate usage",
-    "unknown selector",
-    "unknown matching type",
-    "digest algorithm disabled by local preference",
-    "data length does not match the digest length",
-    "full certificate data is not a DER certificate",
-    "full SPKI data is not a DER SubjectPublicKeyInfo",
-    "empty certificate association data",
-];
-
+/// The core's failures in the order of `mxtrust_dane_failure` values (from 1).
 const FAILURES: [Failure; 18] = [
     Failure::NoMatch,
     Failure::NameMismatch,
@@ -711,6 +657,7 @@ const FAILURES: [Failure; 18] = [
     Failure::CertificateTooLarge { depth: None },
 ];
 
+/// The core's reasons in the order of `mxtrust_unusable` values (from 1).
 const UNUSABLES: [Unusable; 9] = [
     Unusable::UsageNotInProfile(CertUsage::PkixTa),
     Unusable::UnknownUsage(CertUsage::PrivCert),
@@ -731,21 +678,20 @@ fn nth<T>(table: &[T], code: u32) -> Option<&T> {
     table.get(i)
 }
 
-/// A static NUL-terminated description of a `mxtrust_dane_failure` value;
-/// `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+/// A description of a `mxtrust_dane_failure` value, e.g. `"certificate
+/// expired"`; empty (`len` 0) for `MXTRUST_DANE_FAILURE_NONE` and unknown
+/// values.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_dane_failure_str(failure: u32) -> *const c_char {
-    static_str(|| {
-        nth(&FAILURES, failure).map_or(c"", |f| lookup(FAILURE_DESCRIPTIONS, f.description()))
-    })
+pub extern "C" fn mxtrust_dane_failure_str(failure: u32) -> mxtrust_str {
+    static_str(|| nth(&FAILURES, failure).map_or("", Failure::description))
 }
 
-/// A static NUL-terminated stable code of a `mxtrust_dane_failure` value,
-/// such as `"no-match"` (the same codes as the CLI's JSON `failure_code`);
-/// `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+/// The stable code of a `mxtrust_dane_failure` value, such as `"no-match"`
+/// (the same codes as the CLI's JSON `failure_code`); empty (`len` 0) for
+/// `MXTRUST_DANE_FAILURE_NONE` and unknown values.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_dane_failure_code(failure: u32) -> *const c_char {
-    static_str(|| nth(&FAILURES, failure).map_or(c"", |f| lookup(FAILURE_CODES, f.code())))
+pub extern "C" fn mxtrust_dane_failure_code(failure: u32) -> mxtrust_str {
+    static_str(|| nth(&FAILURES, failure).map_or("", Failure::code))
 }
 
 /// Whether some record of a TLSA RRset is usable under the `profile` and
@@ -792,39 +738,36 @@ fn profile_kind(profile: u32) -> Result<mxtrust_core::tlsa::ProfileKind, mxtrust
     }
 }
 
-/// A static NUL-terminated description of a `mxtrust_unusable` value; `""`
-/// for `MXTRUST_UNUSABLE_NONE` and unknown values.
+/// A description of a `mxtrust_unusable` value, e.g. `"unknown selector"`;
+/// empty (`len` 0) for `MXTRUST_UNUSABLE_NONE` and unknown values.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_unusable_str(unusable: u32) -> *const c_char {
-    static_str(|| {
-        nth(&UNUSABLES, unusable).map_or(c"", |u| lookup(UNUSABLE_DESCRIPTIONS, u.description()))
-    })
+pub extern "C" fn mxtrust_unusable_str(unusable: u32) -> mxtrust_str {
+    static_str(|| nth(&UNUSABLES, unusable).map_or("", Unusable::description))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::text_of;
 
     #[test]
-    fn codes_follow_the_tables_and_every_description_has_a_c_copy() {
+    fn the_tables_follow_the_c_values_and_give_the_cores_text() {
         for (i, f) in FAILURES.iter().enumerate() {
-            assert_eq!(failure_code(f).0 as usize, i + 1);
-            assert_eq!(lookup(FAILURE_CODES, f.code()).to_str().unwrap(), f.code());
-            assert_eq!(
-                lookup(FAILURE_DESCRIPTIONS, f.description())
-                    .to_str()
-                    .unwrap(),
-                f.description()
-            );
+            let value = failure_code(f).0 as u32;
+            assert_eq!(value as usize, i + 1);
+            assert_eq!(text_of(mxtrust_dane_failure_code(value)), f.code());
+            assert_eq!(text_of(mxtrust_dane_failure_str(value)), f.description());
         }
         for (i, u) in UNUSABLES.iter().enumerate() {
-            assert_eq!(unusable_code(u) as usize, i + 1);
-            assert_eq!(
-                lookup(UNUSABLE_DESCRIPTIONS, u.description())
-                    .to_str()
-                    .unwrap(),
-                u.description()
-            );
+            let value = unusable_code(u) as u32;
+            assert_eq!(value as usize, i + 1);
+            assert_eq!(text_of(mxtrust_unusable_str(value)), u.description());
         }
+        for none in [0, 19] {
+            assert_eq!(text_of(mxtrust_dane_failure_str(none)), "");
+            assert_eq!(text_of(mxtrust_dane_failure_code(none)), "");
+        }
+        assert_eq!(text_of(mxtrust_unusable_str(0)), "");
+        assert_eq!(text_of(mxtrust_unusable_str(10)), "");
     }
 }
