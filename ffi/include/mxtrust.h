@@ -59,11 +59,6 @@
 #define MXTRUST_POLICY_WORDS 224
 
 /**
- * Most report URIs in a TLSRPT `rua` field.
- */
-#define MXTRUST_MAX_TLSRPT_URIS 16
-
-/**
  * Longest MTA-STS policy id.
  */
 #define MXTRUST_MAX_STS_ID_LEN 32
@@ -97,6 +92,11 @@
  * Longest TLSA association data a digest produces (SHA-512), in octets.
  */
 #define MXTRUST_MAX_DIGEST_LEN 64
+
+/**
+ * Most report URIs in a TLSRPT `rua` field.
+ */
+#define MXTRUST_MAX_TLSRPT_URIS 16
 
 /**
  * What a function did. Values are fixed and never reused: 0 is success,
@@ -2009,25 +2009,6 @@ mxtrust_result mxtrust_dane_verify(const struct mxtrust_slice *chain,
                                    size_t *out_needed);
 
 /**
- * Classifies every record of a TLSA RRset before any matching: unusable
- * records with their reason, and, per usage and selector, which digest
- * records digest agility supersedes (RFC 7671 §9). Only `profile` and
- * `digest_preference` of `options` are read. An RRset in which no record
- * comes out `MXTRUST_RECORD_STATE_USABLE` or `SUPERSEDED` is "all
- * unusable" for `mxtrust_mx_decide`.
- *
- * Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
- * `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
- * `MXTRUST_RESULT_NULL_PARAMETER`.
- */
-mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records,
-                                          size_t records_len,
-                                          const struct mxtrust_dane_options *options,
-                                          struct mxtrust_record_status *out,
-                                          size_t out_len,
-                                          size_t *out_needed);
-
-/**
  * A description of a `mxtrust_dane_failure` value, e.g. `"certificate
  * expired"`; empty (`len` 0) for `MXTRUST_DANE_FAILURE_NONE` and unknown
  * values.
@@ -2040,26 +2021,6 @@ struct mxtrust_str mxtrust_dane_failure_str(uint32_t failure);
  * `MXTRUST_DANE_FAILURE_NONE` and unknown values.
  */
 struct mxtrust_str mxtrust_dane_failure_code(uint32_t failure);
-
-/**
- * Whether some record of a TLSA RRset is usable under the `profile` and
- * `digest_preference` of `options` (RFC 7672 §2.2): the
- * `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
- * `*out_some_usable` on success.
- *
- * Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
- * `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
- */
-mxtrust_result mxtrust_tlsa_some_usable(const struct mxtrust_tlsa *records,
-                                        size_t records_len,
-                                        const struct mxtrust_dane_options *options,
-                                        bool *out_some_usable);
-
-/**
- * A description of a `mxtrust_unusable` value, e.g. `"unknown selector"`;
- * empty (`len` 0) for `MXTRUST_UNUSABLE_NONE` and unknown values.
- */
-struct mxtrust_str mxtrust_unusable_str(uint32_t unusable);
 
 /**
  * Decides what to do for one MX host: DANE when the MX, address and TLSA
@@ -2234,41 +2195,6 @@ mxtrust_result mxtrust_sts_check_certificate(const struct mxtrust_slice *chain,
                                              struct mxtrust_sts_cert_outcome *out_outcome);
 
 /**
- * Parses one `_smtp._tls` TXT record (RFC 8460 §3), its strings already
- * concatenated. The first `uris_len` report URIs go into `uris` (pointing
- * into `record`); `*out_uri_count` is how many the record has (at most
- * `MXTRUST_MAX_TLSRPT_URIS`), which may exceed `uris_len`.
- *
- * Results: `MXTRUST_RESULT_TLSRPT_RECORD_SYNTAX`,
- * `MXTRUST_RESULT_TLSRPT_MISSING_RUA`, `MXTRUST_RESULT_TLSRPT_INVALID_URI`,
- * `MXTRUST_RESULT_TOO_MANY_REPORT_URIS`, `MXTRUST_RESULT_NULL_PARAMETER`.
- */
-mxtrust_result mxtrust_tlsrpt_record_parse(const uint8_t *record,
-                                           size_t record_len,
-                                           struct mxtrust_report_uri *uris,
-                                           size_t uris_len,
-                                           size_t *out_uri_count);
-
-/**
- * Selects the TLSRPT record of a `_smtp._tls` TXT RRset (RFC 8460 §3):
- * records not starting with `v=TLSRPTv1` are discarded and exactly one must
- * remain. A record of several strings is concatenated into `scratch`; the
- * URIs written to `uris` point into the RRset's strings or into `scratch`.
- *
- * Results: `MXTRUST_RESULT_OK` with `*out_lookup`;
- * `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` the record's length
- * when `scratch` is too small; `MXTRUST_RESULT_NULL_PARAMETER`.
- */
-mxtrust_result mxtrust_tlsrpt_select(const struct mxtrust_txt_record *rrset,
-                                     size_t rrset_len,
-                                     uint8_t *scratch,
-                                     size_t scratch_len,
-                                     struct mxtrust_report_uri *uris,
-                                     size_t uris_len,
-                                     struct mxtrust_tlsrpt_lookup *out_lookup,
-                                     size_t *out_needed);
-
-/**
  * Parses TLSA RDATA as it is on the wire: usage, selector and matching type
  * octets, then the data. `out_record->data` points into `rdata`.
  *
@@ -2336,6 +2262,80 @@ mxtrust_result mxtrust_tlsa_to_text(const struct mxtrust_tlsa *record,
                                     size_t out_len,
                                     size_t *out_written,
                                     size_t *out_needed);
+
+/**
+ * Classifies every record of a TLSA RRset before any matching: unusable
+ * records with their reason, and, per usage and selector, which digest
+ * records digest agility supersedes (RFC 7671 §9). Only `profile` and
+ * `digest_preference` of `options` are read. An RRset in which no record
+ * comes out `MXTRUST_RECORD_STATE_USABLE` or `SUPERSEDED` is "all
+ * unusable" for `mxtrust_mx_decide`.
+ *
+ * Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
+ * `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
+ * `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records,
+                                          size_t records_len,
+                                          const struct mxtrust_dane_options *options,
+                                          struct mxtrust_record_status *out,
+                                          size_t out_len,
+                                          size_t *out_needed);
+
+/**
+ * Whether some record of a TLSA RRset is usable under the `profile` and
+ * `digest_preference` of `options` (RFC 7672 §2.2): the
+ * `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
+ * `*out_some_usable` on success.
+ *
+ * Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
+ * `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsa_some_usable(const struct mxtrust_tlsa *records,
+                                        size_t records_len,
+                                        const struct mxtrust_dane_options *options,
+                                        bool *out_some_usable);
+
+/**
+ * A description of a `mxtrust_unusable` value, e.g. `"unknown selector"`;
+ * empty (`len` 0) for `MXTRUST_UNUSABLE_NONE` and unknown values.
+ */
+struct mxtrust_str mxtrust_unusable_str(uint32_t unusable);
+
+/**
+ * Parses one `_smtp._tls` TXT record (RFC 8460 §3), its strings already
+ * concatenated. The first `uris_len` report URIs go into `uris` (pointing
+ * into `record`); `*out_uri_count` is how many the record has (at most
+ * `MXTRUST_MAX_TLSRPT_URIS`), which may exceed `uris_len`.
+ *
+ * Results: `MXTRUST_RESULT_TLSRPT_RECORD_SYNTAX`,
+ * `MXTRUST_RESULT_TLSRPT_MISSING_RUA`, `MXTRUST_RESULT_TLSRPT_INVALID_URI`,
+ * `MXTRUST_RESULT_TOO_MANY_REPORT_URIS`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsrpt_record_parse(const uint8_t *record,
+                                           size_t record_len,
+                                           struct mxtrust_report_uri *uris,
+                                           size_t uris_len,
+                                           size_t *out_uri_count);
+
+/**
+ * Selects the TLSRPT record of a `_smtp._tls` TXT RRset (RFC 8460 §3):
+ * records not starting with `v=TLSRPTv1` are discarded and exactly one must
+ * remain. A record of several strings is concatenated into `scratch`; the
+ * URIs written to `uris` point into the RRset's strings or into `scratch`.
+ *
+ * Results: `MXTRUST_RESULT_OK` with `*out_lookup`;
+ * `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` the record's length
+ * when `scratch` is too small; `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsrpt_select(const struct mxtrust_txt_record *rrset,
+                                     size_t rrset_len,
+                                     uint8_t *scratch,
+                                     size_t scratch_len,
+                                     struct mxtrust_report_uri *uris,
+                                     size_t uris_len,
+                                     struct mxtrust_tlsrpt_lookup *out_lookup,
+                                     size_t *out_needed);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -5,13 +5,15 @@ use std::ffi::c_char;
 use mxtrust_core::dane::{
     self, AnchorSource, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus,
 };
-use mxtrust_core::tlsa::{self, DigestAlgorithm, DigestPreference, Selection, Unusable};
+use mxtrust_core::tlsa::{DigestAlgorithm, DigestPreference, ProfileKind, Selection};
 use mxtrust_core::{CertUsage, Selector, SignatureVerificationAlgorithm, Tlsa, TrustAnchor};
 use rustls_pki_types::CertificateDer;
 
+use crate::tlsa::unusable_code;
 use crate::{
     boundary, bytes, c_str, mxtrust_result, mxtrust_result_type, mxtrust_slice, mxtrust_str,
-    mxtrust_tlsa, non_null, put, put_all, slice, slice_mut, static_str,
+    mxtrust_tlsa, mxtrust_unusable, needed, non_null, nth, put, put_all, slice, slice_mut,
+    static_str,
 };
 
 /// ECDSA (P-256, P-384), Ed25519 and RSA (PKCS#1 v1.5 and PSS, 2048 to 8192
@@ -156,32 +158,6 @@ pub enum mxtrust_record_state {
     Skipped = 7,
 }
 
-/// Why a TLSA record is unusable (RFC 7671 §4.1, RFC 7672 §3.1).
-#[repr(u32)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum mxtrust_unusable {
-    /// The record is not unusable.
-    None = 0,
-    /// PKIX-TA(0) or PKIX-EE(1) under the SMTP profile.
-    UsageNotInProfile = 1,
-    /// PrivCert(255) or an unassigned usage.
-    UnknownUsage = 2,
-    /// PrivSel(255) or an unassigned selector.
-    UnknownSelector = 3,
-    /// PrivMatch(255) or an unassigned matching type.
-    UnknownMatchingType = 4,
-    /// A digest the digest preference disables.
-    DisabledDigest = 5,
-    /// Data whose length is not the digest's (32 or 64 octets).
-    DigestLength = 6,
-    /// Full(0) data of selector 0 that is not exactly one DER certificate.
-    MalformedCertificate = 7,
-    /// Full(0) data of selector 1 that is not exactly one SubjectPublicKeyInfo.
-    MalformedSpki = 8,
-    /// No certificate association data.
-    EmptyData = 9,
-}
-
 /// The verdict of `mxtrust_dane_verify`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -292,7 +268,7 @@ impl mxtrust_record_status {
         }
     }
 
-    fn from_selection(selection: &Selection) -> Self {
+    pub(crate) fn from_selection(selection: &Selection) -> Self {
         match selection {
             Selection::Usable => Self {
                 state: mxtrust_record_state::Usable,
@@ -306,21 +282,6 @@ impl mxtrust_record_status {
 
 fn depth_code(depth: Option<usize>) -> i32 {
     depth.and_then(|d| i32::try_from(d).ok()).unwrap_or(-1)
-}
-
-fn unusable_code(why: &Unusable) -> mxtrust_unusable {
-    use mxtrust_unusable as U;
-    match why {
-        Unusable::UsageNotInProfile(_) => U::UsageNotInProfile,
-        Unusable::UnknownUsage(_) => U::UnknownUsage,
-        Unusable::UnknownSelector(_) => U::UnknownSelector,
-        Unusable::UnknownMatchingType(_) => U::UnknownMatchingType,
-        Unusable::DisabledDigest(_) => U::DisabledDigest,
-        Unusable::DigestLength { .. } => U::DigestLength,
-        Unusable::MalformedCertificate => U::MalformedCertificate,
-        Unusable::MalformedSpki => U::MalformedSpki,
-        Unusable::EmptyData => U::EmptyData,
-    }
 }
 
 pub(crate) fn failure_code(failure: &Failure) -> (mxtrust_dane_failure, i32) {
@@ -443,7 +404,7 @@ pub(crate) fn certificate_ders<'a>(
         .collect()
 }
 
-fn digest_preference(value: u32) -> Result<DigestPreference, mxtrust_result> {
+pub(crate) fn digest_preference(value: u32) -> Result<DigestPreference, mxtrust_result> {
     Ok(match value {
         0 => DigestPreference::SHA512_SHA256,
         1 => DigestPreference::SHA256_SHA512,
@@ -451,6 +412,14 @@ fn digest_preference(value: u32) -> Result<DigestPreference, mxtrust_result> {
         3 => DigestPreference::only(DigestAlgorithm::Sha512),
         _ => return Err(mxtrust_result::InvalidParameter),
     })
+}
+
+pub(crate) fn profile_kind(profile: u32) -> Result<ProfileKind, mxtrust_result> {
+    match profile {
+        0 => Ok(ProfileKind::Smtp),
+        1 => Ok(ProfileKind::Generic),
+        _ => Err(mxtrust_result::InvalidParameter),
+    }
 }
 
 /// Runs `f` with core options made from `options`.
@@ -569,13 +538,7 @@ pub extern "C" fn mxtrust_dane_verify(
                 opts,
                 statuses.get_mut(..room).unwrap_or(&mut []),
             )
-            .map_err(|e| match e {
-                mxtrust_core::Error::BufferTooSmall { needed } => {
-                    put(out_needed, needed);
-                    mxtrust_result::InsufficientSize
-                }
-                e => e.into(),
-            })
+            .map_err(|e| needed(e, out_needed))
         })?;
         put_all(
             report,
@@ -585,52 +548,6 @@ pub extern "C" fn mxtrust_dane_verify(
                 .map(mxtrust_record_status::from_core),
         );
         put(out_outcome, mxtrust_dane_outcome::from_core(&outcome));
-        Ok(())
-    })
-}
-
-/// Classifies every record of a TLSA RRset before any matching: unusable
-/// records with their reason, and, per usage and selector, which digest
-/// records digest agility supersedes (RFC 7671 §9). Only `profile` and
-/// `digest_preference` of `options` are read. An RRset in which no record
-/// comes out `MXTRUST_RECORD_STATE_USABLE` or `SUPERSEDED` is "all
-/// unusable" for `mxtrust_mx_decide`.
-///
-/// Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
-/// `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
-/// `MXTRUST_RESULT_NULL_PARAMETER`.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_tlsa_select_usable(
-    records: *const mxtrust_tlsa,
-    records_len: usize,
-    options: *const mxtrust_dane_options,
-    out: *mut mxtrust_record_status,
-    out_len: usize,
-    out_needed: *mut usize,
-) -> mxtrust_result {
-    boundary(|| {
-        non_null(options)?;
-        non_null(out_needed)?;
-        // SAFETY: non-NULL; the caller promises a valid options struct.
-        let options = unsafe { &*options };
-        let preference = digest_preference(options.digest_preference)?;
-        let profile = profile_kind(options.profile)?;
-        let records = slice(records, records_len)?
-            .iter()
-            .map(mxtrust_tlsa::as_core)
-            .collect::<Result<Vec<_>, _>>()?;
-        let out = slice_mut(out, out_len)?;
-        let mut selections = vec![Selection::Usable; records.len().min(out.len())];
-        if let Err(e) = tlsa::select_usable(&records, profile, &preference, &mut selections) {
-            if let mxtrust_core::Error::BufferTooSmall { needed } = e {
-                put(out_needed, needed);
-            }
-            return Err(e.into());
-        }
-        put_all(
-            out,
-            selections.iter().map(mxtrust_record_status::from_selection),
-        );
         Ok(())
     })
 }
@@ -657,27 +574,6 @@ const FAILURES: [Failure; 18] = [
     Failure::CertificateTooLarge { depth: None },
 ];
 
-/// The core's reasons in the order of `mxtrust_unusable` values (from 1).
-const UNUSABLES: [Unusable; 9] = [
-    Unusable::UsageNotInProfile(CertUsage::PkixTa),
-    Unusable::UnknownUsage(CertUsage::PrivCert),
-    Unusable::UnknownSelector(Selector::PrivSel),
-    Unusable::UnknownMatchingType(mxtrust_core::MatchingType::PrivMatch),
-    Unusable::DisabledDigest(DigestAlgorithm::Sha256),
-    Unusable::DigestLength {
-        digest: DigestAlgorithm::Sha256,
-        actual: 0,
-    },
-    Unusable::MalformedCertificate,
-    Unusable::MalformedSpki,
-    Unusable::EmptyData,
-];
-
-fn nth<T>(table: &[T], code: u32) -> Option<&T> {
-    let i = usize::try_from(code.checked_sub(1)?).ok()?;
-    table.get(i)
-}
-
 /// A description of a `mxtrust_dane_failure` value, e.g. `"certificate
 /// expired"`; empty (`len` 0) for `MXTRUST_DANE_FAILURE_NONE` and unknown
 /// values.
@@ -694,80 +590,22 @@ pub extern "C" fn mxtrust_dane_failure_code(failure: u32) -> mxtrust_str {
     static_str(|| nth(&FAILURES, failure).map_or("", Failure::code))
 }
 
-/// Whether some record of a TLSA RRset is usable under the `profile` and
-/// `digest_preference` of `options` (RFC 7672 §2.2): the
-/// `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
-/// `*out_some_usable` on success.
-///
-/// Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
-/// `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_tlsa_some_usable(
-    records: *const mxtrust_tlsa,
-    records_len: usize,
-    options: *const mxtrust_dane_options,
-    out_some_usable: *mut bool,
-) -> mxtrust_result {
-    boundary(|| {
-        non_null(options)?;
-        non_null(out_some_usable)?;
-        // SAFETY: non-NULL; the caller promises a valid options struct.
-        let options = unsafe { &*options };
-        let preference = digest_preference(options.digest_preference)?;
-        let profile = profile_kind(options.profile)?;
-        if records_len > mxtrust_core::limits::MAX_TLSA_RECORDS {
-            return Err(mxtrust_result::TooManyRecords);
-        }
-        let records = slice(records, records_len)?
-            .iter()
-            .map(mxtrust_tlsa::as_core)
-            .collect::<Result<Vec<_>, _>>()?;
-        put(
-            out_some_usable,
-            tlsa::any_usable(&records, profile, &preference),
-        );
-        Ok(())
-    })
-}
-
-fn profile_kind(profile: u32) -> Result<mxtrust_core::tlsa::ProfileKind, mxtrust_result> {
-    match profile {
-        0 => Ok(mxtrust_core::tlsa::ProfileKind::Smtp),
-        1 => Ok(mxtrust_core::tlsa::ProfileKind::Generic),
-        _ => Err(mxtrust_result::InvalidParameter),
-    }
-}
-
-/// A description of a `mxtrust_unusable` value, e.g. `"unknown selector"`;
-/// empty (`len` 0) for `MXTRUST_UNUSABLE_NONE` and unknown values.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_unusable_str(unusable: u32) -> mxtrust_str {
-    static_str(|| nth(&UNUSABLES, unusable).map_or("", Unusable::description))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tests::text_of;
 
     #[test]
-    fn the_tables_follow_the_c_values_and_give_the_cores_text() {
+    fn failures_follow_the_c_values_and_give_the_cores_text() {
         for (i, f) in FAILURES.iter().enumerate() {
             let value = failure_code(f).0 as u32;
             assert_eq!(value as usize, i + 1);
             assert_eq!(text_of(mxtrust_dane_failure_code(value)), f.code());
             assert_eq!(text_of(mxtrust_dane_failure_str(value)), f.description());
         }
-        for (i, u) in UNUSABLES.iter().enumerate() {
-            let value = unusable_code(u) as u32;
-            assert_eq!(value as usize, i + 1);
-            assert_eq!(text_of(mxtrust_unusable_str(value)), u.description());
-        }
         for none in [0, 19] {
             assert_eq!(text_of(mxtrust_dane_failure_str(none)), "");
             assert_eq!(text_of(mxtrust_dane_failure_code(none)), "");
         }
-        assert_eq!(text_of(mxtrust_unusable_str(0)), "");
-        assert_eq!(text_of(mxtrust_unusable_str(10)), "");
     }
 }

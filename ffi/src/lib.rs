@@ -35,6 +35,19 @@
 //! - Nothing is global or thread-local; functions on different objects may
 //!   run concurrently. A policy cache must not be used from two threads at
 //!   once without a lock.
+//!
+//! # Layout
+//!
+//! A function lives in the file of the type its name starts with, which is
+//! the file of the core module it translates: `mxtrust_tlsa_*` and
+//! `mxtrust_unusable_*` in `tlsa.rs`, `mxtrust_tlsrpt_*` in `tlsrpt.rs`,
+//! `mxtrust_sts_*` in `sts.rs` (but `mxtrust_sts_mode_*` with the policy
+//! mode in `policy.rs`), `mxtrust_policy_*` and `mxtrust_mx_pattern_*` in
+//! `policy.rs`, `mxtrust_policy_cache_*` in `cache.rs`, `mxtrust_dane_*` in
+//! `dane.rs`, `mxtrust_certificate_*` and `mxtrust_name_*` in `cert.rs`,
+//! `mxtrust_mx_decide` and `mxtrust_action_*` in `decision.rs`,
+//! `mxtrust_result_*` in `result.rs`. This file holds the shared types
+//! ([`mxtrust_slice`], [`mxtrust_str`]) and the boundary helpers.
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 // C names, as rustls-ffi spells them: `mxtrust_type_verb`.
@@ -46,6 +59,8 @@
 use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use mxtrust_core::Error;
+
 mod cache;
 mod cert;
 mod dane;
@@ -54,6 +69,7 @@ mod policy;
 mod result;
 mod sts;
 mod tlsa;
+mod tlsrpt;
 
 pub use cache::*;
 pub use cert::*;
@@ -63,6 +79,7 @@ pub use policy::*;
 pub use result::*;
 pub use sts::*;
 pub use tlsa::*;
+pub use tlsrpt::*;
 
 /// The major version of the library this header describes.
 pub const MXTRUST_VERSION_MAJOR: u32 = 0;
@@ -236,6 +253,24 @@ fn put<T>(out: *mut T, value: T) {
         // contents, which C may have left uninitialized.
         unsafe { out.write(value) }
     }
+}
+
+/// The entry of a table of core values listed in the order of a C enum's
+/// values, which start at 1.
+fn nth<T>(table: &[T], code: u32) -> Option<&T> {
+    let i = usize::try_from(code.checked_sub(1)?).ok()?;
+    table.get(i)
+}
+
+/// A core error as a result. `BufferTooSmall` is the one place where
+/// `out_needed` is written: every function with an `out_needed` parameter
+/// sends its "too small" through here, also when it measures the size
+/// itself.
+fn needed(e: Error, out_needed: *mut usize) -> mxtrust_result {
+    if let Error::BufferTooSmall { needed } = e {
+        put(out_needed, needed);
+    }
+    e.into()
 }
 
 /// Copies what fits of `items` into caller storage; returns how many.
