@@ -428,11 +428,7 @@ fn with_options<R>(
     f: impl FnOnce(&Options<'_>) -> Result<R, mxtrust_result>,
 ) -> Result<R, mxtrust_result> {
     let digest_preference = digest_preference(options.digest_preference)?;
-    let generic = match options.profile {
-        0 => false,
-        1 => true,
-        _ => return Err(mxtrust_result::InvalidParameter),
-    };
+    let generic = matches!(profile_kind(options.profile)?, ProfileKind::Generic);
     let ders = if generic {
         certificate_ders(options.trust_anchors, options.trust_anchors_len)?
     } else {
