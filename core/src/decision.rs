@@ -123,6 +123,37 @@ pub enum Action {
     Defer,
 }
 
+impl Action {
+    /// A stable kebab-case code for machine-readable output (JSON, C, logs);
+    /// never changes once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::RequireDane => "require-dane",
+            Self::RequireTlsUnauthenticated => "require-tls-unauthenticated",
+            Self::RequireSts => "require-sts",
+            Self::StsTesting => "sts-testing",
+            Self::Opportunistic => "opportunistic",
+            Self::SkipMx => "skip-mx",
+            Self::Defer => "defer",
+        }
+    }
+
+    /// A short description, for logs.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::RequireDane => "authenticate the server with DANE; fail closed",
+            Self::RequireTlsUnauthenticated => {
+                "STARTTLS is mandatory, the certificate is not authenticated"
+            }
+            Self::RequireSts => "validate the certificate per MTA-STS; fail closed",
+            Self::StsTesting => "validate per MTA-STS and report failures, but deliver anyway",
+            Self::Opportunistic => "opportunistic TLS",
+            Self::SkipMx => "do not deliver to this MX host; try the others",
+            Self::Defer => "do not deliver to this MX host now; retry later",
+        }
+    }
+}
+
 /// The decision and, when it records a failure, the RFC 8460 result type to
 /// report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -233,6 +264,38 @@ mod tests {
         StsState::None,
         StsState::NoPolicy,
     ];
+
+    /// Codes are published in JSON and C: unique and kebab-case.
+    #[test]
+    fn action_codes_are_unique_and_kebab_case() {
+        let actions = [
+            A::RequireDane,
+            A::RequireTlsUnauthenticated,
+            A::RequireSts,
+            A::StsTesting,
+            A::Opportunistic,
+            A::SkipMx,
+            A::Defer,
+        ];
+        for (i, a) in actions.iter().enumerate() {
+            let code = a.code();
+            assert!(
+                !code.is_empty()
+                    && !code.starts_with('-')
+                    && !code.ends_with('-')
+                    && !code.contains("--")
+                    && code
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{code}"
+            );
+            assert!(!a.description().is_empty(), "{a:?}");
+            for b in actions.iter().skip(i + 1) {
+                assert_ne!(code, b.code(), "{a:?} and {b:?}");
+                assert_ne!(a.description(), b.description(), "{a:?} and {b:?}");
+            }
+        }
+    }
 
     /// The MTA-STS column: (state, expected when DANE does not apply).
     const STS_TABLE: [(StsState, Decision); 6] = [

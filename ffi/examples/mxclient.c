@@ -43,6 +43,11 @@
 
 #include "mxtrust.h"
 
+/* libmxtrust's strings (struct mxtrust_str) are pointer and length, not
+ * NUL-terminated: print them with "%.*s" and STR_ARG(s). STR_ARG evaluates
+ * s twice; the string functions are pure, so passing a call is fine. */
+#define STR_ARG(s) (int)(s).len, (s).data
+
 enum {
     EXIT_DELIVERABLE = 0,
     EXIT_REFUSED = 1,
@@ -555,10 +560,10 @@ static uint32_t dnssec_code(enum dns_state s)
     return MXTRUST_DNSSEC_STATUS_LOOKUP_ERROR;
 }
 
-static const char *result_type_token(uint32_t rt)
+static struct mxtrust_str result_type_token(uint32_t rt)
 {
     if (rt == MXTRUST_RESULT_TYPE_NONE)
-        return "-";
+        return (struct mxtrust_str){"-", 1};
     return mxtrust_result_type_str(rt);
 }
 
@@ -581,7 +586,7 @@ static bool tlsa_set_from(const struct ub_result *r, struct tlsa_set *out)
         if (res != MXTRUST_RESULT_OK) {
             /* Malformed RDATA (shorter than three octets): skip it, like an
              * unusable record; DNS libraries should not hand these out. */
-            debug("TLSA rdata %zu: %s", i, mxtrust_result_str(res));
+            debug("TLSA rdata %zu: %.*s", i, STR_ARG(mxtrust_result_str(res)));
             continue;
         }
         out->count++;
@@ -605,7 +610,7 @@ static bool tlsa_some_usable(const struct tlsa_set *set, bool *some_usable)
     mxtrust_dane_options o = dane_options();
     mxtrust_result res = mxtrust_tlsa_some_usable(set->rec, set->count, &o, some_usable);
     if (res != MXTRUST_RESULT_OK) {
-        fprintf(stderr, "mxclient: mxtrust_tlsa_some_usable: %s\n", mxtrust_result_str(res));
+        fprintf(stderr, "mxclient: mxtrust_tlsa_some_usable: %.*s\n", STR_ARG(mxtrust_result_str(res)));
         return false;
     }
     mxtrust_record_status st[MAX_TLSA];
@@ -613,9 +618,9 @@ static bool tlsa_some_usable(const struct tlsa_set *set, bool *some_usable)
     if (mxtrust_tlsa_select_usable(set->rec, set->count, &o, st, MAX_TLSA, &needed) == MXTRUST_RESULT_OK) {
         for (size_t i = 0; i < set->count; i++) {
             if (st[i].state == MXTRUST_RECORD_STATE_UNUSABLE)
-                debug("TLSA record %zu %u %u %u unusable: %s", i, set->rec[i].usage,
+                debug("TLSA record %zu %u %u %u unusable: %.*s", i, set->rec[i].usage,
                       set->rec[i].selector, set->rec[i].matching_type,
-                      mxtrust_unusable_str(st[i].unusable));
+                      STR_ARG(mxtrust_unusable_str(st[i].unusable)));
         }
     }
     return true;
@@ -639,15 +644,15 @@ static enum outcome dane_check(const char *host, const struct tlsa_set *set, con
                                              report, MAX_TLSA, &out, &needed);
     if (res != MXTRUST_RESULT_OK) {
         /* Input the library refuses (e.g. an over-long chain): fail closed. */
-        fprintf(stderr, "mxclient: mxtrust_dane_verify: %s\n", mxtrust_result_str(res));
-        printf("mx=%s verdict=failed reason=input-rejected result=%u result_type=%s\n", host,
-               (unsigned)res, mxtrust_result_type_str(MXTRUST_RESULT_TYPE_VALIDATION_FAILURE));
+        fprintf(stderr, "mxclient: mxtrust_dane_verify: %.*s\n", STR_ARG(mxtrust_result_str(res)));
+        printf("mx=%s verdict=failed reason=input-rejected result=%u result_type=%.*s\n", host,
+               (unsigned)res, STR_ARG(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_VALIDATION_FAILURE)));
         return OUT_REFUSED;
     }
     for (size_t i = 0; i < set->count; i++)
-        debug("TLSA record %zu: state=%u depth=%d %s%s", i, (unsigned)report[i].state,
-              report[i].depth, mxtrust_unusable_str(report[i].unusable),
-              mxtrust_dane_failure_str(report[i].failure));
+        debug("TLSA record %zu: state=%u depth=%d %.*s%.*s", i, (unsigned)report[i].state,
+              report[i].depth, STR_ARG(mxtrust_unusable_str(report[i].unusable)),
+              STR_ARG(mxtrust_dane_failure_str(report[i].failure)));
     switch (out.status) {
     case MXTRUST_DANE_STATUS_AUTHENTICATED:
         printf("mx=%s verdict=authenticated record=%zu usage=%u depth=%d result_type=-\n", host,
@@ -655,13 +660,15 @@ static enum outcome dane_check(const char *host, const struct tlsa_set *set, con
         return OUT_DELIVERABLE;
     case MXTRUST_DANE_STATUS_UNAUTHENTICATED:
         /* decide() already sent all-unusable RRsets elsewhere; be safe. */
-        printf("mx=%s verdict=unauthenticated-tls reason=all-tlsa-unusable result_type=%s\n", host,
-               result_type_token(out.result_type));
+        printf("mx=%s verdict=unauthenticated-tls reason=all-tlsa-unusable result_type=%.*s\n", host,
+               STR_ARG(result_type_token(out.result_type)));
         return OUT_DELIVERABLE;
     default:
-        debug("DANE failure: %s (depth %d)", mxtrust_dane_failure_str(out.failure), out.failure_depth);
-        printf("mx=%s verdict=failed reason=%s depth=%d result_type=%s\n", host,
-               mxtrust_dane_failure_code(out.failure), out.failure_depth, result_type_token(out.result_type));
+        debug("DANE failure: %.*s (depth %d)", STR_ARG(mxtrust_dane_failure_str(out.failure)),
+              out.failure_depth);
+        printf("mx=%s verdict=failed reason=%.*s depth=%d result_type=%.*s\n", host,
+               STR_ARG(mxtrust_dane_failure_code(out.failure)), out.failure_depth,
+               STR_ARG(result_type_token(out.result_type)));
         return OUT_REFUSED;
     }
 }
@@ -798,7 +805,8 @@ static bool sts_setup(struct ub_ctx *ctx, struct sts *st)
         res = mxtrust_sts_select(records, nrec, scratch, sizeof scratch, &found, &needed);
     lookup_free(&txt);
     if (!ok || res != MXTRUST_RESULT_OK) {
-        fprintf(stderr, "mxclient: %s: %s\n", name, ok ? mxtrust_result_str(res) : "malformed TXT");
+        struct mxtrust_str why = ok ? mxtrust_result_str(res) : (struct mxtrust_str){"malformed TXT", 13};
+        fprintf(stderr, "mxclient: %s: %.*s\n", name, STR_ARG(why));
         return true; /* no usable record: no policy */
     }
     if (found.status != MXTRUST_LOOKUP_STATUS_FOUND) {
@@ -812,13 +820,13 @@ static bool sts_setup(struct ub_ctx *ctx, struct sts *st)
     if (res != MXTRUST_RESULT_OK) {
         /* RFC 8461 §3.3: a policy that does not parse is a failed fetch
          * (sts-policy-invalid); without a cached policy: no policy. */
-        fprintf(stderr, "mxclient: policy line %zu: %s\n", line, mxtrust_result_str(res));
+        fprintf(stderr, "mxclient: policy line %zu: %.*s\n", line, STR_ARG(mxtrust_result_str(res)));
         return true;
     }
     if (mxtrust_policy_mode(&st->policy, &st->mode) != MXTRUST_RESULT_OK)
         return false;
     st->have_policy = true;
-    debug("MTA-STS policy: mode %s, %zu warning(s)", mxtrust_sts_mode_str(st->mode), warnings);
+    debug("MTA-STS policy: mode %.*s, %zu warning(s)", STR_ARG(mxtrust_sts_mode_str(st->mode)), warnings);
     return true;
 }
 
@@ -846,7 +854,7 @@ static enum outcome sts_check(const char *host, const struct sts *st, const stru
     mxtrust_result res = mxtrust_sts_check_certificate(certs, c->count, host, (uint64_t)opt.now,
                                                        st->roots, st->roots_count, &out);
     if (res != MXTRUST_RESULT_OK) {
-        fprintf(stderr, "mxclient: mxtrust_sts_check_certificate: %s\n", mxtrust_result_str(res));
+        fprintf(stderr, "mxclient: mxtrust_sts_check_certificate: %.*s\n", STR_ARG(mxtrust_result_str(res)));
         out.valid = false;
         out.result_type = MXTRUST_RESULT_TYPE_VALIDATION_FAILURE;
     }
@@ -854,16 +862,16 @@ static enum outcome sts_check(const char *host, const struct sts *st, const stru
         /* Report what failed (the certificate, or the MX not being in the
          * policy), deliver anyway. */
         uint32_t rt = !out.valid ? out.result_type : report;
-        printf("mx=%s verdict=sts-testing valid=%s result_type=%s\n", host,
-               out.valid && rt == MXTRUST_RESULT_TYPE_NONE ? "yes" : "no", result_type_token(rt));
+        printf("mx=%s verdict=sts-testing valid=%s result_type=%.*s\n", host,
+               out.valid && rt == MXTRUST_RESULT_TYPE_NONE ? "yes" : "no", STR_ARG(result_type_token(rt)));
         return OUT_DELIVERABLE;
     }
     if (out.valid) {
         printf("mx=%s verdict=sts-validated result_type=-\n", host);
         return OUT_DELIVERABLE;
     }
-    printf("mx=%s verdict=failed reason=sts-certificate result_type=%s\n", host,
-           result_type_token(out.result_type));
+    printf("mx=%s verdict=failed reason=sts-certificate result_type=%.*s\n", host,
+           STR_ARG(result_type_token(out.result_type)));
     return OUT_REFUSED;
 }
 
@@ -901,8 +909,9 @@ static enum outcome mx_connect(const char *host, const struct ub_result *a, uint
         if (!s.starttls_offered) {
             if (tls_required) {
                 /* RFC 7672 §2.2 / RFC 8461 §4.2: no plaintext fallback. */
-                printf("mx=%s addr=%s verdict=failed reason=starttls-not-offered result_type=%s\n",
-                       host, addr_text, mxtrust_result_type_str(MXTRUST_RESULT_TYPE_STARTTLS_NOT_SUPPORTED));
+                printf("mx=%s addr=%s verdict=failed reason=starttls-not-offered result_type=%.*s\n",
+                       host, addr_text,
+                       STR_ARG(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_STARTTLS_NOT_SUPPORTED)));
                 session_close(&s, true);
                 return OUT_REFUSED;
             }
@@ -927,8 +936,8 @@ static enum outcome mx_connect(const char *host, const struct ub_result *a, uint
             result = dane_check(host, tlsa, &chain);
             break;
         case MXTRUST_ACTION_REQUIRE_TLS_UNAUTHENTICATED:
-            printf("mx=%s verdict=unauthenticated-tls reason=all-tlsa-unusable tls=%s result_type=%s\n",
-                   host, tls_version(&s), result_type_token(report));
+            printf("mx=%s verdict=unauthenticated-tls reason=all-tlsa-unusable tls=%s result_type=%.*s\n",
+                   host, tls_version(&s), STR_ARG(result_type_token(report)));
             result = OUT_DELIVERABLE;
             break;
         case MXTRUST_ACTION_OPPORTUNISTIC:
@@ -997,25 +1006,25 @@ static enum outcome do_mx(struct ub_ctx *ctx, const char *host, enum dns_state m
     mxtrust_decision d;
     mxtrust_result res = mxtrust_mx_decide(&in, &d);
     if (res != MXTRUST_RESULT_OK) {
-        fprintf(stderr, "mxclient: mxtrust_mx_decide: %s\n", mxtrust_result_str(res));
+        fprintf(stderr, "mxclient: mxtrust_mx_decide: %.*s\n", STR_ARG(mxtrust_result_str(res)));
         goto out;
     }
-    debug("%s: mx=%s a=%s tlsa=%s usable=%d sts=%u allowed=%d -> %s", host,
+    debug("%s: mx=%s a=%s tlsa=%s usable=%d sts=%u allowed=%d -> %.*s", host,
           dns_state_name(mx_state), dns_state_name(a.state), dns_state_name(tlsa_state),
-          some_usable, (unsigned)in.sts, in.sts_mx_allowed, mxtrust_action_str(d.action));
+          some_usable, (unsigned)in.sts, in.sts_mx_allowed, STR_ARG(mxtrust_action_str(d.action)));
     switch (d.action) {
     case MXTRUST_ACTION_DEFER: {
         const char *why = mx_state != DNS_SECURE && mx_state != DNS_INSECURE ? "mx"
                         : a.state != DNS_SECURE && a.state != DNS_INSECURE   ? "address"
                                                                              : "tlsa";
         const enum dns_state st = why[0] == 'm' ? mx_state : why[0] == 'a' ? a.state : tlsa_state;
-        printf("mx=%s verdict=deferred reason=%s-%s result_type=%s\n", host, why,
-               dns_state_name(st), result_type_token(d.report));
+        printf("mx=%s verdict=deferred reason=%s-%s result_type=%.*s\n", host, why,
+               dns_state_name(st), STR_ARG(result_type_token(d.report)));
         result = OUT_DEFERRED;
         break;
     }
     case MXTRUST_ACTION_SKIP_MX:
-        printf("mx=%s verdict=skipped result_type=%s\n", host, result_type_token(d.report));
+        printf("mx=%s verdict=skipped result_type=%.*s\n", host, STR_ARG(result_type_token(d.report)));
         result = OUT_REFUSED;
         break;
     default:
@@ -1062,9 +1071,9 @@ int main(int argc, char **argv)
         mxtrust_decision d;
         if (mxtrust_mx_decide(&in, &d) != MXTRUST_RESULT_OK)
             goto out;
-        printf("domain=%s verdict=%s reason=mx-%s result_type=%s\n", opt.domain,
+        printf("domain=%s verdict=%s reason=mx-%s result_type=%.*s\n", opt.domain,
                d.action == MXTRUST_ACTION_DEFER ? "deferred" : "failed",
-               dns_state_name(mxl.state), result_type_token(d.report));
+               dns_state_name(mxl.state), STR_ARG(result_type_token(d.report)));
         rc = d.action == MXTRUST_ACTION_DEFER ? EXIT_DEFERRED : EXIT_REFUSED;
         goto out;
     }

@@ -8,7 +8,9 @@
  * MXTRUST_RESULT_NULL_PARAMETER; outputs are written only on
  * MXTRUST_RESULT_OK (out_needed only on MXTRUST_RESULT_INSUFFICIENT_SIZE,
  * out_line only on MXTRUST_RESULT_POLICY_*); the library never allocates
- * memory the caller sees and never lets a panic unwind into C.
+ * memory the caller sees and never lets a panic unwind into C. Strings it
+ * returns are struct mxtrust_str: static, UTF-8, pointer and length, not
+ * NUL-terminated; print one with printf("%.*s", (int)s.len, s.data).
  */
 
 #ifndef MXTRUST_H
@@ -57,11 +59,6 @@
 #define MXTRUST_POLICY_WORDS 224
 
 /**
- * Most report URIs in a TLSRPT `rua` field.
- */
-#define MXTRUST_MAX_TLSRPT_URIS 16
-
-/**
  * Longest MTA-STS policy id.
  */
 #define MXTRUST_MAX_STS_ID_LEN 32
@@ -95,6 +92,11 @@
  * Longest TLSA association data a digest produces (SHA-512), in octets.
  */
 #define MXTRUST_MAX_DIGEST_LEN 64
+
+/**
+ * Most report URIs in a TLSRPT `rua` field.
+ */
+#define MXTRUST_MAX_TLSRPT_URIS 16
 
 /**
  * What a function did. Values are fixed and never reused: 0 is success,
@@ -276,6 +278,11 @@ enum mxtrust_result
    * still applies to the message at hand.
    */
   MXTRUST_RESULT_CACHE_FULL = 126,
+  /**
+   * A reference identifier is an IPv4 or IPv6 address: DANE and MTA-STS
+   * authenticate host names (RFC 7672 §3.2.3, RFC 8461 §4.1).
+   */
+  MXTRUST_RESULT_IP_ADDRESS_REFERENCE = 127,
   /**
    * An input error this version of the C API does not name yet.
    */
@@ -1204,6 +1211,24 @@ typedef uint32_t mxtrust_sts_state;
 typedef struct mxtrust_policy_cache mxtrust_policy_cache;
 
 /**
+ * A static UTF-8 string: `len` octets at `data`. It is **not
+ * NUL-terminated** (print it with `printf("%.*s", (int)s.len, s.data)`,
+ * compare it with `len` and `memcmp`) and holds no NUL octet. It is valid
+ * for the life of the program (while the library is loaded) and is never
+ * freed. `data` is never NULL; an empty string has `len` 0.
+ */
+typedef struct mxtrust_str {
+  /**
+   * The first octet.
+   */
+  const char *data;
+  /**
+   * The number of octets.
+   */
+  size_t len;
+} mxtrust_str;
+
+/**
  * An MTA-STS policy id (RFC 8461 §3.1): 1 to 32 ASCII letters and digits,
  * NUL-terminated in `id`.
  */
@@ -1714,9 +1739,9 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library version, e.g. `"0.1.0"`: a static NUL-terminated string.
+ * The library version, e.g. `"0.1.0"`.
  */
-const char *mxtrust_version(void);
+struct mxtrust_str mxtrust_version(void);
 
 /**
  * The octets of storage a policy cache for `capacity` domains with
@@ -1989,56 +2014,18 @@ mxtrust_result mxtrust_dane_verify(const struct mxtrust_slice *chain,
                                    size_t *out_needed);
 
 /**
- * Classifies every record of a TLSA RRset before any matching: unusable
- * records with their reason, and, per usage and selector, which digest
- * records digest agility supersedes (RFC 7671 §9). Only `profile` and
- * `digest_preference` of `options` are read. An RRset in which no record
- * comes out `MXTRUST_RECORD_STATE_USABLE` or `SUPERSEDED` is "all
- * unusable" for `mxtrust_mx_decide`.
- *
- * Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
- * `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
- * `MXTRUST_RESULT_NULL_PARAMETER`.
+ * A description of a `mxtrust_dane_failure` value, e.g. `"certificate
+ * expired"`; empty (`len` 0) for `MXTRUST_DANE_FAILURE_NONE` and unknown
+ * values.
  */
-mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records,
-                                          size_t records_len,
-                                          const struct mxtrust_dane_options *options,
-                                          struct mxtrust_record_status *out,
-                                          size_t out_len,
-                                          size_t *out_needed);
+struct mxtrust_str mxtrust_dane_failure_str(uint32_t failure);
 
 /**
- * A static NUL-terminated description of a `mxtrust_dane_failure` value;
- * `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+ * The stable code of a `mxtrust_dane_failure` value, such as `"no-match"`
+ * (the same codes as the CLI's JSON `failure_code`); empty (`len` 0) for
+ * `MXTRUST_DANE_FAILURE_NONE` and unknown values.
  */
-const char *mxtrust_dane_failure_str(uint32_t failure);
-
-/**
- * A static NUL-terminated stable code of a `mxtrust_dane_failure` value,
- * such as `"no-match"` (the same codes as the CLI's JSON `failure_code`);
- * `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
- */
-const char *mxtrust_dane_failure_code(uint32_t failure);
-
-/**
- * Whether some record of a TLSA RRset is usable under the `profile` and
- * `digest_preference` of `options` (RFC 7672 §2.2): the
- * `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
- * `*out_some_usable` on success.
- *
- * Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
- * `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
- */
-mxtrust_result mxtrust_tlsa_some_usable(const struct mxtrust_tlsa *records,
-                                        size_t records_len,
-                                        const struct mxtrust_dane_options *options,
-                                        bool *out_some_usable);
-
-/**
- * A static NUL-terminated description of a `mxtrust_unusable` value; `""`
- * for `MXTRUST_UNUSABLE_NONE` and unknown values.
- */
-const char *mxtrust_unusable_str(uint32_t unusable);
+struct mxtrust_str mxtrust_dane_failure_code(uint32_t failure);
 
 /**
  * Decides what to do for one MX host: DANE when the MX, address and TLSA
@@ -2052,10 +2039,10 @@ mxtrust_result mxtrust_mx_decide(const struct mxtrust_mx_inputs *inputs,
                                  struct mxtrust_decision *out_decision);
 
 /**
- * A static NUL-terminated name of a `mxtrust_action` value, e.g.
- * `"require-dane"`, for logs; `""` for unknown values.
+ * The stable code of a `mxtrust_action` value, e.g. `"require-dane"`, for
+ * logs; empty (`len` 0) for unknown values.
  */
-const char *mxtrust_action_str(uint32_t action);
+struct mxtrust_str mxtrust_action_str(uint32_t action);
 
 /**
  * Parses an MTA-STS policy body (RFC 8461 §3.2) into `out_policy`, which
@@ -2134,23 +2121,23 @@ mxtrust_result mxtrust_mx_pattern_matches(const char *pattern, const char *host,
 
 /**
  * The policy text of a `mxtrust_sts_mode` value (`"enforce"`, `"testing"`,
- * `"none"`): a static NUL-terminated string; `""` for unknown values.
+ * `"none"`); empty (`len` 0) for unknown values.
  */
-const char *mxtrust_sts_mode_str(uint32_t mode);
+struct mxtrust_str mxtrust_sts_mode_str(uint32_t mode);
 
 /**
- * A static NUL-terminated description of a result value (for logs); for a
- * value that names no result, `"unknown result"`. Core errors carry the
- * core's own descriptions.
+ * A description of a result value (for logs), e.g. `"success"`; for a
+ * value that names no result, `"unknown result"`. Values that mirror a
+ * core error carry the core's own description.
  */
-const char *mxtrust_result_str(uint32_t result);
+struct mxtrust_str mxtrust_result_str(uint32_t result);
 
 /**
- * The report string of an RFC 8460 result type, e.g. `"tlsa-invalid"`: a
- * static NUL-terminated string; NULL for `MXTRUST_RESULT_TYPE_NONE` and for
- * values that name no result type.
+ * The report string of an RFC 8460 result type, e.g. `"tlsa-invalid"`;
+ * empty (`len` 0) for `MXTRUST_RESULT_TYPE_NONE` and for values that name
+ * no result type.
  */
-const char *mxtrust_result_type_str(uint32_t result_type);
+struct mxtrust_str mxtrust_result_type_str(uint32_t result_type);
 
 /**
  * The result type a report string names (exact, case-sensitive match).
@@ -2211,41 +2198,6 @@ mxtrust_result mxtrust_sts_check_certificate(const struct mxtrust_slice *chain,
                                              const struct mxtrust_slice *trust_anchors,
                                              size_t trust_anchors_len,
                                              struct mxtrust_sts_cert_outcome *out_outcome);
-
-/**
- * Parses one `_smtp._tls` TXT record (RFC 8460 §3), its strings already
- * concatenated. The first `uris_len` report URIs go into `uris` (pointing
- * into `record`); `*out_uri_count` is how many the record has (at most
- * `MXTRUST_MAX_TLSRPT_URIS`), which may exceed `uris_len`.
- *
- * Results: `MXTRUST_RESULT_TLSRPT_RECORD_SYNTAX`,
- * `MXTRUST_RESULT_TLSRPT_MISSING_RUA`, `MXTRUST_RESULT_TLSRPT_INVALID_URI`,
- * `MXTRUST_RESULT_TOO_MANY_REPORT_URIS`, `MXTRUST_RESULT_NULL_PARAMETER`.
- */
-mxtrust_result mxtrust_tlsrpt_record_parse(const uint8_t *record,
-                                           size_t record_len,
-                                           struct mxtrust_report_uri *uris,
-                                           size_t uris_len,
-                                           size_t *out_uri_count);
-
-/**
- * Selects the TLSRPT record of a `_smtp._tls` TXT RRset (RFC 8460 §3):
- * records not starting with `v=TLSRPTv1` are discarded and exactly one must
- * remain. A record of several strings is concatenated into `scratch`; the
- * URIs written to `uris` point into the RRset's strings or into `scratch`.
- *
- * Results: `MXTRUST_RESULT_OK` with `*out_lookup`;
- * `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` the record's length
- * when `scratch` is too small; `MXTRUST_RESULT_NULL_PARAMETER`.
- */
-mxtrust_result mxtrust_tlsrpt_select(const struct mxtrust_txt_record *rrset,
-                                     size_t rrset_len,
-                                     uint8_t *scratch,
-                                     size_t scratch_len,
-                                     struct mxtrust_report_uri *uris,
-                                     size_t uris_len,
-                                     struct mxtrust_tlsrpt_lookup *out_lookup,
-                                     size_t *out_needed);
 
 /**
  * Parses TLSA RDATA as it is on the wire: usage, selector and matching type
@@ -2315,6 +2267,80 @@ mxtrust_result mxtrust_tlsa_to_text(const struct mxtrust_tlsa *record,
                                     size_t out_len,
                                     size_t *out_written,
                                     size_t *out_needed);
+
+/**
+ * Classifies every record of a TLSA RRset before any matching: unusable
+ * records with their reason, and, per usage and selector, which digest
+ * records digest agility supersedes (RFC 7671 §9). Only `profile` and
+ * `digest_preference` of `options` are read. An RRset in which no record
+ * comes out `MXTRUST_RECORD_STATE_USABLE` or `SUPERSEDED` is "all
+ * unusable" for `mxtrust_mx_decide`.
+ *
+ * Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
+ * `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
+ * `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsa_select_usable(const struct mxtrust_tlsa *records,
+                                          size_t records_len,
+                                          const struct mxtrust_dane_options *options,
+                                          struct mxtrust_record_status *out,
+                                          size_t out_len,
+                                          size_t *out_needed);
+
+/**
+ * Whether some record of a TLSA RRset is usable under the `profile` and
+ * `digest_preference` of `options` (RFC 7672 §2.2): the
+ * `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
+ * `*out_some_usable` on success.
+ *
+ * Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
+ * `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsa_some_usable(const struct mxtrust_tlsa *records,
+                                        size_t records_len,
+                                        const struct mxtrust_dane_options *options,
+                                        bool *out_some_usable);
+
+/**
+ * A description of a `mxtrust_unusable` value, e.g. `"unknown selector"`;
+ * empty (`len` 0) for `MXTRUST_UNUSABLE_NONE` and unknown values.
+ */
+struct mxtrust_str mxtrust_unusable_str(uint32_t unusable);
+
+/**
+ * Parses one `_smtp._tls` TXT record (RFC 8460 §3), its strings already
+ * concatenated. The first `uris_len` report URIs go into `uris` (pointing
+ * into `record`); `*out_uri_count` is how many the record has (at most
+ * `MXTRUST_MAX_TLSRPT_URIS`), which may exceed `uris_len`.
+ *
+ * Results: `MXTRUST_RESULT_TLSRPT_RECORD_SYNTAX`,
+ * `MXTRUST_RESULT_TLSRPT_MISSING_RUA`, `MXTRUST_RESULT_TLSRPT_INVALID_URI`,
+ * `MXTRUST_RESULT_TOO_MANY_REPORT_URIS`, `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsrpt_record_parse(const uint8_t *record,
+                                           size_t record_len,
+                                           struct mxtrust_report_uri *uris,
+                                           size_t uris_len,
+                                           size_t *out_uri_count);
+
+/**
+ * Selects the TLSRPT record of a `_smtp._tls` TXT RRset (RFC 8460 §3):
+ * records not starting with `v=TLSRPTv1` are discarded and exactly one must
+ * remain. A record of several strings is concatenated into `scratch`; the
+ * URIs written to `uris` point into the RRset's strings or into `scratch`.
+ *
+ * Results: `MXTRUST_RESULT_OK` with `*out_lookup`;
+ * `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` the record's length
+ * when `scratch` is too small; `MXTRUST_RESULT_NULL_PARAMETER`.
+ */
+mxtrust_result mxtrust_tlsrpt_select(const struct mxtrust_txt_record *rrset,
+                                     size_t rrset_len,
+                                     uint8_t *scratch,
+                                     size_t scratch_len,
+                                     struct mxtrust_report_uri *uris,
+                                     size_t uris_len,
+                                     struct mxtrust_tlsrpt_lookup *out_lookup,
+                                     size_t *out_needed);
 
 #ifdef __cplusplus
 }  // extern "C"

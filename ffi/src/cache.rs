@@ -2,6 +2,7 @@
 
 use std::ffi::{c_char, c_void};
 
+use mxtrust_core::Error;
 use mxtrust_core::cache::{
     CacheState, FailureOutcome, FetchNeed, Lookup, PolicyCache, Slot, Stored,
 };
@@ -9,10 +10,10 @@ use mxtrust_core::limits::{MAX_CACHE_SLOTS, MAX_CACHE_TEXT};
 use mxtrust_core::sts::StsId;
 
 use crate::policy::{mxtrust_sts_mode, policy_ref};
-use crate::sts::{mxtrust_sts_id, needed};
+use crate::sts::mxtrust_sts_id;
 use crate::{
-    boundary, c_str, mxtrust_policy, mxtrust_result, mxtrust_slice, non_null, put, put_all, slice,
-    slice_mut,
+    boundary, c_str, mxtrust_policy, mxtrust_result, mxtrust_slice, needed, non_null, put, put_all,
+    slice, slice_mut,
 };
 
 const CACHE_MAGIC: u64 = 0x6d78_7473_6361_6332; // "mxtscac2"
@@ -136,8 +137,7 @@ pub extern "C" fn mxtrust_policy_cache_init(
         let (slots_at, text_at, total) =
             layout(capacity, text_len).ok_or(mxtrust_result::LengthTooLarge)?;
         if storage_len < total {
-            put(out_needed, total);
-            return Err(mxtrust_result::InsufficientSize);
+            return Err(needed(Error::BufferTooSmall { needed: total }, out_needed));
         }
         let header = storage.cast::<Header>();
         if !header.is_aligned() {

@@ -1,18 +1,19 @@
 //! DANE verification (RFC 6698, RFC 7671, RFC 7672).
 
-use std::ffi::{CStr, c_char};
+use std::ffi::c_char;
 
 use mxtrust_core::dane::{
     self, AnchorSource, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus,
 };
-use mxtrust_core::tlsa::{self, DigestAlgorithm, DigestPreference, Selection, Unusable};
+use mxtrust_core::tlsa::{DigestAlgorithm, DigestPreference, ProfileKind, Selection};
 use mxtrust_core::{CertUsage, Selector, SignatureVerificationAlgorithm, Tlsa, TrustAnchor};
 use rustls_pki_types::CertificateDer;
 
-use crate::result::{c_str_lit, c_strings, lookup};
+use crate::tlsa::unusable_code;
 use crate::{
-    boundary, bytes, c_str, mxtrust_result, mxtrust_result_type, mxtrust_slice, mxtrust_tlsa,
-    non_null, put, put_all, slice, slice_mut, static_str,
+    boundary, bytes, c_str, mxtrust_result, mxtrust_result_type, mxtrust_slice, mxtrust_str,
+    mxtrust_tlsa, mxtrust_unusable, needed, non_null, nth, put, put_all, slice, slice_mut,
+    static_str,
 };
 
 /// ECDSA (P-256, P-384), Ed25519 and RSA (PKCS#1 v1.5 and PSS, 2048 to 8192
@@ -157,32 +158,6 @@ pub enum mxtrust_record_state {
     Skipped = 7,
 }
 
-/// Why a TLSA record is unusable (RFC 7671 §4.1, RFC 7672 §3.1).
-#[repr(u32)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum mxtrust_unusable {
-    /// The record is not unusable.
-    None = 0,
-    /// PKIX-TA(0) or PKIX-EE(1) under the SMTP profile.
-    UsageNotInProfile = 1,
-    /// PrivCert(255) or an unassigned usage.
-    UnknownUsage = 2,
-    /// PrivSel(255) or an unassigned selector.
-    UnknownSelector = 3,
-    /// PrivMatch(255) or an unassigned matching type.
-    UnknownMatchingType = 4,
-    /// A digest the digest preference disables.
-    DisabledDigest = 5,
-    /// Data whose length is not the digest's (32 or 64 octets).
-    DigestLength = 6,
-    /// Full(0) data of selector 0 that is not exactly one DER certificate.
-    MalformedCertificate = 7,
-    /// Full(0) data of selector 1 that is not exactly one SubjectPublicKeyInfo.
-    MalformedSpki = 8,
-    /// No certificate association data.
-    EmptyData = 9,
-}
-
 /// The verdict of `mxtrust_dane_verify`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -293,7 +268,7 @@ impl mxtrust_record_status {
         }
     }
 
-    fn from_selection(selection: &Selection) -> Self {
+    pub(crate) fn from_selection(selection: &Selection) -> Self {
         match selection {
             Selection::Usable => Self {
                 state: mxtrust_record_state::Usable,
@@ -307,21 +282,6 @@ impl mxtrust_record_status {
 
 fn depth_code(depth: Option<usize>) -> i32 {
     depth.and_then(|d| i32::try_from(d).ok()).unwrap_or(-1)
-}
-
-fn unusable_code(why: &Unusable) -> mxtrust_unusable {
-    use mxtrust_unusable as U;
-    match why {
-        Unusable::UsageNotInProfile(_) => U::UsageNotInProfile,
-        Unusable::UnknownUsage(_) => U::UnknownUsage,
-        Unusable::UnknownSelector(_) => U::UnknownSelector,
-        Unusable::UnknownMatchingType(_) => U::UnknownMatchingType,
-        Unusable::DisabledDigest(_) => U::DisabledDigest,
-        Unusable::DigestLength { .. } => U::DigestLength,
-        Unusable::MalformedCertificate => U::MalformedCertificate,
-        Unusable::MalformedSpki => U::MalformedSpki,
-        Unusable::EmptyData => U::EmptyData,
-    }
 }
 
 pub(crate) fn failure_code(failure: &Failure) -> (mxtrust_dane_failure, i32) {
@@ -444,7 +404,7 @@ pub(crate) fn certificate_ders<'a>(
         .collect()
 }
 
-fn digest_preference(value: u32) -> Result<DigestPreference, mxtrust_result> {
+pub(crate) fn digest_preference(value: u32) -> Result<DigestPreference, mxtrust_result> {
     Ok(match value {
         0 => DigestPreference::SHA512_SHA256,
         1 => DigestPreference::SHA256_SHA512,
@@ -454,17 +414,21 @@ fn digest_preference(value: u32) -> Result<DigestPreference, mxtrust_result> {
     })
 }
 
+pub(crate) fn profile_kind(profile: u32) -> Result<ProfileKind, mxtrust_result> {
+    match profile {
+        0 => Ok(ProfileKind::Smtp),
+        1 => Ok(ProfileKind::Generic),
+        _ => Err(mxtrust_result::InvalidParameter),
+    }
+}
+
 /// Runs `f` with core options made from `options`.
 fn with_options<R>(
     options: &mxtrust_dane_options,
     f: impl FnOnce(&Options<'_>) -> Result<R, mxtrust_result>,
 ) -> Result<R, mxtrust_result> {
     let digest_preference = digest_preference(options.digest_preference)?;
-    let generic = match options.profile {
-        0 => false,
-        1 => true,
-        _ => return Err(mxtrust_result::InvalidParameter),
-    };
+    let generic = matches!(profile_kind(options.profile)?, ProfileKind::Generic);
     let ders = if generic {
         certificate_ders(options.trust_anchors, options.trust_anchors_len)?
     } else {
@@ -570,13 +534,7 @@ pub extern "C" fn mxtrust_dane_verify(
                 opts,
                 statuses.get_mut(..room).unwrap_or(&mut []),
             )
-            .map_err(|e| match e {
-                mxtrust_core::Error::BufferTooSmall { needed } => {
-                    put(out_needed, needed);
-                    mxtrust_result::InsufficientSize
-                }
-                e => e.into(),
-            })
+            .map_err(|e| needed(e, out_needed))
         })?;
         put_all(
             report,
@@ -590,106 +548,7 @@ pub extern "C" fn mxtrust_dane_verify(
     })
 }
 
-/// Classifies every record of a TLSA RRset before any matching: unusable
-/// records with their reason, and, per usage and selector, which digest
-/// records digest agility supersedes (RFC 7671 §9). Only `profile` and
-/// `digest_preference` of `options` are read. An RRset in which no record
-/// comes out `MXTRUST_RECORD_STATE_USABLE` or `SUPERSEDED` is "all
-/// unusable" for `mxtrust_mx_decide`.
-///
-/// Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
-/// `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
-/// `MXTRUST_RESULT_NULL_PARAMETER`.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_tlsa_select_usable(
-    records: *const mxtrust_tlsa,
-    records_len: usize,
-    options: *const mxtrust_dane_options,
-    out: *mut mxtrust_record_status,
-    out_len: usize,
-    out_needed: *mut usize,
-) -> mxtrust_result {
-    boundary(|| {
-        non_null(options)?;
-        non_null(out_needed)?;
-        // SAFETY: non-NULL; the caller promises a valid options struct.
-        let options = unsafe { &*options };
-        let preference = digest_preference(options.digest_preference)?;
-        let profile = profile_kind(options.profile)?;
-        let records = slice(records, records_len)?
-            .iter()
-            .map(mxtrust_tlsa::as_core)
-            .collect::<Result<Vec<_>, _>>()?;
-        let out = slice_mut(out, out_len)?;
-        let mut selections = vec![Selection::Usable; records.len().min(out.len())];
-        if let Err(e) = tlsa::select_usable(&records, profile, &preference, &mut selections) {
-            if let mxtrust_core::Error::BufferTooSmall { needed } = e {
-                put(out_needed, needed);
-            }
-            return Err(e.into());
-        }
-        put_all(
-            out,
-            selections.iter().map(mxtrust_record_status::from_selection),
-        );
-        Ok(())
-    })
-}
-
-static FAILURE_DESCRIPTIONS: &[&CStr] = c_strings![
-    "no usable TLSA record matches the certificate chain",
-    "the certificate names none of the reference identifiers",
-    "certificate expired",
-    "certificate not yet valid",
-    "issuer certificate not found",
-    "bad certificate signature",
-    "unsupported signature algorithm",
-    "malformed certificate",
-    "CA certificate used as end entity",
-    "end-entity certificate used as CA",
-    "path length constraint violated",
-    "extended key usage does not allow serverAuth",
-    "name constraint violated",
-    "unsupported critical extension",
-    "path building limit exceeded",
-    "invalid certificate chain",
-    "the server presented more certificates than mxtrust checks",
-    "a presented certificate is larger than mxtrust reads",
-];
-
-static FAILURE_CODES: &[&CStr] = c_strings![
-    "no-match",
-    "name-mismatch",
-    "expired",
-    "not-yet-valid",
-    "issuer-not-found",
-    "bad-signature",
-    "unsupported-signature-algorithm",
-    "malformed-certificate",
-    "ca-used-as-end-entity",
-    "end-entity-used-as-ca",
-    "path-length",
-    "extended-key-usage",
-    "name-constraints",
-    "unsupported-critical-extension",
-    "resource-limit",
-    "invalid-chain",
-    "chain-too-long",
-    "certificate-too-large",
-];
-
-static UNUSABLE_DESCRIPTIONS: &[&CStr] = c_strings![
-    "PKIX usages are not used with SMTP (RFC 7672 3.1.3)",
-    "unknown certificate usage",
-    "unknown selector",
-    "unknown matching type",
-    "digest algorithm disabled by local preference",
-    "data length does not match the digest length",
-    "full certificate data is not a DER certificate",
-    "full SPKI data is not a DER SubjectPublicKeyInfo",
-    "empty certificate association data",
-];
-
+/// The core's failures in the order of `mxtrust_dane_failure` values (from 1).
 const FAILURES: [Failure; 18] = [
     Failure::NoMatch,
     Failure::NameMismatch,
@@ -711,120 +570,38 @@ const FAILURES: [Failure; 18] = [
     Failure::CertificateTooLarge { depth: None },
 ];
 
-const UNUSABLES: [Unusable; 9] = [
-    Unusable::UsageNotInProfile(CertUsage::PkixTa),
-    Unusable::UnknownUsage(CertUsage::PrivCert),
-    Unusable::UnknownSelector(Selector::PrivSel),
-    Unusable::UnknownMatchingType(mxtrust_core::MatchingType::PrivMatch),
-    Unusable::DisabledDigest(DigestAlgorithm::Sha256),
-    Unusable::DigestLength {
-        digest: DigestAlgorithm::Sha256,
-        actual: 0,
-    },
-    Unusable::MalformedCertificate,
-    Unusable::MalformedSpki,
-    Unusable::EmptyData,
-];
-
-fn nth<T>(table: &[T], code: u32) -> Option<&T> {
-    let i = usize::try_from(code.checked_sub(1)?).ok()?;
-    table.get(i)
-}
-
-/// A static NUL-terminated description of a `mxtrust_dane_failure` value;
-/// `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+/// A description of a `mxtrust_dane_failure` value, e.g. `"certificate
+/// expired"`; empty (`len` 0) for `MXTRUST_DANE_FAILURE_NONE` and unknown
+/// values.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_dane_failure_str(failure: u32) -> *const c_char {
-    static_str(|| {
-        nth(&FAILURES, failure).map_or(c"", |f| lookup(FAILURE_DESCRIPTIONS, f.description()))
-    })
+pub extern "C" fn mxtrust_dane_failure_str(failure: u32) -> mxtrust_str {
+    static_str(|| nth(&FAILURES, failure).map_or("", Failure::description))
 }
 
-/// A static NUL-terminated stable code of a `mxtrust_dane_failure` value,
-/// such as `"no-match"` (the same codes as the CLI's JSON `failure_code`);
-/// `""` for `MXTRUST_DANE_FAILURE_NONE` and unknown values.
+/// The stable code of a `mxtrust_dane_failure` value, such as `"no-match"`
+/// (the same codes as the CLI's JSON `failure_code`); empty (`len` 0) for
+/// `MXTRUST_DANE_FAILURE_NONE` and unknown values.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_dane_failure_code(failure: u32) -> *const c_char {
-    static_str(|| nth(&FAILURES, failure).map_or(c"", |f| lookup(FAILURE_CODES, f.code())))
-}
-
-/// Whether some record of a TLSA RRset is usable under the `profile` and
-/// `digest_preference` of `options` (RFC 7672 §2.2): the
-/// `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
-/// `*out_some_usable` on success.
-///
-/// Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
-/// `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_tlsa_some_usable(
-    records: *const mxtrust_tlsa,
-    records_len: usize,
-    options: *const mxtrust_dane_options,
-    out_some_usable: *mut bool,
-) -> mxtrust_result {
-    boundary(|| {
-        non_null(options)?;
-        non_null(out_some_usable)?;
-        // SAFETY: non-NULL; the caller promises a valid options struct.
-        let options = unsafe { &*options };
-        let preference = digest_preference(options.digest_preference)?;
-        let profile = profile_kind(options.profile)?;
-        if records_len > mxtrust_core::limits::MAX_TLSA_RECORDS {
-            return Err(mxtrust_result::TooManyRecords);
-        }
-        let records = slice(records, records_len)?
-            .iter()
-            .map(mxtrust_tlsa::as_core)
-            .collect::<Result<Vec<_>, _>>()?;
-        put(
-            out_some_usable,
-            tlsa::any_usable(&records, profile, &preference),
-        );
-        Ok(())
-    })
-}
-
-fn profile_kind(profile: u32) -> Result<mxtrust_core::tlsa::ProfileKind, mxtrust_result> {
-    match profile {
-        0 => Ok(mxtrust_core::tlsa::ProfileKind::Smtp),
-        1 => Ok(mxtrust_core::tlsa::ProfileKind::Generic),
-        _ => Err(mxtrust_result::InvalidParameter),
-    }
-}
-
-/// A static NUL-terminated description of a `mxtrust_unusable` value; `""`
-/// for `MXTRUST_UNUSABLE_NONE` and unknown values.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_unusable_str(unusable: u32) -> *const c_char {
-    static_str(|| {
-        nth(&UNUSABLES, unusable).map_or(c"", |u| lookup(UNUSABLE_DESCRIPTIONS, u.description()))
-    })
+pub extern "C" fn mxtrust_dane_failure_code(failure: u32) -> mxtrust_str {
+    static_str(|| nth(&FAILURES, failure).map_or("", Failure::code))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::text_of;
 
     #[test]
-    fn codes_follow_the_tables_and_every_description_has_a_c_copy() {
+    fn failures_follow_the_c_values_and_give_the_cores_text() {
         for (i, f) in FAILURES.iter().enumerate() {
-            assert_eq!(failure_code(f).0 as usize, i + 1);
-            assert_eq!(lookup(FAILURE_CODES, f.code()).to_str().unwrap(), f.code());
-            assert_eq!(
-                lookup(FAILURE_DESCRIPTIONS, f.description())
-                    .to_str()
-                    .unwrap(),
-                f.description()
-            );
+            let value = failure_code(f).0 as u32;
+            assert_eq!(value as usize, i + 1);
+            assert_eq!(text_of(mxtrust_dane_failure_code(value)), f.code());
+            assert_eq!(text_of(mxtrust_dane_failure_str(value)), f.description());
         }
-        for (i, u) in UNUSABLES.iter().enumerate() {
-            assert_eq!(unusable_code(u) as usize, i + 1);
-            assert_eq!(
-                lookup(UNUSABLE_DESCRIPTIONS, u.description())
-                    .to_str()
-                    .unwrap(),
-                u.description()
-            );
+        for none in [0, 19] {
+            assert_eq!(text_of(mxtrust_dane_failure_str(none)), "");
+            assert_eq!(text_of(mxtrust_dane_failure_code(none)), "");
         }
     }
 }

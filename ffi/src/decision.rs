@@ -1,12 +1,12 @@
 //! The per-MX decision: DANE before MTA-STS (RFC 7672 §2.2, RFC 8461 §2).
 
-use std::ffi::c_char;
-
 use mxtrust_core::decision::{
     self, Action, DnssecStatus, MxInputs, StsState, TlsaStatus, TlsaUsability,
 };
 
-use crate::{boundary, mxtrust_result, mxtrust_result_type, non_null, put};
+use crate::{
+    boundary, mxtrust_result, mxtrust_result_type, mxtrust_str, non_null, put, static_str,
+};
 
 /// DNSSEC status of an RRset lookup.
 #[repr(u32)]
@@ -167,19 +167,10 @@ pub extern "C" fn mxtrust_mx_decide(
         non_null(out_decision)?;
         // SAFETY: non-NULL; the caller promises a valid inputs struct.
         let d = decision::decide(core_inputs(unsafe { &*inputs })?);
-        let action = match d.action {
-            Action::RequireDane => mxtrust_action::RequireDane,
-            Action::RequireTlsUnauthenticated => mxtrust_action::RequireTlsUnauthenticated,
-            Action::RequireSts => mxtrust_action::RequireSts,
-            Action::StsTesting => mxtrust_action::StsTesting,
-            Action::Opportunistic => mxtrust_action::Opportunistic,
-            Action::SkipMx => mxtrust_action::SkipMx,
-            Action::Defer => mxtrust_action::Defer,
-        };
         put(
             out_decision,
             mxtrust_decision {
-                action,
+                action: mxtrust_action::from_core(d.action),
                 report: mxtrust_result_type::from_core(d.report),
             },
         );
@@ -187,18 +178,54 @@ pub extern "C" fn mxtrust_mx_decide(
     })
 }
 
-/// A static NUL-terminated name of a `mxtrust_action` value, e.g.
-/// `"require-dane"`, for logs; `""` for unknown values.
+impl mxtrust_action {
+    fn from_core(action: Action) -> Self {
+        match action {
+            Action::RequireDane => Self::RequireDane,
+            Action::RequireTlsUnauthenticated => Self::RequireTlsUnauthenticated,
+            Action::RequireSts => Self::RequireSts,
+            Action::StsTesting => Self::StsTesting,
+            Action::Opportunistic => Self::Opportunistic,
+            Action::SkipMx => Self::SkipMx,
+            Action::Defer => Self::Defer,
+        }
+    }
+}
+
+/// The core's actions in the order of `mxtrust_action` values (from 1).
+const ACTIONS: [Action; 7] = [
+    Action::RequireDane,
+    Action::RequireTlsUnauthenticated,
+    Action::RequireSts,
+    Action::StsTesting,
+    Action::Opportunistic,
+    Action::SkipMx,
+    Action::Defer,
+];
+
+/// The stable code of a `mxtrust_action` value, e.g. `"require-dane"`, for
+/// logs; empty (`len` 0) for unknown values.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_action_str(action: u32) -> *const c_char {
-    crate::static_str(|| match action {
-        1 => c"require-dane",
-        2 => c"require-tls-unauthenticated",
-        3 => c"require-sts",
-        4 => c"sts-testing",
-        5 => c"opportunistic",
-        6 => c"skip-mx",
-        7 => c"defer",
-        _ => c"",
+pub extern "C" fn mxtrust_action_str(action: u32) -> mxtrust_str {
+    static_str(|| {
+        let index = action.checked_sub(1).and_then(|i| usize::try_from(i).ok());
+        index.and_then(|i| ACTIONS.get(i)).map_or("", |a| a.code())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::text_of;
+
+    #[test]
+    fn actions_follow_the_c_values_and_give_the_cores_code() {
+        for (i, a) in ACTIONS.iter().enumerate() {
+            let value = mxtrust_action::from_core(*a) as u32;
+            assert_eq!(value as usize, i + 1);
+            assert_eq!(text_of(mxtrust_action_str(value)), a.code());
+        }
+        assert_eq!(text_of(mxtrust_action_str(0)), "");
+        assert_eq!(text_of(mxtrust_action_str(8)), "");
+    }
 }

@@ -9,8 +9,12 @@
 //! # Conventions
 //!
 //! - Every function returns a [`mxtrust_result`] (except the string and
-//!   version functions, which return static NUL-terminated strings). Result
-//!   values are numbered explicitly and never reused.
+//!   version functions, which return the core's static strings as
+//!   [`mxtrust_str`], and the cache size queries). Result values are
+//!   numbered explicitly and never reused.
+//! - Text the library returns is one copy: the core's `&'static str`, handed
+//!   to C as pointer and length ([`mxtrust_str`], as rustls-ffi's
+//!   `rustls_str`), never a NUL-terminated duplicate kept here.
 //! - Every pointer is checked: NULL gives `MXTRUST_RESULT_NULL_PARAMETER`. A
 //!   pointer paired with a length may be NULL when that length is 0.
 //! - Outputs are written only when the function returns `MXTRUST_RESULT_OK`;
@@ -27,10 +31,23 @@
 //!   own results.
 //! - No panic unwinds into C: every entry point runs under
 //!   `std::panic::catch_unwind` and a panic becomes `MXTRUST_RESULT_PANIC`
-//!   (or a static fallback string for the string functions).
+//!   (or a static fallback text for the string functions).
 //! - Nothing is global or thread-local; functions on different objects may
 //!   run concurrently. A policy cache must not be used from two threads at
 //!   once without a lock.
+//!
+//! # Layout
+//!
+//! A function lives in the file of the type its name starts with, which is
+//! the file of the core module it translates: `mxtrust_tlsa_*` and
+//! `mxtrust_unusable_*` in `tlsa.rs`, `mxtrust_tlsrpt_*` in `tlsrpt.rs`,
+//! `mxtrust_sts_*` in `sts.rs` (but `mxtrust_sts_mode_*` with the policy
+//! mode in `policy.rs`), `mxtrust_policy_*` and `mxtrust_mx_pattern_*` in
+//! `policy.rs`, `mxtrust_policy_cache_*` in `cache.rs`, `mxtrust_dane_*` in
+//! `dane.rs`, `mxtrust_certificate_*` and `mxtrust_name_*` in `cert.rs`,
+//! `mxtrust_mx_decide` and `mxtrust_action_*` in `decision.rs`,
+//! `mxtrust_result_*` in `result.rs`. This file holds the shared types
+//! ([`mxtrust_slice`], [`mxtrust_str`]) and the boundary helpers.
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 // C names, as rustls-ffi spells them: `mxtrust_type_verb`.
@@ -42,6 +59,8 @@
 use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use mxtrust_core::Error;
+
 mod cache;
 mod cert;
 mod dane;
@@ -50,6 +69,7 @@ mod policy;
 mod result;
 mod sts;
 mod tlsa;
+mod tlsrpt;
 
 pub use cache::*;
 pub use cert::*;
@@ -59,6 +79,7 @@ pub use policy::*;
 pub use result::*;
 pub use sts::*;
 pub use tlsa::*;
+pub use tlsrpt::*;
 
 /// The major version of the library this header describes.
 pub const MXTRUST_VERSION_MAJOR: u32 = 0;
@@ -96,17 +117,50 @@ impl mxtrust_slice {
     }
 }
 
-/// The library version, e.g. `"0.1.0"`: a static NUL-terminated string.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_version() -> *const c_char {
-    static_str(|| c"0.1.0")
+/// A static UTF-8 string: `len` octets at `data`. It is **not
+/// NUL-terminated** (print it with `printf("%.*s", (int)s.len, s.data)`,
+/// compare it with `len` and `memcmp`) and holds no NUL octet. It is valid
+/// for the life of the program (while the library is loaded) and is never
+/// freed. `data` is never NULL; an empty string has `len` 0.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct mxtrust_str {
+    /// The first octet.
+    pub data: *const c_char,
+    /// The number of octets.
+    pub len: usize,
 }
 
-/// Runs `f`, turning a panic into a static fallback string.
-fn static_str(f: impl FnOnce() -> &'static CStr) -> *const c_char {
-    catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or(c"(panic in libmxtrust)")
-        .as_ptr()
+impl mxtrust_str {
+    /// The empty string, pointing at a real NUL octet rather than at the
+    /// dangling address an empty Rust `str` may have.
+    const EMPTY: Self = Self {
+        data: c"".as_ptr(),
+        len: 0,
+    };
+
+    /// The core's own copy of `s`, handed out as pointer and length.
+    fn from_static(s: &'static str) -> Self {
+        if s.is_empty() {
+            return Self::EMPTY;
+        }
+        Self {
+            data: s.as_ptr().cast::<c_char>(),
+            len: s.len(),
+        }
+    }
+}
+
+/// The library version, e.g. `"0.1.0"`.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_version() -> mxtrust_str {
+    static_str(|| env!("CARGO_PKG_VERSION"))
+}
+
+/// Runs `f`, turning a panic into a static fallback text, so that the
+/// string functions need no result code.
+fn static_str(f: impl FnOnce() -> &'static str) -> mxtrust_str {
+    mxtrust_str::from_static(catch_unwind(AssertUnwindSafe(f)).unwrap_or("(panic in libmxtrust)"))
 }
 
 /// Runs an entry point's body: `Ok(())` is `MXTRUST_RESULT_OK`, `Err(r)` is
@@ -201,6 +255,24 @@ fn put<T>(out: *mut T, value: T) {
     }
 }
 
+/// The entry of a table of core values listed in the order of a C enum's
+/// values, which start at 1.
+fn nth<T>(table: &[T], code: u32) -> Option<&T> {
+    let i = usize::try_from(code.checked_sub(1)?).ok()?;
+    table.get(i)
+}
+
+/// A core error as a result. `BufferTooSmall` is the one place where
+/// `out_needed` is written: every function with an `out_needed` parameter
+/// sends its "too small" through here, also when it measures the size
+/// itself.
+fn needed(e: Error, out_needed: *mut usize) -> mxtrust_result {
+    if let Error::BufferTooSmall { needed } = e {
+        put(out_needed, needed);
+    }
+    e.into()
+}
+
 /// Copies what fits of `items` into caller storage; returns how many.
 fn put_all<T: Copy>(storage: &mut [T], items: impl IntoIterator<Item = T>) -> usize {
     storage
@@ -233,9 +305,30 @@ mod tests {
             (major, minor, patch)
         );
         assert_eq!(MXTRUST_VERSION_NUMBER, (major << 16) | (minor << 8) | patch);
-        // SAFETY: mxtrust_version returns a static NUL-terminated string.
-        let s = unsafe { CStr::from_ptr(mxtrust_version()) };
-        assert_eq!(s.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+        assert_eq!(text_of(mxtrust_version()), env!("CARGO_PKG_VERSION"));
+    }
+
+    /// The text of a returned string, checked against the header's promises.
+    pub(crate) fn text_of(s: mxtrust_str) -> &'static str {
+        assert!(!s.data.is_null());
+        // SAFETY: every `mxtrust_str` is made by `from_static` from a
+        // `&'static str` (or is EMPTY, a static NUL with `len` 0).
+        let octets = unsafe { std::slice::from_raw_parts(s.data.cast::<u8>(), s.len) };
+        assert!(!octets.contains(&0), "{octets:?}");
+        std::str::from_utf8(octets).unwrap()
+    }
+
+    #[test]
+    fn a_string_is_the_cores_own_copy() {
+        let core = mxtrust_core::decision::Action::Defer.code();
+        let s = mxtrust_str::from_static(core);
+        assert_eq!(s.data.cast::<u8>(), core.as_ptr());
+        assert_eq!(s.len, core.len());
+        assert_eq!(text_of(mxtrust_str::EMPTY), "");
+        assert_eq!(
+            text_of(static_str(|| panic!("boom"))),
+            "(panic in libmxtrust)"
+        );
     }
 
     #[test]

@@ -1,14 +1,13 @@
 //! MTA-STS policy bodies (RFC 8461 §3.2) and MX matching (RFC 8461 §4.1).
 
-use std::ffi::{CStr, c_char};
+use std::ffi::c_char;
 
 use mxtrust_core::limits::MAX_MX_PATTERNS;
 use mxtrust_core::policy::{Mode, MxPattern, Policy, Warning, WarningKind};
 
-use crate::result::{c_str_lit, c_strings};
 use crate::{
-    boundary, c_str, mxtrust_result, mxtrust_slice, non_null, put, put_all, slice, slice_mut,
-    static_str,
+    boundary, c_str, mxtrust_result, mxtrust_slice, mxtrust_str, non_null, put, put_all, slice,
+    slice_mut, static_str,
 };
 
 /// Most valid `mx` patterns a policy may have.
@@ -350,19 +349,30 @@ pub extern "C" fn mxtrust_mx_pattern_matches(
     })
 }
 
-static MODE_NAMES: &[&CStr] = c_strings!["enforce", "testing", "none"];
-
 /// The policy text of a `mxtrust_sts_mode` value (`"enforce"`, `"testing"`,
-/// `"none"`): a static NUL-terminated string; `""` for unknown values.
+/// `"none"`); empty (`len` 0) for unknown values.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_sts_mode_str(mode: u32) -> *const c_char {
-    static_str(|| {
-        let core = match mode {
-            1 => Mode::Enforce,
-            2 => Mode::Testing,
-            3 => Mode::None,
-            _ => return c"",
-        };
-        crate::result::lookup(MODE_NAMES, core.as_str())
+pub extern "C" fn mxtrust_sts_mode_str(mode: u32) -> mxtrust_str {
+    static_str(|| match mode {
+        1 => Mode::Enforce.as_str(),
+        2 => Mode::Testing.as_str(),
+        3 => Mode::None.as_str(),
+        _ => "",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::text_of;
+
+    #[test]
+    fn modes_come_back_as_the_cores_text() {
+        for mode in [Mode::Enforce, Mode::Testing, Mode::None] {
+            let value = mxtrust_sts_mode::from_core(mode) as u32;
+            assert_eq!(text_of(mxtrust_sts_mode_str(value)), mode.as_str());
+        }
+        assert_eq!(text_of(mxtrust_sts_mode_str(0)), "");
+        assert_eq!(text_of(mxtrust_sts_mode_str(4)), "");
+    }
 }

@@ -1,12 +1,12 @@
 //! Result codes, RFC 8460 result types, and their strings.
 
-use std::ffi::{CStr, c_char};
+use std::ffi::c_char;
 
 use mxtrust_core::Error;
 use mxtrust_core::policy::{MxPatternError, PolicyErrorKind};
 use mxtrust_core::tlsrpt::ResultType;
 
-use crate::{boundary, c_str, non_null, put, static_str};
+use crate::{boundary, c_str, mxtrust_str, non_null, put, static_str};
 
 /// What a function did. Values are fixed and never reused: 0 is success,
 /// 1–99 are about how the function was called, 100–199 mirror the core's
@@ -107,6 +107,9 @@ pub enum mxtrust_result {
     /// (RFC 8461 §5.1). The cache keeps its entries; the refused policy
     /// still applies to the message at hand.
     CacheFull = 126,
+    /// A reference identifier is an IPv4 or IPv6 address: DANE and MTA-STS
+    /// authenticate host names (RFC 7672 §3.2.3, RFC 8461 §4.1).
+    IpAddressReference = 127,
     /// An input error this version of the C API does not name yet.
     OtherError = 199,
 
@@ -188,6 +191,8 @@ impl From<Error> for mxtrust_result {
             Error::CacheImageUnsupported => Self::CacheImageUnsupported,
             Error::NotTlsa => Self::NotTlsa,
             Error::CacheFull => Self::CacheFull,
+            Error::IpAddressReference => Self::IpAddressReference,
+            Error::UnsupportedCriticalExtension => Self::InvalidTrustAnchor,
             _ => Self::OtherError,
         }
     }
@@ -229,172 +234,159 @@ impl From<MxPatternError> for mxtrust_result {
     }
 }
 
-/// Core errors in code order, for descriptions.
-const CORE_ERRORS: [Error; 27] = [
-    Error::BufferTooSmall { needed: 0 },
-    Error::InvalidReferenceName,
-    Error::NoReferenceIds,
-    Error::TooManyReferenceIds,
-    Error::EmptyChain,
-    Error::ChainTooLong,
-    Error::CertificateTooLarge,
-    Error::TooManyRecords,
-    Error::TlsaRdataTooShort,
-    Error::TlsaSyntax,
-    Error::TlsaFieldOutOfRange,
-    Error::InvalidHex,
-    Error::TlsaDataTooLong,
-    Error::BadDer,
-    Error::UnsupportedParameter,
-    Error::StsRecordSyntax,
-    Error::StsMissingId,
-    Error::StsInvalidId,
-    Error::TlsrptRecordSyntax,
-    Error::TlsrptMissingRua,
-    Error::TlsrptInvalidUri,
-    Error::TooManyReportUris,
-    Error::InvalidDomain,
-    Error::PolicyTooLargeForCache,
-    Error::CacheImageCorrupt,
-    Error::CacheImageUnsupported,
-    Error::CacheFull,
-];
+impl mxtrust_result {
+    /// Every value, in numeric order; a test checks it against the header.
+    const ALL: [Self; 62] = [
+        Self::Ok,
+        Self::NullParameter,
+        Self::Panic,
+        Self::InsufficientSize,
+        Self::InvalidUtf8,
+        Self::InvalidParameter,
+        Self::LengthTooLarge,
+        Self::Uninitialized,
+        Self::MisalignedStorage,
+        Self::InvalidTrustAnchor,
+        Self::IndexOutOfRange,
+        Self::NotFound,
+        Self::InvalidReferenceName,
+        Self::NoReferenceIds,
+        Self::TooManyReferenceIds,
+        Self::EmptyChain,
+        Self::ChainTooLong,
+        Self::CertificateTooLarge,
+        Self::TooManyRecords,
+        Self::TlsaRdataTooShort,
+        Self::TlsaSyntax,
+        Self::TlsaFieldOutOfRange,
+        Self::InvalidHex,
+        Self::TlsaDataTooLong,
+        Self::BadDer,
+        Self::UnsupportedParameter,
+        Self::StsRecordSyntax,
+        Self::StsMissingId,
+        Self::StsInvalidId,
+        Self::TlsrptRecordSyntax,
+        Self::TlsrptMissingRua,
+        Self::TlsrptInvalidUri,
+        Self::TooManyReportUris,
+        Self::InvalidDomain,
+        Self::PolicyTooLargeForCache,
+        Self::CacheImageCorrupt,
+        Self::CacheImageUnsupported,
+        Self::NotTlsa,
+        Self::CacheFull,
+        Self::IpAddressReference,
+        Self::OtherError,
+        Self::PolicyTooLarge,
+        Self::PolicyInvalidUtf8,
+        Self::PolicyNulByte,
+        Self::PolicyLineTooLong,
+        Self::PolicyBareCr,
+        Self::PolicyControlCharacter,
+        Self::PolicyMissingColon,
+        Self::PolicyInvalidKey,
+        Self::PolicyKeywordCase,
+        Self::PolicyMissingVersion,
+        Self::PolicyInvalidVersion,
+        Self::PolicyMissingMode,
+        Self::PolicyInvalidMode,
+        Self::PolicyMissingMaxAge,
+        Self::PolicyInvalidMaxAge,
+        Self::PolicyNoValidMx,
+        Self::PolicyTooManyMx,
+        Self::PolicyOther,
+        Self::MxPatternInvalid,
+        Self::MxPatternIpLiteral,
+        Self::MxPatternNonAscii,
+    ];
 
-const POLICY_ERRORS: [PolicyErrorKind; 17] = [
-    PolicyErrorKind::TooLarge,
-    PolicyErrorKind::InvalidUtf8,
-    PolicyErrorKind::NulByte,
-    PolicyErrorKind::LineTooLong,
-    PolicyErrorKind::BareCr,
-    PolicyErrorKind::ControlCharacter,
-    PolicyErrorKind::MissingColon,
-    PolicyErrorKind::InvalidKey,
-    PolicyErrorKind::KeywordCase,
-    PolicyErrorKind::MissingVersion,
-    PolicyErrorKind::InvalidVersion,
-    PolicyErrorKind::MissingMode,
-    PolicyErrorKind::InvalidMode,
-    PolicyErrorKind::MissingMaxAge,
-    PolicyErrorKind::InvalidMaxAge,
-    PolicyErrorKind::NoValidMx,
-    PolicyErrorKind::MxCapacity,
-];
-
-/// The core's descriptions are `&'static str` without a NUL; C gets
-/// NUL-terminated copies made at compile time, and a test checks that every
-/// core description has its copy.
-macro_rules! c_strings {
-    ($($s:literal),* $(,)?) => { &[$(c_str_lit!($s)),*] };
-}
-macro_rules! c_str_lit {
-    ($s:literal) => {
-        match CStr::from_bytes_with_nul(concat!($s, "\0").as_bytes()) {
-            Ok(s) => s,
-            Err(_) => c"",
-        }
-    };
-}
-pub(crate) use {c_str_lit, c_strings};
-
-/// Finds `text` among NUL-terminated copies; "" when absent.
-pub(crate) fn lookup(table: &[&'static CStr], text: &str) -> &'static CStr {
-    table
-        .iter()
-        .find(|c| c.to_bytes() == text.as_bytes())
-        .copied()
-        .unwrap_or(c"")
-}
-
-static DESCRIPTIONS: &[&CStr] = c_strings![
-    "caller-provided storage is too small",
-    "reference identifier is not a valid DNS name",
-    "no reference identifier given",
-    "too many reference identifiers",
-    "the certificate chain is empty",
-    "the certificate chain has too many certificates",
-    "a certificate is too large",
-    "too many TLSA records",
-    "TLSA RDATA shorter than 3 octets",
-    "TLSA record text is not 'usage selector matching-type data'",
-    "TLSA field is not a number from 0 to 255",
-    "certificate association data is not valid hexadecimal",
-    "certificate association data is too long",
-    "malformed DER",
-    "unsupported selector or matching type",
-    "_mta-sts TXT record does not follow RFC 8461 section 3.1",
-    "_mta-sts TXT record has no id field",
-    "MTA-STS id is not 1 to 32 letters and digits",
-    "_smtp._tls TXT record does not follow RFC 8460 section 3",
-    "_smtp._tls TXT record has no rua field",
-    "TLSRPT rua has an invalid URI",
-    "too many TLSRPT report URIs",
-    "not a valid domain name",
-    "MTA-STS policy exceeds the policy cache's capacity",
-    "policy cache is full of unexpired policies",
-    "policy cache image is truncated or corrupt",
-    "policy cache image has an unknown format or version",
-    "policy body is too large",
-    "policy body is not UTF-8",
-    "NUL octet in policy body",
-    "policy line is too long",
-    "CR not followed by LF",
-    "control character in policy body",
-    "line is not 'key: value'",
-    "invalid key",
-    "policy keyword in the wrong case",
-    "no version field",
-    "version is not STSv1",
-    "no mode field",
-    "mode is not enforce, testing or none",
-    "no max_age field",
-    "max_age is not 1 to 10 digits",
-    "no valid mx pattern",
-    "more mx patterns than mxtrust's policy storage holds (a local limit, not an invalid policy)",
-];
-
-/// A static NUL-terminated description of a result value (for logs); for a
-/// value that names no result, `"unknown result"`. Core errors carry the
-/// core's own descriptions.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_result_str(result: u32) -> *const c_char {
-    static_str(|| result_description(result))
-}
-
-fn result_description(result: u32) -> &'static CStr {
-    let core = |i: usize| {
-        CORE_ERRORS
-            .get(i)
-            .map_or(c"", |e| lookup(DESCRIPTIONS, e.description()))
-    };
-    let policy = |i: usize| {
-        POLICY_ERRORS
-            .get(i)
-            .map_or(c"", |k| lookup(DESCRIPTIONS, k.description()))
-    };
-    let index = |base: u32| usize::try_from(result.wrapping_sub(base)).unwrap_or(usize::MAX);
-    match result {
-        0 => c"success",
-        1 => c"a required pointer is NULL",
-        2 => c"libmxtrust panicked",
-        3 => core(0),
-        4 => c"text is not UTF-8",
-        5 => c"an enumerated value names nothing",
-        6 => c"a length is too large",
-        7 => c"storage was not initialized by libmxtrust",
-        8 => c"storage is misaligned",
-        9 => c"a trust anchor certificate is unusable",
-        10 => c"index out of range",
-        11 => c"not found",
-        100..=124 => core(index(99)),
-        126 => lookup(DESCRIPTIONS, Error::CacheFull.description()),
-        199 => c"unknown input error",
-        200..=216 => policy(index(200)),
-        299 => c"unknown policy error",
-        300 => c"mx pattern is not a domain name",
-        301 => c"mx pattern is an IP address",
-        302 => c"mx pattern is not ASCII",
-        _ => c"unknown result",
+    fn from_u32(value: u32) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| *r as u32 == value)
     }
+
+    /// What the value means, for logs. The values that mirror a core error
+    /// carry the core's own description; the others are about the C
+    /// boundary and are written here, once.
+    fn description(self) -> &'static str {
+        use PolicyErrorKind as P;
+        match self {
+            Self::Ok => "success",
+            Self::NullParameter => "a required pointer is NULL",
+            Self::Panic => "libmxtrust panicked",
+            Self::InsufficientSize => Error::BufferTooSmall { needed: 0 }.description(),
+            Self::InvalidUtf8 => "text is not UTF-8",
+            Self::InvalidParameter => "an enumerated value names nothing",
+            Self::LengthTooLarge => "a length is too large",
+            Self::Uninitialized => "storage was not initialized by libmxtrust",
+            Self::MisalignedStorage => "storage is misaligned",
+            Self::InvalidTrustAnchor => "a trust anchor certificate is unusable",
+            Self::IndexOutOfRange => "index out of range",
+            Self::NotFound => "not found",
+            Self::InvalidReferenceName => Error::InvalidReferenceName.description(),
+            Self::NoReferenceIds => Error::NoReferenceIds.description(),
+            Self::TooManyReferenceIds => Error::TooManyReferenceIds.description(),
+            Self::EmptyChain => Error::EmptyChain.description(),
+            Self::ChainTooLong => Error::ChainTooLong.description(),
+            Self::CertificateTooLarge => Error::CertificateTooLarge.description(),
+            Self::TooManyRecords => Error::TooManyRecords.description(),
+            Self::TlsaRdataTooShort => Error::TlsaRdataTooShort.description(),
+            Self::TlsaSyntax => Error::TlsaSyntax.description(),
+            Self::TlsaFieldOutOfRange => Error::TlsaFieldOutOfRange.description(),
+            Self::InvalidHex => Error::InvalidHex.description(),
+            Self::TlsaDataTooLong => Error::TlsaDataTooLong.description(),
+            Self::BadDer => Error::BadDer.description(),
+            Self::UnsupportedParameter => Error::UnsupportedParameter.description(),
+            Self::StsRecordSyntax => Error::StsRecordSyntax.description(),
+            Self::StsMissingId => Error::StsMissingId.description(),
+            Self::StsInvalidId => Error::StsInvalidId.description(),
+            Self::TlsrptRecordSyntax => Error::TlsrptRecordSyntax.description(),
+            Self::TlsrptMissingRua => Error::TlsrptMissingRua.description(),
+            Self::TlsrptInvalidUri => Error::TlsrptInvalidUri.description(),
+            Self::TooManyReportUris => Error::TooManyReportUris.description(),
+            Self::InvalidDomain => Error::InvalidDomain.description(),
+            Self::PolicyTooLargeForCache => Error::PolicyTooLargeForCache.description(),
+            Self::CacheImageCorrupt => Error::CacheImageCorrupt.description(),
+            Self::CacheImageUnsupported => Error::CacheImageUnsupported.description(),
+            Self::NotTlsa => Error::NotTlsa.description(),
+            Self::CacheFull => Error::CacheFull.description(),
+            Self::IpAddressReference => Error::IpAddressReference.description(),
+            Self::OtherError => "unknown input error",
+            Self::PolicyTooLarge => P::TooLarge.description(),
+            Self::PolicyInvalidUtf8 => P::InvalidUtf8.description(),
+            Self::PolicyNulByte => P::NulByte.description(),
+            Self::PolicyLineTooLong => P::LineTooLong.description(),
+            Self::PolicyBareCr => P::BareCr.description(),
+            Self::PolicyControlCharacter => P::ControlCharacter.description(),
+            Self::PolicyMissingColon => P::MissingColon.description(),
+            Self::PolicyInvalidKey => P::InvalidKey.description(),
+            Self::PolicyKeywordCase => P::KeywordCase.description(),
+            Self::PolicyMissingVersion => P::MissingVersion.description(),
+            Self::PolicyInvalidVersion => P::InvalidVersion.description(),
+            Self::PolicyMissingMode => P::MissingMode.description(),
+            Self::PolicyInvalidMode => P::InvalidMode.description(),
+            Self::PolicyMissingMaxAge => P::MissingMaxAge.description(),
+            Self::PolicyInvalidMaxAge => P::InvalidMaxAge.description(),
+            Self::PolicyNoValidMx => P::NoValidMx.description(),
+            Self::PolicyTooManyMx => P::MxCapacity.description(),
+            Self::PolicyOther => "unknown policy error",
+            // The core's MxPatternError descriptions read as the tail of a
+            // warning about a pattern; a bare result needs its subject.
+            Self::MxPatternInvalid => "mx pattern is not a domain name",
+            Self::MxPatternIpLiteral => "mx pattern is an IP address",
+            Self::MxPatternNonAscii => "mx pattern is not ASCII",
+        }
+    }
+}
+
+/// A description of a result value (for logs), e.g. `"success"`; for a
+/// value that names no result, `"unknown result"`. Values that mirror a
+/// core error carry the core's own description.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_result_str(result: u32) -> mxtrust_str {
+    static_str(|| {
+        mxtrust_result::from_u32(result).map_or("unknown result", mxtrust_result::description)
+    })
 }
 
 /// An RFC 8460 §4.3 result type, the failure class a TLSRPT report names.
@@ -442,20 +434,6 @@ const RESULT_TYPES: [mxtrust_result_type; 11] = [
     mxtrust_result_type::StsWebpkiInvalid,
 ];
 
-static RESULT_TYPE_NAMES: &[&CStr] = c_strings![
-    "starttls-not-supported",
-    "certificate-host-mismatch",
-    "certificate-expired",
-    "certificate-not-trusted",
-    "validation-failure",
-    "tlsa-invalid",
-    "dnssec-invalid",
-    "dane-required",
-    "sts-policy-fetch-error",
-    "sts-policy-invalid",
-    "sts-webpki-invalid",
-];
-
 impl mxtrust_result_type {
     pub(crate) fn from_core(t: Option<ResultType>) -> Self {
         t.and_then(|t| {
@@ -473,18 +451,12 @@ impl mxtrust_result_type {
     }
 }
 
-/// The report string of an RFC 8460 result type, e.g. `"tlsa-invalid"`: a
-/// static NUL-terminated string; NULL for `MXTRUST_RESULT_TYPE_NONE` and for
-/// values that name no result type.
+/// The report string of an RFC 8460 result type, e.g. `"tlsa-invalid"`;
+/// empty (`len` 0) for `MXTRUST_RESULT_TYPE_NONE` and for values that name
+/// no result type.
 #[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_result_type_str(result_type: u32) -> *const c_char {
-    let name = std::panic::catch_unwind(|| {
-        mxtrust_result_type::to_core(result_type).map(|t| lookup(RESULT_TYPE_NAMES, t.as_str()))
-    });
-    match name {
-        Ok(Some(name)) => name.as_ptr(),
-        _ => std::ptr::null(),
-    }
+pub extern "C" fn mxtrust_result_type_str(result_type: u32) -> mxtrust_str {
+    static_str(|| mxtrust_result_type::to_core(result_type).map_or("", ResultType::as_str))
 }
 
 /// The result type a report string names (exact, case-sensitive match).
@@ -508,29 +480,96 @@ pub extern "C" fn mxtrust_result_type_from_str(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::text_of;
+
+    /// The values cbindgen wrote into the committed header (which
+    /// `header.sh --check` keeps equal to the enum).
+    fn header_values() -> Vec<u32> {
+        let header = include_str!("../include/mxtrust.h");
+        let start = header.find("enum mxtrust_result\n").unwrap();
+        let body = &header[start..];
+        let body = &body[..body.find("};").unwrap()];
+        body.lines()
+            .filter_map(|line| line.trim().strip_prefix("MXTRUST_RESULT_"))
+            .map(|line| {
+                let value = line.split(" = ").nth(1).unwrap();
+                value.trim_end_matches(',').parse().unwrap()
+            })
+            .collect()
+    }
 
     #[test]
-    fn every_core_description_has_a_c_copy() {
-        for e in CORE_ERRORS {
-            assert_eq!(
-                lookup(DESCRIPTIONS, e.description()).to_str().unwrap(),
-                e.description()
-            );
-            let code = mxtrust_result::from(e) as u32;
-            let expected = e.description();
-            assert_eq!(
-                result_description(code).to_str().unwrap(),
-                expected,
-                "{e:?}"
-            );
+    fn every_result_value_has_a_description() {
+        let all: Vec<u32> = mxtrust_result::ALL.iter().map(|r| *r as u32).collect();
+        assert_eq!(all, header_values());
+        for r in mxtrust_result::ALL {
+            let text = text_of(mxtrust_result_str(r as u32));
+            assert!(!text.is_empty() && text != "unknown result", "{r:?}");
         }
-        for k in POLICY_ERRORS {
-            let code = mxtrust_result::from(k) as u32;
-            assert_eq!(
-                result_description(code).to_str().unwrap(),
-                k.description(),
-                "{k:?}"
-            );
+        assert_eq!(text_of(mxtrust_result_str(9999)), "unknown result");
+    }
+
+    #[test]
+    fn core_errors_come_back_with_the_cores_description() {
+        let errors = [
+            Error::BufferTooSmall { needed: 7 },
+            Error::InvalidReferenceName,
+            Error::NoReferenceIds,
+            Error::TooManyReferenceIds,
+            Error::EmptyChain,
+            Error::ChainTooLong,
+            Error::CertificateTooLarge,
+            Error::TooManyRecords,
+            Error::TlsaRdataTooShort,
+            Error::TlsaSyntax,
+            Error::TlsaFieldOutOfRange,
+            Error::InvalidHex,
+            Error::TlsaDataTooLong,
+            Error::NotTlsa,
+            Error::BadDer,
+            Error::UnsupportedParameter,
+            Error::StsRecordSyntax,
+            Error::StsMissingId,
+            Error::StsInvalidId,
+            Error::TlsrptRecordSyntax,
+            Error::TlsrptMissingRua,
+            Error::TlsrptInvalidUri,
+            Error::TooManyReportUris,
+            Error::InvalidDomain,
+            Error::PolicyTooLargeForCache,
+            Error::CacheFull,
+            Error::CacheImageCorrupt,
+            Error::CacheImageUnsupported,
+            Error::IpAddressReference,
+        ];
+        for e in errors {
+            let code = mxtrust_result::from(e);
+            assert_ne!(code, mxtrust_result::OtherError, "{e:?}");
+            assert_eq!(text_of(mxtrust_result_str(code as u32)), e.description());
+        }
+        let kinds = [
+            PolicyErrorKind::TooLarge,
+            PolicyErrorKind::InvalidUtf8,
+            PolicyErrorKind::NulByte,
+            PolicyErrorKind::LineTooLong,
+            PolicyErrorKind::BareCr,
+            PolicyErrorKind::ControlCharacter,
+            PolicyErrorKind::MissingColon,
+            PolicyErrorKind::InvalidKey,
+            PolicyErrorKind::KeywordCase,
+            PolicyErrorKind::MissingVersion,
+            PolicyErrorKind::InvalidVersion,
+            PolicyErrorKind::MissingMode,
+            PolicyErrorKind::InvalidMode,
+            PolicyErrorKind::MissingMaxAge,
+            PolicyErrorKind::InvalidMaxAge,
+            PolicyErrorKind::NoValidMx,
+            PolicyErrorKind::MxCapacity,
+        ];
+        for k in kinds {
+            let code = mxtrust_result::from(k);
+            assert_ne!(code, mxtrust_result::PolicyOther, "{k:?}");
+            assert_eq!(text_of(mxtrust_result_str(code as u32)), k.description());
         }
     }
 
@@ -540,10 +579,9 @@ mod tests {
             let c = mxtrust_result_type::from_core(Some(*t));
             assert_eq!(c as usize, i + 1);
             assert_eq!(mxtrust_result_type::to_core(c as u32), Some(*t));
-            assert_eq!(
-                lookup(RESULT_TYPE_NAMES, t.as_str()).to_str().unwrap(),
-                t.as_str()
-            );
+            assert_eq!(text_of(mxtrust_result_type_str(c as u32)), t.as_str());
         }
+        assert_eq!(text_of(mxtrust_result_type_str(0)), "");
+        assert_eq!(text_of(mxtrust_result_type_str(12)), "");
     }
 }

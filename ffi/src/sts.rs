@@ -1,26 +1,20 @@
-//! MTA-STS discovery (RFC 8461 §3.1), the MTA-STS certificate check
-//! (RFC 8461 §4.2) and TLSRPT records (RFC 8460 §3).
+//! MTA-STS discovery (RFC 8461 §3.1) and the MTA-STS certificate check
+//! (RFC 8461 §4.2), with the TXT RRset types TLSRPT discovery shares.
 
 use std::ffi::c_char;
 
 use mxtrust_core::sts::{self, StsCertOutcome, StsId, StsLookup, StsRecord, Unavailable};
-use mxtrust_core::tlsrpt::{self, ReportUri, TlsrptLookup, TlsrptRecord};
 
 use crate::dane::{ALGORITHMS, certificate_ders, chain_from};
 use crate::{
-    boundary, bytes, c_str, mxtrust_result, mxtrust_result_type, mxtrust_slice, non_null, put,
-    put_all, slice, slice_mut,
+    boundary, bytes, c_str, mxtrust_result, mxtrust_result_type, mxtrust_slice, needed, non_null,
+    put, put_all, slice, slice_mut,
 };
 
-/// Most report URIs in a TLSRPT `rua` field.
-pub const MXTRUST_MAX_TLSRPT_URIS: usize = 16;
 /// Longest MTA-STS policy id.
 pub const MXTRUST_MAX_STS_ID_LEN: usize = 32;
 
-const _: () = {
-    assert!(MXTRUST_MAX_TLSRPT_URIS == mxtrust_core::limits::MAX_TLSRPT_URIS);
-    assert!(MXTRUST_MAX_STS_ID_LEN == mxtrust_core::limits::MAX_STS_ID_LEN);
-};
+const _: () = assert!(MXTRUST_MAX_STS_ID_LEN == mxtrust_core::limits::MAX_STS_ID_LEN);
 
 /// An MTA-STS policy id (RFC 8461 §3.1): 1 to 32 ASCII letters and digits,
 /// NUL-terminated in `id`.
@@ -88,7 +82,7 @@ pub struct mxtrust_sts_lookup {
     pub id: mxtrust_sts_id,
 }
 
-fn unavailable(why: &Unavailable) -> (mxtrust_lookup_status, mxtrust_result) {
+pub(crate) fn unavailable(why: &Unavailable) -> (mxtrust_lookup_status, mxtrust_result) {
     match why {
         Unavailable::NoRecord => (mxtrust_lookup_status::NoRecord, mxtrust_result::Ok),
         Unavailable::SeveralRecords => (mxtrust_lookup_status::SeveralRecords, mxtrust_result::Ok),
@@ -97,7 +91,7 @@ fn unavailable(why: &Unavailable) -> (mxtrust_lookup_status, mxtrust_result) {
 }
 
 /// Runs `f` with a TXT RRset as the core takes it.
-fn with_rrset<R>(
+pub(crate) fn with_rrset<R>(
     rrset: *const mxtrust_txt_record,
     rrset_len: usize,
     f: impl FnOnce(&[&[&[u8]]]) -> Result<R, mxtrust_result>,
@@ -173,14 +167,6 @@ pub extern "C" fn mxtrust_sts_select(
     })
 }
 
-/// Maps a core error, reporting the needed size of `BufferTooSmall`.
-pub(crate) fn needed(e: mxtrust_core::Error, out_needed: *mut usize) -> mxtrust_result {
-    if let mxtrust_core::Error::BufferTooSmall { needed } = e {
-        put(out_needed, needed);
-    }
-    e.into()
-}
-
 /// The verdict of the MTA-STS certificate check.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -253,145 +239,6 @@ pub extern "C" fn mxtrust_sts_check_certificate(
                 }
             },
         );
-        Ok(())
-    })
-}
-
-/// The scheme of a TLSRPT report URI.
-#[repr(u32)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum mxtrust_report_uri_scheme {
-    /// `mailto:` (RFC 8460 §5.3).
-    Mailto = 1,
-    /// `https:` (RFC 8460 §5.4).
-    Https = 2,
-    /// Another scheme, which senders may ignore.
-    Other = 3,
-}
-
-/// A report URI of a `rua` field: the whole URI, scheme included, still
-/// %-encoded, pointing into the record (or the scratch storage); not
-/// NUL-terminated.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct mxtrust_report_uri {
-    /// The scheme.
-    pub scheme: mxtrust_report_uri_scheme,
-    /// The URI text.
-    pub uri: mxtrust_slice,
-}
-
-impl mxtrust_report_uri {
-    const EMPTY: Self = Self {
-        scheme: mxtrust_report_uri_scheme::Other,
-        uri: mxtrust_slice::EMPTY,
-    };
-
-    fn from_core(uri: ReportUri<'_>) -> Self {
-        let scheme = match uri {
-            ReportUri::Mailto(_) => mxtrust_report_uri_scheme::Mailto,
-            ReportUri::Https(_) => mxtrust_report_uri_scheme::Https,
-            ReportUri::Other(_) => mxtrust_report_uri_scheme::Other,
-        };
-        Self {
-            scheme,
-            uri: mxtrust_slice::from_bytes(uri.as_str().as_bytes()),
-        }
-    }
-}
-
-/// Writes the URIs of a record; returns their count.
-fn write_uris(record: &TlsrptRecord<'_>, out: &mut [mxtrust_report_uri]) -> usize {
-    put_all(out, record.uris().map(mxtrust_report_uri::from_core));
-    record.uri_count()
-}
-
-/// Parses one `_smtp._tls` TXT record (RFC 8460 §3), its strings already
-/// concatenated. The first `uris_len` report URIs go into `uris` (pointing
-/// into `record`); `*out_uri_count` is how many the record has (at most
-/// `MXTRUST_MAX_TLSRPT_URIS`), which may exceed `uris_len`.
-///
-/// Results: `MXTRUST_RESULT_TLSRPT_RECORD_SYNTAX`,
-/// `MXTRUST_RESULT_TLSRPT_MISSING_RUA`, `MXTRUST_RESULT_TLSRPT_INVALID_URI`,
-/// `MXTRUST_RESULT_TOO_MANY_REPORT_URIS`, `MXTRUST_RESULT_NULL_PARAMETER`.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_tlsrpt_record_parse(
-    record: *const u8,
-    record_len: usize,
-    uris: *mut mxtrust_report_uri,
-    uris_len: usize,
-    out_uri_count: *mut usize,
-) -> mxtrust_result {
-    boundary(|| {
-        non_null(out_uri_count)?;
-        let uris = slice_mut(uris, uris_len)?;
-        let parsed = TlsrptRecord::parse(slice(record, record_len)?)?;
-        let count = write_uris(&parsed, uris);
-        put(out_uri_count, count);
-        Ok(())
-    })
-}
-
-/// The result of `mxtrust_tlsrpt_select`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct mxtrust_tlsrpt_lookup {
-    /// Found, or why the domain asks for no reports.
-    pub status: mxtrust_lookup_status,
-    /// With `MXTRUST_LOOKUP_STATUS_INVALID`: the `MXTRUST_RESULT_TLSRPT_*`
-    /// (or `MXTRUST_RESULT_TOO_MANY_REPORT_URIS`) value saying why.
-    pub invalid: mxtrust_result,
-    /// With `MXTRUST_LOOKUP_STATUS_FOUND`: how many report URIs the record
-    /// has; the first `uris_len` of them are in `uris`.
-    pub uri_count: usize,
-}
-
-/// Selects the TLSRPT record of a `_smtp._tls` TXT RRset (RFC 8460 §3):
-/// records not starting with `v=TLSRPTv1` are discarded and exactly one must
-/// remain. A record of several strings is concatenated into `scratch`; the
-/// URIs written to `uris` point into the RRset's strings or into `scratch`.
-///
-/// Results: `MXTRUST_RESULT_OK` with `*out_lookup`;
-/// `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` the record's length
-/// when `scratch` is too small; `MXTRUST_RESULT_NULL_PARAMETER`.
-#[unsafe(no_mangle)]
-pub extern "C" fn mxtrust_tlsrpt_select(
-    rrset: *const mxtrust_txt_record,
-    rrset_len: usize,
-    scratch: *mut u8,
-    scratch_len: usize,
-    uris: *mut mxtrust_report_uri,
-    uris_len: usize,
-    out_lookup: *mut mxtrust_tlsrpt_lookup,
-    out_needed: *mut usize,
-) -> mxtrust_result {
-    boundary(|| {
-        non_null(out_lookup)?;
-        non_null(out_needed)?;
-        let scratch = slice_mut(scratch, scratch_len)?;
-        let uris = slice_mut(uris, uris_len)?;
-        let mut found = [mxtrust_report_uri::EMPTY; MXTRUST_MAX_TLSRPT_URIS];
-        let lookup = with_rrset(rrset, rrset_len, |rrset| {
-            Ok(
-                match tlsrpt::select(rrset, scratch).map_err(|e| needed(e, out_needed))? {
-                    TlsrptLookup::Found(record) => mxtrust_tlsrpt_lookup {
-                        status: mxtrust_lookup_status::Found,
-                        invalid: mxtrust_result::Ok,
-                        uri_count: write_uris(&record, &mut found),
-                    },
-                    TlsrptLookup::NoPolicy(why) => {
-                        let (status, invalid) = unavailable(&why);
-                        mxtrust_tlsrpt_lookup {
-                            status,
-                            invalid,
-                            uri_count: 0,
-                        }
-                    }
-                },
-            )
-        })?;
-        put_all(uris, found.iter().take(lookup.uri_count).copied());
-        put(out_lookup, lookup);
         Ok(())
     })
 }

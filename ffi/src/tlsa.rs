@@ -3,9 +3,14 @@
 use std::ffi::c_char;
 use std::fmt::Write as _;
 
-use mxtrust_core::{MatchingType, Selector, Tlsa};
+use mxtrust_core::tlsa::{self, DigestAlgorithm, Selection, Unusable};
+use mxtrust_core::{CertUsage, Error, MatchingType, Selector, Tlsa};
 
-use crate::{boundary, mxtrust_result, non_null, put, slice, slice_mut};
+use crate::dane::{digest_preference, profile_kind};
+use crate::{
+    boundary, mxtrust_dane_options, mxtrust_record_status, mxtrust_result, mxtrust_str, needed,
+    non_null, nth, put, put_all, slice, slice_mut, static_str,
+};
 
 /// Most certificates in a chain (leaf included).
 pub const MXTRUST_MAX_CHAIN_LEN: usize = 16;
@@ -56,6 +61,47 @@ impl mxtrust_tlsa {
             matching_type: self.matching_type.into(),
             data: slice(self.data, self.data_len)?,
         })
+    }
+}
+
+/// Why a TLSA record is unusable (RFC 7671 §4.1, RFC 7672 §3.1).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mxtrust_unusable {
+    /// The record is not unusable.
+    None = 0,
+    /// PKIX-TA(0) or PKIX-EE(1) under the SMTP profile.
+    UsageNotInProfile = 1,
+    /// PrivCert(255) or an unassigned usage.
+    UnknownUsage = 2,
+    /// PrivSel(255) or an unassigned selector.
+    UnknownSelector = 3,
+    /// PrivMatch(255) or an unassigned matching type.
+    UnknownMatchingType = 4,
+    /// A digest the digest preference disables.
+    DisabledDigest = 5,
+    /// Data whose length is not the digest's (32 or 64 octets).
+    DigestLength = 6,
+    /// Full(0) data of selector 0 that is not exactly one DER certificate.
+    MalformedCertificate = 7,
+    /// Full(0) data of selector 1 that is not exactly one SubjectPublicKeyInfo.
+    MalformedSpki = 8,
+    /// No certificate association data.
+    EmptyData = 9,
+}
+
+pub(crate) fn unusable_code(why: &Unusable) -> mxtrust_unusable {
+    use mxtrust_unusable as U;
+    match why {
+        Unusable::UsageNotInProfile(_) => U::UsageNotInProfile,
+        Unusable::UnknownUsage(_) => U::UnknownUsage,
+        Unusable::UnknownSelector(_) => U::UnknownSelector,
+        Unusable::UnknownMatchingType(_) => U::UnknownMatchingType,
+        Unusable::DisabledDigest(_) => U::DisabledDigest,
+        Unusable::DigestLength { .. } => U::DigestLength,
+        Unusable::MalformedCertificate => U::MalformedCertificate,
+        Unusable::MalformedSpki => U::MalformedSpki,
+        Unusable::EmptyData => U::EmptyData,
     }
 }
 
@@ -116,17 +162,9 @@ pub extern "C" fn mxtrust_tlsa_parse_text(
         non_null(out_needed)?;
         let line = crate::text(text, text_len)?;
         let storage = slice_mut(storage, storage_len)?;
-        match Tlsa::parse_text(line, storage) {
-            Ok(record) => {
-                put(out_record, mxtrust_tlsa::from_core(&record));
-                Ok(())
-            }
-            Err(mxtrust_core::Error::BufferTooSmall { needed }) => {
-                put(out_needed, needed);
-                Err(mxtrust_result::InsufficientSize)
-            }
-            Err(e) => Err(e.into()),
-        }
+        let record = Tlsa::parse_text(line, storage).map_err(|e| needed(e, out_needed))?;
+        put(out_record, mxtrust_tlsa::from_core(&record));
+        Ok(())
     })
 }
 
@@ -156,22 +194,15 @@ pub extern "C" fn mxtrust_tlsa_association_data(
         non_null(out_needed)?;
         let cert = slice(cert, cert_len)?;
         let out = slice_mut(out, out_len)?;
-        match mxtrust_core::tlsa::association_data(
+        let written = tlsa::association_data(
             cert,
             Selector::from(selector),
             MatchingType::from(matching_type),
             out,
-        ) {
-            Ok(written) => {
-                put(out_written, written);
-                Ok(())
-            }
-            Err(mxtrust_core::Error::BufferTooSmall { needed }) => {
-                put(out_needed, needed);
-                Err(mxtrust_result::InsufficientSize)
-            }
-            Err(e) => Err(e.into()),
-        }
+        )
+        .map_err(|e| needed(e, out_needed))?;
+        put(out_written, written);
+        Ok(())
     })
 }
 
@@ -197,20 +228,120 @@ pub extern "C" fn mxtrust_tlsa_to_text(
         let record = unsafe { &*record }.as_core()?;
         let mut counter = Counter(0);
         write!(counter, "{record}").map_err(|_| mxtrust_result::Panic)?;
-        let needed = counter
+        let size = counter
             .0
             .checked_add(1)
             .ok_or(mxtrust_result::LengthTooLarge)?;
         let out = slice_mut(out.cast::<u8>(), out_len)?;
-        let Some(out) = out.get_mut(..needed) else {
-            put(out_needed, needed);
-            return Err(mxtrust_result::InsufficientSize);
+        let Some(out) = out.get_mut(..size) else {
+            return Err(needed(Error::BufferTooSmall { needed: size }, out_needed));
         };
         let mut writer = SliceWriter { out, pos: 0 };
         write!(writer, "{record}\0").map_err(|_| mxtrust_result::Panic)?;
         put(out_written, counter.0);
         Ok(())
     })
+}
+
+/// Classifies every record of a TLSA RRset before any matching: unusable
+/// records with their reason, and, per usage and selector, which digest
+/// records digest agility supersedes (RFC 7671 §9). Only `profile` and
+/// `digest_preference` of `options` are read. An RRset in which no record
+/// comes out `MXTRUST_RECORD_STATE_USABLE` or `SUPERSEDED` is "all
+/// unusable" for `mxtrust_mx_decide`.
+///
+/// Results: `MXTRUST_RESULT_INSUFFICIENT_SIZE` with `*out_needed` =
+/// `records_len` (nothing written); `MXTRUST_RESULT_INVALID_PARAMETER`;
+/// `MXTRUST_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_tlsa_select_usable(
+    records: *const mxtrust_tlsa,
+    records_len: usize,
+    options: *const mxtrust_dane_options,
+    out: *mut mxtrust_record_status,
+    out_len: usize,
+    out_needed: *mut usize,
+) -> mxtrust_result {
+    boundary(|| {
+        non_null(options)?;
+        non_null(out_needed)?;
+        // SAFETY: non-NULL; the caller promises a valid options struct.
+        let options = unsafe { &*options };
+        let preference = digest_preference(options.digest_preference)?;
+        let profile = profile_kind(options.profile)?;
+        let records = slice(records, records_len)?
+            .iter()
+            .map(mxtrust_tlsa::as_core)
+            .collect::<Result<Vec<_>, _>>()?;
+        let out = slice_mut(out, out_len)?;
+        let mut selections = vec![Selection::Usable; records.len().min(out.len())];
+        tlsa::select_usable(&records, profile, &preference, &mut selections)
+            .map_err(|e| needed(e, out_needed))?;
+        put_all(
+            out,
+            selections.iter().map(mxtrust_record_status::from_selection),
+        );
+        Ok(())
+    })
+}
+
+/// Whether some record of a TLSA RRset is usable under the `profile` and
+/// `digest_preference` of `options` (RFC 7672 §2.2): the
+/// `tlsa_some_usable` input of `mxtrust_mx_decide`. Writes
+/// `*out_some_usable` on success.
+///
+/// Results: `MXTRUST_RESULT_TOO_MANY_RECORDS`,
+/// `MXTRUST_RESULT_INVALID_PARAMETER`, `MXTRUST_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_tlsa_some_usable(
+    records: *const mxtrust_tlsa,
+    records_len: usize,
+    options: *const mxtrust_dane_options,
+    out_some_usable: *mut bool,
+) -> mxtrust_result {
+    boundary(|| {
+        non_null(options)?;
+        non_null(out_some_usable)?;
+        // SAFETY: non-NULL; the caller promises a valid options struct.
+        let options = unsafe { &*options };
+        let preference = digest_preference(options.digest_preference)?;
+        let profile = profile_kind(options.profile)?;
+        if records_len > mxtrust_core::limits::MAX_TLSA_RECORDS {
+            return Err(mxtrust_result::TooManyRecords);
+        }
+        let records = slice(records, records_len)?
+            .iter()
+            .map(mxtrust_tlsa::as_core)
+            .collect::<Result<Vec<_>, _>>()?;
+        put(
+            out_some_usable,
+            tlsa::any_usable(&records, profile, &preference),
+        );
+        Ok(())
+    })
+}
+
+/// The core's reasons in the order of `mxtrust_unusable` values (from 1).
+const UNUSABLES: [Unusable; 9] = [
+    Unusable::UsageNotInProfile(CertUsage::PkixTa),
+    Unusable::UnknownUsage(CertUsage::PrivCert),
+    Unusable::UnknownSelector(Selector::PrivSel),
+    Unusable::UnknownMatchingType(mxtrust_core::MatchingType::PrivMatch),
+    Unusable::DisabledDigest(DigestAlgorithm::Sha256),
+    Unusable::DigestLength {
+        digest: DigestAlgorithm::Sha256,
+        actual: 0,
+    },
+    Unusable::MalformedCertificate,
+    Unusable::MalformedSpki,
+    Unusable::EmptyData,
+];
+
+/// A description of a `mxtrust_unusable` value, e.g. `"unknown selector"`;
+/// empty (`len` 0) for `MXTRUST_UNUSABLE_NONE` and unknown values.
+#[unsafe(no_mangle)]
+pub extern "C" fn mxtrust_unusable_str(unusable: u32) -> mxtrust_str {
+    static_str(|| nth(&UNUSABLES, unusable).map_or("", Unusable::description))
 }
 
 struct Counter(usize);
@@ -236,5 +367,22 @@ impl std::fmt::Write for SliceWriter<'_> {
             .copy_from_slice(s.as_bytes());
         self.pos = end;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::text_of;
+
+    #[test]
+    fn unusables_follow_the_c_values_and_give_the_cores_text() {
+        for (i, u) in UNUSABLES.iter().enumerate() {
+            let value = unusable_code(u) as u32;
+            assert_eq!(value as usize, i + 1);
+            assert_eq!(text_of(mxtrust_unusable_str(value)), u.description());
+        }
+        assert_eq!(text_of(mxtrust_unusable_str(0)), "");
+        assert_eq!(text_of(mxtrust_unusable_str(10)), "");
     }
 }

@@ -26,10 +26,12 @@ static int harness_failed;
     if (check_result_ == (mxtrust_result)(expected)) {                     \
       harness_passed++;                                                    \
     } else {                                                               \
+      struct mxtrust_str check_text_ = mxtrust_result_str(check_result_);  \
       harness_failed++;                                                    \
-      fprintf(stderr, "%s:%d: %s returned %u (%s), expected %u\n",         \
+      fprintf(stderr, "%s:%d: %s returned %u (%.*s), expected %u\n",       \
               __FILE__, __LINE__, #call, (unsigned)check_result_,          \
-              mxtrust_result_str(check_result_), (unsigned)(expected));    \
+              (int)check_text_.len, check_text_.data,                      \
+              (unsigned)(expected));                                       \
     }                                                                      \
   } while (0)
 

@@ -105,6 +105,18 @@ static int slice_equals(struct mxtrust_slice s, const char *text) {
   return s.len == strlen(text) && memcmp(s.data, text, s.len) == 0;
 }
 
+/* Whether a string the library returned is exactly `text`: it is pointer and
+ * length, not NUL-terminated. */
+static int str_equals(struct mxtrust_str s, const char *text) {
+  return s.data != NULL && s.len == strlen(text) && memcmp(s.data, text, s.len) == 0;
+}
+
+/* A NUL-terminated copy of a returned string, for APIs that want one. */
+static const char *str_copy(struct mxtrust_str s, char *buf, size_t size) {
+  snprintf(buf, size, "%.*s", (int)s.len, s.data);
+  return buf;
+}
+
 static struct mxtrust_dane_options smtp_options(uint64_t time) {
   struct mxtrust_dane_options o;
   memset(&o, 0, sizeof o);
@@ -118,16 +130,16 @@ static struct mxtrust_dane_options smtp_options(uint64_t time) {
 
 static void test_version(void) {
   unsigned major = 99, minor = 99, patch = 99;
-  char expected[64];
-  const char *v = mxtrust_version();
-  CHECK(v != NULL);
-  CHECK(sscanf(v, "%u.%u.%u", &major, &minor, &patch) == 3);
+  char expected[64], copy[64];
+  struct mxtrust_str v = mxtrust_version();
+  CHECK(v.data != NULL && v.len > 0 && v.len < sizeof copy);
+  CHECK(sscanf(str_copy(v, copy, sizeof copy), "%u.%u.%u", &major, &minor, &patch) == 3);
   CHECK(major == MXTRUST_VERSION_MAJOR);
   CHECK(minor == MXTRUST_VERSION_MINOR);
   CHECK(patch == MXTRUST_VERSION_PATCH);
   snprintf(expected, sizeof expected, "%d.%d.%d", MXTRUST_VERSION_MAJOR,
            MXTRUST_VERSION_MINOR, MXTRUST_VERSION_PATCH);
-  CHECK(strcmp(v, expected) == 0);
+  CHECK(str_equals(v, expected));
   /* The derived number, computed here without shifts: 0xMMmmpp. */
   CHECK(MXTRUST_VERSION_NUMBER ==
         (long)major * 65536L + (long)minor * 256L + (long)patch);
@@ -148,38 +160,48 @@ static void test_version(void) {
 static const unsigned all_results[] = {
     0,   1,   2,   3,   4,   5,   6,   7,   8,   9,   10,  11,  100, 101,
     102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115,
-    116, 117, 118, 119, 120, 121, 122, 123, 124, 199, 200, 201, 202, 203,
-    204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 299,
-    300, 301, 302};
+    116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 199, 200,
+    201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214,
+    215, 216, 299, 300, 301, 302};
+
+/* The header's promises: never NULL, no NUL octet inside. */
+static int str_well_formed(struct mxtrust_str s) {
+  return s.data != NULL && memchr(s.data, 0, s.len) == NULL;
+}
 
 static void test_strings(void) {
   size_t i;
   mxtrust_result_type t = MXTRUST_RESULT_TYPE_NONE;
-  const char *s;
-  CHECK(strcmp(mxtrust_result_str(MXTRUST_RESULT_OK), "success") == 0);
-  CHECK(strcmp(mxtrust_result_str(MXTRUST_RESULT_INSUFFICIENT_SIZE),
-               "caller-provided storage is too small") == 0);
-  CHECK(strcmp(mxtrust_result_str(MXTRUST_RESULT_POLICY_MISSING_VERSION),
-               "no version field") == 0);
-  CHECK(strcmp(mxtrust_result_str(9999), "unknown result") == 0);
+  struct mxtrust_str s;
+  char name[64];
+  CHECK(str_equals(mxtrust_result_str(MXTRUST_RESULT_OK), "success"));
+  CHECK(str_equals(mxtrust_result_str(MXTRUST_RESULT_INSUFFICIENT_SIZE),
+                   "caller-provided storage is too small"));
+  CHECK(str_equals(mxtrust_result_str(MXTRUST_RESULT_POLICY_MISSING_VERSION),
+                   "no version field"));
+  CHECK(str_equals(mxtrust_result_str(MXTRUST_RESULT_NOT_TLSA),
+                   "a resource record of another type, not TLSA"));
+  CHECK(str_equals(mxtrust_result_str(9999), "unknown result"));
   for (i = 0; i < sizeof all_results / sizeof all_results[0]; i++) {
     s = mxtrust_result_str(all_results[i]);
-    CHECK(s != NULL && s[0] != 0 && strcmp(s, "unknown result") != 0);
+    CHECK(str_well_formed(s) && s.len > 0 && !str_equals(s, "unknown result"));
   }
 
-  CHECK(strcmp(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_TLSA_INVALID),
-               "tlsa-invalid") == 0);
-  CHECK(strcmp(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_STARTTLS_NOT_SUPPORTED),
-               "starttls-not-supported") == 0);
-  CHECK(strcmp(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_STS_WEBPKI_INVALID),
-               "sts-webpki-invalid") == 0);
-  CHECK(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_NONE) == NULL);
-  CHECK(mxtrust_result_type_str(12) == NULL);
+  CHECK(str_equals(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_TLSA_INVALID),
+                   "tlsa-invalid"));
+  CHECK(str_equals(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_STARTTLS_NOT_SUPPORTED),
+                   "starttls-not-supported"));
+  CHECK(str_equals(mxtrust_result_type_str(MXTRUST_RESULT_TYPE_STS_WEBPKI_INVALID),
+                   "sts-webpki-invalid"));
+  s = mxtrust_result_type_str(MXTRUST_RESULT_TYPE_NONE);
+  CHECK(str_well_formed(s) && s.len == 0);
+  s = mxtrust_result_type_str(12);
+  CHECK(str_well_formed(s) && s.len == 0);
   for (i = 1; i <= 11; i++) {
     s = mxtrust_result_type_str((uint32_t)i);
-    CHECK(s != NULL);
-    if (s == NULL) continue;
-    CHECK_RESULT(mxtrust_result_type_from_str(s, &t), MXTRUST_RESULT_OK);
+    CHECK(str_well_formed(s) && s.len > 0 && s.len < sizeof name);
+    CHECK_RESULT(mxtrust_result_type_from_str(str_copy(s, name, sizeof name), &t),
+                 MXTRUST_RESULT_OK);
     CHECK(t == i);
   }
   t = 77;
@@ -193,29 +215,42 @@ static void test_strings(void) {
   CHECK_RESULT(mxtrust_result_type_from_str("tlsa-invalid", NULL),
                MXTRUST_RESULT_NULL_PARAMETER);
 
-  CHECK(strcmp(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_NAME_MISMATCH),
-               "the certificate names none of the reference identifiers") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_INVALID_CHAIN),
-               "invalid certificate chain") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_NONE), "") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_str(19), "") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_NO_MATCH), "no-match") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_PATH_LENGTH), "path-length") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_INVALID_CHAIN), "invalid-chain") ==
-        0);
-  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_NONE), "") == 0);
-  CHECK(strcmp(mxtrust_dane_failure_code(19), "") == 0);
-  CHECK(strcmp(mxtrust_unusable_str(MXTRUST_UNUSABLE_EMPTY_DATA),
-               "empty certificate association data") == 0);
-  CHECK(strcmp(mxtrust_unusable_str(MXTRUST_UNUSABLE_NONE), "") == 0);
-  CHECK(strcmp(mxtrust_unusable_str(10), "") == 0);
-  CHECK(strcmp(mxtrust_sts_mode_str(MXTRUST_STS_MODE_ENFORCE), "enforce") == 0);
-  CHECK(strcmp(mxtrust_sts_mode_str(MXTRUST_STS_MODE_TESTING), "testing") == 0);
-  CHECK(strcmp(mxtrust_sts_mode_str(MXTRUST_STS_MODE_NONE), "none") == 0);
-  CHECK(strcmp(mxtrust_sts_mode_str(0), "") == 0);
-  CHECK(strcmp(mxtrust_action_str(MXTRUST_ACTION_REQUIRE_DANE), "require-dane") == 0);
-  CHECK(strcmp(mxtrust_action_str(MXTRUST_ACTION_DEFER), "defer") == 0);
-  CHECK(strcmp(mxtrust_action_str(0), "") == 0);
+  CHECK(str_equals(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_NAME_MISMATCH),
+                   "the certificate names none of the reference identifiers"));
+  CHECK(str_equals(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_INVALID_CHAIN),
+                   "invalid certificate chain"));
+  CHECK(str_equals(mxtrust_dane_failure_str(MXTRUST_DANE_FAILURE_NONE), ""));
+  CHECK(str_equals(mxtrust_dane_failure_str(19), ""));
+  CHECK(str_equals(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_NO_MATCH), "no-match"));
+  CHECK(str_equals(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_PATH_LENGTH), "path-length"));
+  CHECK(str_equals(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_INVALID_CHAIN),
+                   "invalid-chain"));
+  CHECK(str_equals(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_NONE), ""));
+  CHECK(str_equals(mxtrust_dane_failure_code(19), ""));
+  for (i = 1; i <= 18; i++) {
+    CHECK(str_well_formed(mxtrust_dane_failure_str((uint32_t)i)) &&
+          mxtrust_dane_failure_str((uint32_t)i).len > 0);
+    CHECK(str_well_formed(mxtrust_dane_failure_code((uint32_t)i)) &&
+          mxtrust_dane_failure_code((uint32_t)i).len > 0);
+  }
+  CHECK(str_equals(mxtrust_unusable_str(MXTRUST_UNUSABLE_EMPTY_DATA),
+                   "empty certificate association data"));
+  CHECK(str_equals(mxtrust_unusable_str(MXTRUST_UNUSABLE_NONE), ""));
+  CHECK(str_equals(mxtrust_unusable_str(10), ""));
+  CHECK(str_equals(mxtrust_sts_mode_str(MXTRUST_STS_MODE_ENFORCE), "enforce"));
+  CHECK(str_equals(mxtrust_sts_mode_str(MXTRUST_STS_MODE_TESTING), "testing"));
+  CHECK(str_equals(mxtrust_sts_mode_str(MXTRUST_STS_MODE_NONE), "none"));
+  CHECK(str_equals(mxtrust_sts_mode_str(0), ""));
+  CHECK(str_equals(mxtrust_action_str(MXTRUST_ACTION_REQUIRE_DANE), "require-dane"));
+  CHECK(str_equals(mxtrust_action_str(MXTRUST_ACTION_REQUIRE_TLS_UNAUTHENTICATED),
+                   "require-tls-unauthenticated"));
+  CHECK(str_equals(mxtrust_action_str(MXTRUST_ACTION_DEFER), "defer"));
+  CHECK(str_equals(mxtrust_action_str(0), ""));
+  CHECK(str_equals(mxtrust_action_str(8), ""));
+  /* What a C caller writes to log one: no NUL-terminated copy needed. */
+  s = mxtrust_action_str(MXTRUST_ACTION_SKIP_MX);
+  snprintf(name, sizeof name, "action=%.*s", (int)s.len, s.data);
+  CHECK(strcmp(name, "action=skip-mx") == 0);
 }
 
 /* ------------------------------------------------------------------- TLSA */
@@ -661,8 +696,8 @@ static void test_dane_verify(void) {
   CHECK(out.failure == MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG);
   CHECK(report[0].state == MXTRUST_RECORD_STATE_REJECTED);
   CHECK(report[0].failure == MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG);
-  CHECK(strcmp(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG),
-               "chain-too-long") == 0);
+  CHECK(str_equals(mxtrust_dane_failure_code(MXTRUST_DANE_FAILURE_CHAIN_TOO_LONG),
+                   "chain-too-long"));
   CHECK_RESULT(mxtrust_dane_verify(long_chain, MXTRUST_MAX_CHAIN_LEN, records, 2,
                                    names, 1, &o, report, 2, &out, &needed),
                MXTRUST_RESULT_OK);
@@ -690,6 +725,13 @@ static void test_dane_verify(void) {
   CHECK_RESULT(mxtrust_dane_verify(s.chain, 2, records, 1, bad_name, 1, &o, report, 1,
                                    &out, &needed),
                MXTRUST_RESULT_INVALID_REFERENCE_NAME);
+  {
+    /* DANE names hosts: an address is refused as such. */
+    const char *address[] = {"192.0.2.25"};
+    CHECK_RESULT(mxtrust_dane_verify(s.chain, 2, records, 1, address, 1, &o, report, 1,
+                                     &out, &needed),
+                 MXTRUST_RESULT_IP_ADDRESS_REFERENCE);
+  }
   {
     const char *null_name[] = {NULL};
     CHECK_RESULT(mxtrust_dane_verify(s.chain, 2, records, 1, null_name, 1, &o, report,
@@ -1215,8 +1257,8 @@ static void test_cache_capacity(void) {
                MXTRUST_RESULT_OK);
   CHECK_RESULT(mxtrust_policy_cache_store(small, "c.test", "1", &policy, t0 + 1, &stored),
                MXTRUST_RESULT_CACHE_FULL);
-  CHECK(strcmp(mxtrust_result_str(MXTRUST_RESULT_CACHE_FULL),
-               "policy cache is full of unexpired policies") == 0);
+  CHECK(str_equals(mxtrust_result_str(MXTRUST_RESULT_CACHE_FULL),
+                   "policy cache is full of unexpired policies"));
   CHECK_RESULT(mxtrust_policy_cache_lookup(small, "a.test", t0 + 1, &cached),
                MXTRUST_RESULT_OK);
   CHECK(cached.state == MXTRUST_CACHE_STATE_FRESH);
