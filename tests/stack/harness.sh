@@ -50,7 +50,7 @@ die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
 ok()  { STACK_PASS=$((STACK_PASS + 1)); say "ok   $*"; }
 nok() { STACK_FAIL=$((STACK_FAIL + 1)); say "FAIL $*"; }
 stack_elapsed() { awk -v a="$STACK_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-stack_summary() { say "$STACK_PASS passed, $STACK_FAIL failed"; [ "$STACK_FAIL" = 0 ]; }
+stack_summary() { STACK_SUMMARY_DONE=1; say "$STACK_PASS passed, $STACK_FAIL failed"; [ "$STACK_FAIL" = 0 ]; }
 
 # --- packages -------------------------------------------------------------------
 stack_install() {
@@ -96,10 +96,13 @@ stack_stop() {
   for c in "${STACK_CLEANUPS[@]}"; do eval "$c" || true; done
   STACK_CLEANUPS=()
   if [ -n "${STACK_PF_MASTER:-}" ]; then
-    stack_exec postfix -c "$STACK_PF_CONF" stop >/dev/null 2>&1 || kill "$STACK_PF_MASTER" 2>/dev/null || true
-    # postfix stop returns before the master has exited; wait for it.
-    for i in $(seq 50); do kill -0 "$STACK_PF_MASTER" 2>/dev/null || break; sleep 0.1; done
-    kill "$STACK_PF_MASTER" 2>/dev/null || true
+    # A throwaway instance: kill the master's process group (the master and
+    # its children) at once; `postfix stop` or SIGTERM take over a second.
+    local pg
+    pg=$(ps -o pgid= -p "$STACK_PF_MASTER" 2>/dev/null | tr -d ' ' || true)
+    if [ "$pg" = "$STACK_PF_MASTER" ]; then kill -KILL -- "-$pg" 2>/dev/null || true
+    else kill "$STACK_PF_MASTER" 2>/dev/null || true; fi
+    for i in $(seq 100); do kill -0 "$STACK_PF_MASTER" 2>/dev/null || break; sleep 0.05; done
     STACK_PF_MASTER=
   fi
   for p in "${STACK_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -116,7 +119,13 @@ stack_stop() {
   [ "${STACK_ENV_FILE:-}" ] && rm -f "$STACK_ENV_FILE"
   return 0
 }
-_stack_exit() { local rc=$?; stack_stop; exit "$rc"; }
+_stack_exit() {
+  local rc=$?
+  stack_stop
+  # An abort (set -e, a signal) still ends with the count, marked as such.
+  [ "$rc" = 0 ] || [ -n "${STACK_SUMMARY_DONE:-}" ] || say "aborted (exit $rc): $STACK_PASS passed, $STACK_FAIL failed"
+  exit "$rc"
+}
 
 stack_env() {
   local v
