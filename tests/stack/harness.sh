@@ -56,7 +56,7 @@ stack_summary() { STACK_SUMMARY_DONE=1; say "$STACK_PASS passed, $STACK_FAIL fai
 stack_install() {
   local missing=() p
   for p in unbound nsd ldnsutils bind9-dnsutils postfix swaks libnet-ssleay-perl \
-           libio-socket-ssl-perl openssl curl python3 iproute2 util-linux "$@"; do
+           libio-socket-ssl-perl openssl ca-certificates curl python3 iproute2 util-linux "$@"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -102,7 +102,12 @@ stack_stop() {
     pg=$(ps -o pgid= -p "$STACK_PF_MASTER" 2>/dev/null | tr -d ' ' || true)
     if [ "$pg" = "$STACK_PF_MASTER" ]; then kill -KILL -- "-$pg" 2>/dev/null || true
     else kill "$STACK_PF_MASTER" 2>/dev/null || true; fi
-    for i in $(seq 100); do kill -0 "$STACK_PF_MASTER" 2>/dev/null || break; sleep 0.05; done
+    # (The daemonized master is init's child: done once a zombie, which
+    # init may take a second to reap.)
+    for i in $(seq 100); do
+      case "$(ps -o stat= -p "$STACK_PF_MASTER" 2>/dev/null)" in ''|Z*) break ;; esac
+      sleep 0.05
+    done
     STACK_PF_MASTER=
   fi
   for p in "${STACK_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done

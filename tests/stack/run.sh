@@ -35,13 +35,21 @@ if [ ${#surfaces[@]} -eq 0 ]; then
 fi
 [ "$infra_only" = 1 ] && surfaces=()
 
-stack_install
-# Each surface builds on the machine (network for registries), before the
-# stack's namespace exists; its cases run once the stack is up.
+[ "$(id -u)" = 0 ] || die "needs root (apt-get, namespaces, a private Postfix instance)"
+# Each surface names its Debian packages (NAME_packages) and builds on the
+# machine (NAME_prepare: registries reachable) before the stack's namespace
+# exists; its cases (NAME_cases) run once the stack is up.
+packages=()
 for s in "${surfaces[@]}"; do
   [ -f "$STACK_HERE/cases/$s.sh" ] || die "no tests/stack/cases/$s.sh"
   # shellcheck source=/dev/null
   . "$STACK_HERE/cases/$s.sh"
+  v=${s}_packages
+  # shellcheck disable=SC2206 # a space-separated list
+  packages+=(${!v:-})
+done
+stack_install "${packages[@]}"
+for s in "${surfaces[@]}"; do
   if declare -F "${s}_prepare" >/dev/null; then "${s}_prepare"; fi
 done
 say "prepared after $(stack_elapsed)s"

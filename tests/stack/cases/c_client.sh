@@ -5,11 +5,20 @@
 # and connecting to Postfix on the MX address, port 25. Every case runs with
 # the client as built and with an ASan/UBSan build. Sourced by run.sh.
 
+# Debian packages this surface needs besides the stack's (run.sh installs
+# every surface's in one apt-get call).
+c_client_packages="libunbound-dev libssl-dev pkg-config gcc make"
+
 c_client_prepare() {
-  stack_install libunbound-dev libssl-dev pkg-config gcc make
   local target=${CARGO_TARGET_DIR:-$STACK_ROOT/target}
   C_CLIENT_OUT=$target/stack
   mkdir -p "$C_CLIENT_OUT"
+  # make rebuilds on a new source, header or libmxtrust.a; a change of the
+  # flags here must rebuild too.
+  local f
+  for f in "$C_CLIENT_OUT/mxclient" "$C_CLIENT_OUT/mxclient-asan"; do
+    [ "$f" -nt "${BASH_SOURCE[0]}" ] || rm -f "$f"
+  done
   say "building libmxtrust (release) and ffi/examples/mxclient"
   (cd "$STACK_ROOT" && cargo build -p mxtrust-ffi --release --locked)
   make -s -C "$STACK_ROOT/ffi/examples" OUT="$C_CLIENT_OUT/mxclient" MXTRUST_LIBDIR="$target/release"
