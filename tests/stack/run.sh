@@ -9,6 +9,8 @@
 #   tests/stack/run.sh --infra-only     only the stack and its checks
 #   tests/stack/run.sh --hold 600 [...] keep the stack up 600 s after the
 #                                       checks, for tests/stack/enter.sh
+#                                       (env in $STACK_ENV_FILE, default
+#                                       /tmp/mxtrust-stack.env)
 #   STACK_KEEP=1 tests/stack/run.sh     keep the temporary directory
 #
 # Ends with "N passed, N failed"; exits non-zero on any failure. Needs root.
@@ -58,9 +60,9 @@ stack_start
 stack_check_infra
 
 if [ -n "$hold" ]; then # development: keep the stack up a while
-  stack_env >/tmp/mxtrust-stack.env
-  STACK_ENV_FILE=/tmp/mxtrust-stack.env
-  say "holding the stack for ${hold}s: tests/stack/enter.sh [CMD...] runs inside it"
+  STACK_ENV_FILE=${STACK_ENV_FILE:-/tmp/mxtrust-stack.env}
+  stack_env >"$STACK_ENV_FILE"
+  say "holding the stack for ${hold}s: STACK_ENV_FILE=$STACK_ENV_FILE tests/stack/enter.sh [CMD...] runs inside it"
   sleep "$hold"
 fi
 
