@@ -167,7 +167,7 @@ stack_start() {
   chmod 755 "$STACK_DIR"
   trap _stack_exit EXIT
   trap 'exit 130' INT TERM
-  local D=$STACK_DIR h
+  local D=$STACK_DIR
   STACK_CA=$D/pki/ca.pem
   STACK_TA=$D/zones/trust-anchor.ds
   STACK_LIBUNBOUND_CONF=$D/libunbound.conf
