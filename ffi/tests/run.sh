@@ -96,8 +96,8 @@ step "README lists the native libraries of a static link"
 pc_libs=$(sed -n 's/^Libs.private: //p' "$work/prefix/lib/pkgconfig/mxtrust.pc")
 [ "$pc_libs" = "$native_libs" ] || {
   echo "mxtrust.pc Libs.private '$pc_libs' != rustc's '$native_libs'" >&2; exit 1; }
-grep -qxF -- "$native_libs" "$root/README.md" || {
-  echo "README.md does not list the native libraries rustc reports:" >&2
+grep -qxF -- "$native_libs" "$root/ffi/README.md" || {
+  echo "ffi/README.md does not list the native libraries rustc reports:" >&2
   echo "  $native_libs" >&2; exit 1; }
 echo "native libraries: $native_libs"
 
@@ -106,8 +106,8 @@ codes=$(sed -n '/^enum mxtrust_result$/,/^};/p' ffi/include/mxtrust.h |
   sed -n 's/^ *\(MXTRUST_RESULT_[A-Z0-9_]*\) = \([0-9]*\),$/\2 \1/p')
 [ -n "$codes" ] || { echo "no result codes found in the header" >&2; exit 1; }
 while read -r value name; do
-  grep -qF "| $value | \`$name\` |" "$root/README.md" || {
-    echo "README.md result table lacks $name = $value" >&2; exit 1; }
+  grep -qF "| $value | \`$name\` |" "$root/ffi/README.md" || {
+    echo "ffi/README.md result table lacks $name = $value" >&2; exit 1; }
 done <<<"$codes"
 echo "$(wc -l <<<"$codes") result codes documented"
 
