@@ -279,7 +279,7 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
                 if basic_constraints.is_some() {
                     return Err(Error::BadDer);
                 }
-                basic_constraints = Some(parse_basic_constraints(value)?);
+                basic_constraints = Some(parse_basic_constraints(value));
             } else if oid.as_slice_less_safe() == OID_NAME_CONSTRAINTS {
                 if name_constraints.is_some() {
                     return Err(Error::BadDer);
@@ -345,28 +345,44 @@ fn small_unsigned(bytes: &[u8]) -> Result<Option<u8>, Error> {
 
 /// `SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX)
 /// OPTIONAL }`; a path length beyond 255 is treated as unlimited.
-fn parse_basic_constraints(value: Input<'_>) -> Result<BasicConstraints, Error> {
-    der::read_all(value, |r| {
+///
+/// Never an error: mxtrust reads basicConstraints only for a trust anchor's
+/// own limits (and for reports), and neither peer refuses a certificate for
+/// its value when reading it (OpenSSL decodes it lazily and marks the
+/// certificate invalid for path validation, rustls-webpki reads it only for
+/// certificates below the anchor, which it then refuses). So a value that
+/// cannot be read yields the reading that grants the least: a BOOLEAN
+/// other than DER's `0xff`/`0x00` is read as BER does (X.690 §8.2.2: any
+/// nonzero octet is TRUE, as OpenSSL reads it); a pathLenConstraint that is
+/// negative or not a minimal INTEGER limits the path to 0 intermediates; a
+/// value that is not `SEQUENCE { [BOOLEAN] [INTEGER] }` asserts nothing
+/// (`cA` FALSE, path length 0), so such a certificate is never an anchor.
+fn parse_basic_constraints(value: Input<'_>) -> BasicConstraints {
+    const UNREADABLE: BasicConstraints = BasicConstraints {
+        ca: false,
+        path_len: Some(0),
+    };
+    let read = der::read_all(value, |r| {
         let inner = der::expect_tag(r, der::SEQUENCE)?;
         der::read_all(inner, |r| {
             let ca = match der::optional_tag(r, der::BOOLEAN)? {
+                // DER encodes the DEFAULT value by omission, but an explicit
+                // FALSE is common in the wild and OpenSSL and rustls-webpki
+                // both read it.
                 Some(b) => match b.as_slice_less_safe() {
-                    [0xff] => true,
-                    // DER encodes the DEFAULT value by omission, but an
-                    // explicit FALSE is common in the wild and OpenSSL and
-                    // rustls-webpki both read it.
-                    [0x00] => false,
+                    [octet] => *octet != 0,
                     _ => return Err(Error::BadDer),
                 },
                 None => false,
             };
             let path_len = match der::optional_tag(r, der::INTEGER)? {
-                Some(n) => small_unsigned(n.as_slice_less_safe())?,
+                Some(n) => small_unsigned(n.as_slice_less_safe()).unwrap_or(Some(0)),
                 None => None,
             };
             Ok(BasicConstraints { ca, path_len })
         })
-    })
+    });
+    read.unwrap_or(UNREADABLE)
 }
 
 /// Checks a Name: SEQUENCE OF SET OF SEQUENCE { OID, value }.
@@ -398,11 +414,24 @@ fn check_spki_value(value: Input<'_>) -> Result<(), Error> {
             Ok(())
         })?;
         let key = der::expect_tag(r, der::BIT_STRING)?;
-        match key.as_slice_less_safe().first() {
-            Some(0) => Ok(()),
-            _ => Err(Error::BadDer),
-        }
+        check_bit_string(key.as_slice_less_safe())
     })
+}
+
+/// Checks the contents of a DER BIT STRING (X.690 §8.6.2, §11.2): an
+/// initial octet of 0 to 7 unused bits, 0 when there are no bits, and the
+/// unused bits of the last octet zero. Every key algorithm in use encodes
+/// whole octets, but matching needs only the SubjectPublicKeyInfo's octets,
+/// and OpenSSL's `d2i_X509` and rustls-webpki's certificate parser accept
+/// any well-formed BIT STRING there; so does mxtrust. Nonzero unused bits
+/// stay refused: OpenSSL clears them when it re-encodes the key for its
+/// selector-1 digest, so it would hash other octets than the certificate's.
+fn check_bit_string(contents: &[u8]) -> Result<(), Error> {
+    match contents {
+        [0, ..] => Ok(()),
+        [unused @ 1..=7, .., last] if last.trailing_zeros() >= u32::from(*unused) => Ok(()),
+        _ => Err(Error::BadDer),
+    }
 }
 
 /// The DER SubjectPublicKeyInfo of a certificate (tag and length included),
@@ -688,6 +717,73 @@ mod tests {
         for tag in 0..=255u8 {
             let expected = [0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88].contains(&tag);
             assert_eq!(is_general_name_tag(tag), expected, "{tag:#04x}");
+        }
+    }
+
+    #[test]
+    fn key_bit_strings() {
+        let cases: &[(&[u8], bool)] = &[
+            (&[0], true),
+            (&[0, 4, 1], true),
+            (&[1, 4, 0], true),
+            (&[7, 0x80], true),
+            (&[3, 0xf8], true),
+            // Unused bits must be zero (DER), 8 or more unused bits do not
+            // exist, and no bits means no unused bits.
+            (&[1, 4, 1], false),
+            (&[3, 0xfc], false),
+            (&[8, 0], false),
+            (&[1], false),
+            (&[], false),
+        ];
+        for (contents, ok) in cases {
+            assert_eq!(check_bit_string(contents).is_ok(), *ok, "{contents:02x?}");
+        }
+    }
+
+    #[test]
+    fn basic_constraints_never_fail() {
+        let read = |value: &[u8]| parse_basic_constraints(Input::from(value));
+        let bc = |ca, path_len| BasicConstraints { ca, path_len };
+        let cases: &[(&[u8], BasicConstraints)] = &[
+            (&[0x30, 0x00], bc(false, None)),
+            (&[0x30, 0x03, 0x01, 0x01, 0xff], bc(true, None)),
+            (&[0x30, 0x03, 0x01, 0x01, 0x00], bc(false, None)),
+            (
+                &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x05],
+                bc(true, Some(5)),
+            ),
+            (
+                &[0x30, 0x07, 0x01, 0x01, 0xff, 0x02, 0x02, 0x01, 0x00],
+                bc(true, None),
+            ),
+            // BER TRUE, as OpenSSL reads it.
+            (&[0x30, 0x03, 0x01, 0x01, 0x01], bc(true, None)),
+            // pathLen negative, not minimal, empty: no intermediates.
+            (
+                &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0xff],
+                bc(true, Some(0)),
+            ),
+            (
+                &[0x30, 0x07, 0x01, 0x01, 0xff, 0x02, 0x02, 0x00, 0x05],
+                bc(true, Some(0)),
+            ),
+            (
+                &[0x30, 0x05, 0x01, 0x01, 0xff, 0x02, 0x00],
+                bc(true, Some(0)),
+            ),
+            // Unreadable: asserts nothing.
+            (&[0x30, 0x02, 0x01, 0x00], bc(false, Some(0))),
+            (
+                &[0x30, 0x05, 0x01, 0x01, 0xff, 0x05, 0x00],
+                bc(false, Some(0)),
+            ),
+            (&[0x30, 0x03, 0x01, 0x01, 0xff, 0x00], bc(false, Some(0))),
+            (&[0x04, 0x00], bc(false, Some(0))),
+            (&[], bc(false, Some(0))),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(read(value), *expected, "{value:02x?}");
         }
     }
 
