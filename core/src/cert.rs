@@ -8,6 +8,44 @@
 //! iterate (the subject name, the subjectAltName) are checked completely by
 //! [`Certificate::parse`], so no accessor can fail afterwards. Signatures are
 //! not checked here; that is the job of path validation.
+//!
+//! # Strictness, against OpenSSL 3.0 and rustls-webpki 0.103
+//!
+//! The rule: read no more strictly than matching needs, and never more
+//! strictly than both peers; stricter only where the laxer reading would
+//! accept what it must not. "webpki" is `EndEntityCert::try_from` /
+//! `anchor_from_trusted_cert`, which read some fields only later, during
+//! path validation ("lazily"); OpenSSL is `d2i_X509`. Each row is pinned by
+//! a probe in `tests/differential` (`each_strictness_probed_...`).
+//!
+//! | check | RFC | webpki | OpenSSL | mxtrust, and why |
+//! |---|---|---|---|---|
+//! | trailing octets after the certificate | X.690 §10 | refuses | ignores them | refuses: a TLS Certificate entry has an exact length |
+//! | BER lengths (indefinite, non-minimal) | 5280 §4.1, X.690 §10.1 | refuses | accepts | refuses (agrees with webpki) |
+//! | version absent, 1 or ≥ 3 | 5280 §4.1.2.1 | refuses (v3 only) | accepts | accepts, not read |
+//! | issuer/subjectUniqueID | 5280 §4.1.2.8 | refuses | accepts | accepts, skipped |
+//! | key BIT STRING with 1–7 unused bits, zero padding | X.690 §8.6, §11.2 | accepts (lazily refuses for a signing key) | accepts | **accepts since this release**: selector 1 hashes the octets as they are |
+//! | key BIT STRING with nonzero padding, 8 unused bits, empty | X.690 §11.2.1 | accepts | refuses 8/empty, clears nonzero padding | refuses: OpenSSL would hash other octets |
+//! | time not `YYMMDDHHMMSSZ`/`YYYYMMDDHHMMSSZ`, or no such date | 5280 §4.1.2.5 | accepts, refuses lazily | accepts, refuses when comparing | refuses: stricter than both; see below |
+//! | Name attribute not `SEQUENCE { OID, value }`, high-tag value | 5280 §4.1.2.4 | accepts, not read | refuses | refuses (agrees with OpenSSL); an empty RDN is accepted by all three |
+//! | empty extensions SEQUENCE | 5280 §4.1 | accepts | accepts | accepts |
+//! | critical BOOLEAN other than 0x00/0xff | X.690 §11.1 | refuses | accepts | accepts (nonzero is critical) |
+//! | unknown critical extension | 5280 §4.2 | refuses as end entity, accepts as anchor | accepts | accepts; refused by [`Certificate::trust_anchor`], path validation refuses it as webpki does |
+//! | same extension twice | 5280 §4.2 | refuses (the six it reads) | accepts | refuses for subjectAltName, basicConstraints, nameConstraints (agrees with webpki) |
+//! | subjectAltName not one SEQUENCE | 5280 §4.2.1.6 | refuses | accepts (ignores the SAN) | refuses (agrees with webpki) |
+//! | unknown or wrongly formed GeneralName tag | 5280 §4.2.1.6 | accepts, refuses lazily at name matching | accepts, then ignores the whole SAN and matches the CN | refuses: stricter than both at reading, deliberately; falling back to the CN would accept a name the SAN may exclude |
+//! | empty subjectAltName | 5280 §4.2.1.6 (SIZE 1..MAX) | accepts | accepts, CN fallback | accepts, CN fallback, as OpenSSL |
+//! | basicConstraints value malformed, non-DER BOOLEAN, pathLen negative / not minimal / empty | 5280 §4.2.1.9, X.690 §8.2, §8.3 | accepts, refuses lazily below the anchor | accepts, marks invalid | **accepts since this release**, reading what grants least: BER BOOLEAN, pathLen 0, unreadable = cA FALSE |
+//! | pathLen above 255 | 5280 §4.2.1.9 | accepts, refuses lazily | accepts | accepts as unlimited |
+//! | nameConstraints not one SEQUENCE | 5280 §4.2.1.10 | refuses | accepts | refuses (agrees with webpki) |
+//!
+//! Times are the one place mxtrust remains stricter than both readers: the
+//! [`Validity`] view is a total value that reports show and the anchor-date
+//! check reads, and RFC 5280 §4.1.2.5 makes the two forms a MUST. Both
+//! peers refuse such a certificate on any path they validate, so the
+//! difference shows only where OpenSSL reads no dates at all: a DANE-EE
+//! leaf checked with names (`ee_name_checks`), which mxtrust calls
+//! malformed. Relaxing it needs a fallible validity in the public API.
 
 use crate::Error;
 use crate::TrustAnchor;
