@@ -8,6 +8,44 @@
 //! iterate (the subject name, the subjectAltName) are checked completely by
 //! [`Certificate::parse`], so no accessor can fail afterwards. Signatures are
 //! not checked here; that is the job of path validation.
+//!
+//! # Strictness, against OpenSSL 3.0 and rustls-webpki 0.103
+//!
+//! The rule: read no more strictly than matching needs, and never more
+//! strictly than both peers; stricter only where the laxer reading would
+//! accept what it must not. "webpki" is `EndEntityCert::try_from` /
+//! `anchor_from_trusted_cert`, which read some fields only later, during
+//! path validation ("lazily"); OpenSSL is `d2i_X509`. Each row is pinned by
+//! a probe in `tests/differential` (`each_strictness_probed_...`).
+//!
+//! | check | RFC | webpki | OpenSSL | mxtrust, and why |
+//! |---|---|---|---|---|
+//! | trailing octets after the certificate | X.690 §10 | refuses | ignores them | refuses: a TLS Certificate entry has an exact length |
+//! | BER lengths (indefinite, non-minimal) | 5280 §4.1, X.690 §10.1 | refuses | accepts | refuses (agrees with webpki) |
+//! | version absent, 1 or ≥ 3 | 5280 §4.1.2.1 | refuses (v3 only) | accepts | accepts, not read |
+//! | issuer/subjectUniqueID | 5280 §4.1.2.8 | refuses | accepts | accepts, skipped |
+//! | key BIT STRING with 1–7 unused bits, zero padding | X.690 §8.6, §11.2 | accepts (lazily refuses for a signing key) | accepts | **accepts since this release**: selector 1 hashes the octets as they are |
+//! | key BIT STRING with nonzero padding, 8 unused bits, empty | X.690 §11.2.1 | accepts | refuses 8/empty, clears nonzero padding | refuses: OpenSSL would hash other octets |
+//! | time not `YYMMDDHHMMSSZ`/`YYYYMMDDHHMMSSZ`, or no such date | 5280 §4.1.2.5 | accepts, refuses lazily | accepts, refuses when comparing | refuses: stricter than both; see below |
+//! | Name attribute not `SEQUENCE { OID, value }`, high-tag value | 5280 §4.1.2.4 | accepts, not read | refuses | refuses (agrees with OpenSSL); an empty RDN is accepted by all three |
+//! | empty extensions SEQUENCE | 5280 §4.1 | accepts | accepts | accepts |
+//! | critical BOOLEAN other than 0x00/0xff | X.690 §11.1 | refuses | accepts | accepts (nonzero is critical) |
+//! | unknown critical extension | 5280 §4.2 | refuses as end entity, accepts as anchor | accepts | accepts; refused by [`Certificate::trust_anchor`], path validation refuses it as webpki does |
+//! | same extension twice | 5280 §4.2 | refuses (the six it reads) | accepts | refuses for subjectAltName, basicConstraints, nameConstraints (agrees with webpki) |
+//! | subjectAltName not one SEQUENCE | 5280 §4.2.1.6 | refuses | accepts (ignores the SAN) | refuses (agrees with webpki) |
+//! | unknown or wrongly formed GeneralName tag | 5280 §4.2.1.6 | accepts, refuses lazily at name matching | accepts, then ignores the whole SAN and matches the CN | refuses: stricter than both at reading, deliberately; falling back to the CN would accept a name the SAN may exclude |
+//! | empty subjectAltName | 5280 §4.2.1.6 (SIZE 1..MAX) | accepts | accepts, CN fallback | accepts, CN fallback, as OpenSSL |
+//! | basicConstraints value malformed, non-DER BOOLEAN, pathLen negative / not minimal / empty | 5280 §4.2.1.9, X.690 §8.2, §8.3 | accepts, refuses lazily below the anchor | accepts, marks invalid | **accepts since this release**, reading what grants least: BER BOOLEAN, pathLen 0, unreadable = cA FALSE |
+//! | pathLen above 255 | 5280 §4.2.1.9 | accepts, refuses lazily | accepts | accepts as unlimited |
+//! | nameConstraints not one SEQUENCE | 5280 §4.2.1.10 | refuses | accepts | refuses (agrees with webpki) |
+//!
+//! Times are the one place mxtrust remains stricter than both readers: the
+//! [`Validity`] view is a total value that reports show and the anchor-date
+//! check reads, and RFC 5280 §4.1.2.5 makes the two forms a MUST. Both
+//! peers refuse such a certificate on any path they validate, so the
+//! difference shows only where OpenSSL reads no dates at all: a DANE-EE
+//! leaf checked with names (`ee_name_checks`), which mxtrust calls
+//! malformed. Relaxing it needs a fallible validity in the public API.
 
 use crate::Error;
 use crate::TrustAnchor;
@@ -279,7 +317,7 @@ fn parse_tbs<'a>(der: &'a [u8], r: &mut Reader<'a>) -> Result<Certificate<'a>, E
                 if basic_constraints.is_some() {
                     return Err(Error::BadDer);
                 }
-                basic_constraints = Some(parse_basic_constraints(value)?);
+                basic_constraints = Some(parse_basic_constraints(value));
             } else if oid.as_slice_less_safe() == OID_NAME_CONSTRAINTS {
                 if name_constraints.is_some() {
                     return Err(Error::BadDer);
@@ -345,28 +383,44 @@ fn small_unsigned(bytes: &[u8]) -> Result<Option<u8>, Error> {
 
 /// `SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX)
 /// OPTIONAL }`; a path length beyond 255 is treated as unlimited.
-fn parse_basic_constraints(value: Input<'_>) -> Result<BasicConstraints, Error> {
-    der::read_all(value, |r| {
+///
+/// Never an error: mxtrust reads basicConstraints only for a trust anchor's
+/// own limits (and for reports), and neither peer refuses a certificate for
+/// its value when reading it (OpenSSL decodes it lazily and marks the
+/// certificate invalid for path validation, rustls-webpki reads it only for
+/// certificates below the anchor, which it then refuses). So a value that
+/// cannot be read yields the reading that grants the least: a BOOLEAN
+/// other than DER's `0xff`/`0x00` is read as BER does (X.690 §8.2.2: any
+/// nonzero octet is TRUE, as OpenSSL reads it); a pathLenConstraint that is
+/// negative or not a minimal INTEGER limits the path to 0 intermediates; a
+/// value that is not `SEQUENCE { [BOOLEAN] [INTEGER] }` asserts nothing
+/// (`cA` FALSE, path length 0), so such a certificate is never an anchor.
+fn parse_basic_constraints(value: Input<'_>) -> BasicConstraints {
+    const UNREADABLE: BasicConstraints = BasicConstraints {
+        ca: false,
+        path_len: Some(0),
+    };
+    let read = der::read_all(value, |r| {
         let inner = der::expect_tag(r, der::SEQUENCE)?;
         der::read_all(inner, |r| {
             let ca = match der::optional_tag(r, der::BOOLEAN)? {
+                // DER encodes the DEFAULT value by omission, but an explicit
+                // FALSE is common in the wild and OpenSSL and rustls-webpki
+                // both read it.
                 Some(b) => match b.as_slice_less_safe() {
-                    [0xff] => true,
-                    // DER encodes the DEFAULT value by omission, but an
-                    // explicit FALSE is common in the wild and OpenSSL and
-                    // rustls-webpki both read it.
-                    [0x00] => false,
+                    [octet] => *octet != 0,
                     _ => return Err(Error::BadDer),
                 },
                 None => false,
             };
             let path_len = match der::optional_tag(r, der::INTEGER)? {
-                Some(n) => small_unsigned(n.as_slice_less_safe())?,
+                Some(n) => small_unsigned(n.as_slice_less_safe()).unwrap_or(Some(0)),
                 None => None,
             };
             Ok(BasicConstraints { ca, path_len })
         })
-    })
+    });
+    read.unwrap_or(UNREADABLE)
 }
 
 /// Checks a Name: SEQUENCE OF SET OF SEQUENCE { OID, value }.
@@ -398,11 +452,24 @@ fn check_spki_value(value: Input<'_>) -> Result<(), Error> {
             Ok(())
         })?;
         let key = der::expect_tag(r, der::BIT_STRING)?;
-        match key.as_slice_less_safe().first() {
-            Some(0) => Ok(()),
-            _ => Err(Error::BadDer),
-        }
+        check_bit_string(key.as_slice_less_safe())
     })
+}
+
+/// Checks the contents of a DER BIT STRING (X.690 §8.6.2, §11.2): an
+/// initial octet of 0 to 7 unused bits, 0 when there are no bits, and the
+/// unused bits of the last octet zero. Every key algorithm in use encodes
+/// whole octets, but matching needs only the SubjectPublicKeyInfo's octets,
+/// and OpenSSL's `d2i_X509` and rustls-webpki's certificate parser accept
+/// any well-formed BIT STRING there; so does mxtrust. Nonzero unused bits
+/// stay refused: OpenSSL clears them when it re-encodes the key for its
+/// selector-1 digest, so it would hash other octets than the certificate's.
+fn check_bit_string(contents: &[u8]) -> Result<(), Error> {
+    match contents {
+        [0, ..] => Ok(()),
+        [unused @ 1..=7, .., last] if last.trailing_zeros() >= u32::from(*unused) => Ok(()),
+        _ => Err(Error::BadDer),
+    }
 }
 
 /// The DER SubjectPublicKeyInfo of a certificate (tag and length included),
@@ -688,6 +755,73 @@ mod tests {
         for tag in 0..=255u8 {
             let expected = [0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88].contains(&tag);
             assert_eq!(is_general_name_tag(tag), expected, "{tag:#04x}");
+        }
+    }
+
+    #[test]
+    fn key_bit_strings() {
+        let cases: &[(&[u8], bool)] = &[
+            (&[0], true),
+            (&[0, 4, 1], true),
+            (&[1, 4, 0], true),
+            (&[7, 0x80], true),
+            (&[3, 0xf8], true),
+            // Unused bits must be zero (DER), 8 or more unused bits do not
+            // exist, and no bits means no unused bits.
+            (&[1, 4, 1], false),
+            (&[3, 0xfc], false),
+            (&[8, 0], false),
+            (&[1], false),
+            (&[], false),
+        ];
+        for (contents, ok) in cases {
+            assert_eq!(check_bit_string(contents).is_ok(), *ok, "{contents:02x?}");
+        }
+    }
+
+    #[test]
+    fn basic_constraints_never_fail() {
+        let read = |value: &[u8]| parse_basic_constraints(Input::from(value));
+        let bc = |ca, path_len| BasicConstraints { ca, path_len };
+        let cases: &[(&[u8], BasicConstraints)] = &[
+            (&[0x30, 0x00], bc(false, None)),
+            (&[0x30, 0x03, 0x01, 0x01, 0xff], bc(true, None)),
+            (&[0x30, 0x03, 0x01, 0x01, 0x00], bc(false, None)),
+            (
+                &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x05],
+                bc(true, Some(5)),
+            ),
+            (
+                &[0x30, 0x07, 0x01, 0x01, 0xff, 0x02, 0x02, 0x01, 0x00],
+                bc(true, None),
+            ),
+            // BER TRUE, as OpenSSL reads it.
+            (&[0x30, 0x03, 0x01, 0x01, 0x01], bc(true, None)),
+            // pathLen negative, not minimal, empty: no intermediates.
+            (
+                &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0xff],
+                bc(true, Some(0)),
+            ),
+            (
+                &[0x30, 0x07, 0x01, 0x01, 0xff, 0x02, 0x02, 0x00, 0x05],
+                bc(true, Some(0)),
+            ),
+            (
+                &[0x30, 0x05, 0x01, 0x01, 0xff, 0x02, 0x00],
+                bc(true, Some(0)),
+            ),
+            // Unreadable: asserts nothing.
+            (&[0x30, 0x02, 0x01, 0x00], bc(false, Some(0))),
+            (
+                &[0x30, 0x05, 0x01, 0x01, 0xff, 0x05, 0x00],
+                bc(false, Some(0)),
+            ),
+            (&[0x30, 0x03, 0x01, 0x01, 0xff, 0x00], bc(false, Some(0))),
+            (&[0x04, 0x00], bc(false, Some(0))),
+            (&[], bc(false, Some(0))),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(read(value), *expected, "{value:02x?}");
         }
     }
 

@@ -444,8 +444,9 @@ enum Lenient {
     /// A BOOLEAN that is not 0xff for TRUE or an explicit DEFAULT value
     /// (X.690 §11.1, §11.5).
     NonDerBoolean,
-    /// The SubjectPublicKeyInfo's BIT STRING with unused bits (a key is
-    /// whole octets; mxtrust requires the unused-bits octet to be 0).
+    /// The SubjectPublicKeyInfo's BIT STRING with unused bits that are not
+    /// zero, or more than 7 (X.690 §11.2); mxtrust reads a key with zero
+    /// padding bits as OpenSSL and rustls-webpki do.
     KeyBitString,
     /// A Name attribute that is not `SEQUENCE { OID, value }` inside a SET.
     Name,
@@ -1328,4 +1329,402 @@ fn fixture_chains_agree_with_openssl() {
         }
     }
     tally.assert_explained("fixture chains");
+}
+
+// ------------------------------------------- (a′) one probe per strictness
+
+/// The DER length octets of `len`.
+fn der_len(len: usize) -> Vec<u8> {
+    match len {
+        0..=0x7f => vec![len as u8],
+        0x80..=0xff => vec![0x81, len as u8],
+        _ => vec![0x82, (len >> 8) as u8, len as u8],
+    }
+}
+
+/// Replaces the first occurrence of the octets `old` with `new` in
+/// a certificate and re-encodes the length of every TLV around them, so the
+/// edit is the only difference. The signature is not redone: the view
+/// comparison does not check it, and neither does any parser below.
+fn splice(der: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
+    let at = der
+        .windows(old.len())
+        .position(|w| w == old)
+        .expect("pattern present");
+    rewrite(der, at, old.len(), new)
+}
+
+/// `rewrite` one whole TLV, with the edit at `at..at + len` (relative to it)
+/// inside its contents: descend into the child that holds the edit in its
+/// own contents, else replace the octets at this level.
+fn rewrite(whole: &[u8], at: usize, len: usize, new: &[u8]) -> Vec<u8> {
+    let mut ignored = false;
+    let (tag, header, end) = tlv(whole, &mut ignored).expect("TLV");
+    let contents = &whole[header..end];
+    let rel = at - header;
+    let kids = children(contents);
+    let mut out = Vec::new();
+    let mut done = false;
+    if kids.iter().map(|k| k.len()).sum::<usize>() == contents.len() {
+        let mut pos = 0;
+        for kid in kids {
+            let (_, kid_header, _) = tlv(kid, &mut ignored).expect("TLV");
+            if !done && rel >= pos + kid_header && rel + len <= pos + kid.len() {
+                out.extend(rewrite(kid, rel - pos, len, new));
+                done = true;
+            } else {
+                out.extend_from_slice(kid);
+            }
+            pos += kid.len();
+        }
+    }
+    if !done {
+        out = [&contents[..rel], new, &contents[rel + len..]].concat();
+    }
+    [&[tag][..], &der_len(out.len()), &out].concat()
+}
+
+/// A DER TLV.
+fn der_tlv(tag: u8, value: &[u8]) -> Vec<u8> {
+    [&[tag][..], &der_len(value.len()), value].concat()
+}
+
+/// What each reader says about one certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Readings {
+    /// `Certificate::parse`.
+    mxtrust: bool,
+    /// `d2i_X509`, the whole input consumed.
+    openssl: bool,
+    /// rustls-webpki's `EndEntityCert::try_from`.
+    webpki_ee: bool,
+    /// rustls-webpki's `anchor_from_trusted_cert`.
+    webpki_anchor: bool,
+}
+
+fn readings(der: &[u8]) -> Readings {
+    let cert = rustls_pki_types::CertificateDer::from(der);
+    Readings {
+        mxtrust: Certificate::parse(der).is_ok(),
+        openssl: openssl_parse(der).is_some_and(|(_, consumed)| consumed == der.len()),
+        webpki_ee: webpki::EndEntityCert::try_from(&cert).is_ok(),
+        webpki_anchor: webpki::anchor_from_trusted_cert(&cert).is_ok(),
+    }
+}
+
+/// A leaf for the probes: CN and dNSName `mx.example.test`, explicit
+/// version 3, the given extra extensions (raw extnValue contents), no
+/// basicConstraints unless one is given.
+fn probe_leaf(alg: Alg, extensions: &[(&[u64], bool, Vec<u8>)]) -> (Vec<u8>, KeyPair) {
+    let key = key(alg);
+    let mut params = Spec::leaf(&["mx.example.test"])
+        .cn("mx.example.test")
+        .params();
+    params.is_ca = rcgen::IsCa::NoCa;
+    params.key_usages = vec![];
+    params.extended_key_usages = vec![];
+    for (oid, critical, content) in extensions {
+        let mut ext = rcgen::CustomExtension::from_oid_content(oid, content.clone());
+        ext.set_criticality(*critical);
+        params.custom_extensions.push(ext);
+    }
+    if extensions.iter().any(|(oid, _, _)| *oid == [2, 5, 29, 17]) {
+        params.subject_alt_names = vec![];
+    }
+    let cert = params.self_signed(&key).unwrap();
+    (cert.der().to_vec(), key)
+}
+
+const SAN: &[u64] = &[2, 5, 29, 17];
+const BASIC_CONSTRAINTS: &[u64] = &[2, 5, 29, 19];
+
+#[test]
+fn each_strictness_probed_against_openssl_and_webpki() {
+    let dns = der_tlv(0x82, b"mx.example.test");
+    let san = |items: &[u8]| der_tlv(0x30, items);
+    let (plain, _) = probe_leaf(Alg::P256, &[]);
+    let (ed, _) = probe_leaf(Alg::Ed25519, &[]);
+    let ed_key_at = ed.windows(3).position(|w| w == [0x03, 0x21, 0x00]).unwrap();
+    let ed_key = ed[ed_key_at..ed_key_at + 35].to_vec();
+    let v3 = [0xa0, 0x03, 0x02, 0x01, 0x02];
+    let not_before = {
+        let at = plain.windows(2).position(|w| w == [0x17, 0x0d]).unwrap();
+        plain[at..at + 15].to_vec()
+    };
+    let o_attr = {
+        let at = plain
+            .windows(5)
+            .position(|w| w == [0x06, 0x03, 0x55, 0x04, 0x0a])
+            .unwrap();
+        plain[at..at + 5].to_vec()
+    };
+    let mut probes: Vec<(&str, Vec<u8>)> = vec![
+        ("plain", plain.clone()),
+        ("trailing octet", [&plain[..], &[0]].concat()),
+        ("version absent (v1)", splice(&plain, &v3, &[])),
+        (
+            "version 2",
+            splice(&plain, &v3, &[0xa0, 0x03, 0x02, 0x01, 0x01]),
+        ),
+        (
+            "version 4",
+            splice(&plain, &v3, &[0xa0, 0x03, 0x02, 0x01, 0x03]),
+        ),
+        ("unique IDs", {
+            let spki = &ed[ed_key_at - 9..ed_key_at + 35];
+            assert_eq!(spki[..2], [0x30, 0x2a]);
+            splice(
+                &ed,
+                spki,
+                &[spki, &[0x81, 0x02, 0x00, 0xaa, 0x82, 0x02, 0x00, 0xbb]].concat(),
+            )
+        }),
+        (
+            "key BIT STRING, 1 unused bit",
+            splice(
+                &ed,
+                &ed_key,
+                &[&[0x03, 0x22, 0x01][..], &ed_key[3..], &[0x00]].concat(),
+            ),
+        ),
+        (
+            "key BIT STRING, 1 unused bit set",
+            splice(
+                &ed,
+                &ed_key,
+                &[&[0x03, 0x22, 0x01][..], &ed_key[3..], &[0x01]].concat(),
+            ),
+        ),
+        (
+            "key BIT STRING, 8 unused bits",
+            splice(
+                &ed,
+                &ed_key,
+                &[&[0x03, 0x22, 0x08][..], &ed_key[3..], &[0x00]].concat(),
+            ),
+        ),
+        ("key BIT STRING, empty", splice(&ed, &ed_key, &[0x03, 0x00])),
+        (
+            "UTCTime without seconds",
+            splice(
+                &plain,
+                &not_before,
+                &der_tlv(0x17, &[&not_before[2..12], &b"Z"[..]].concat()),
+            ),
+        ),
+        (
+            "GeneralizedTime with fraction",
+            splice(
+                &plain,
+                &not_before,
+                &der_tlv(0x18, &[&b"20"[..], &not_before[2..14], b".5Z"].concat()),
+            ),
+        ),
+        (
+            "UTCTime with offset",
+            splice(
+                &plain,
+                &not_before,
+                &der_tlv(0x17, &[&not_before[2..14], &b"+0000"[..]].concat()),
+            ),
+        ),
+        (
+            "UTCTime 30 February",
+            splice(&plain, &not_before, &der_tlv(0x17, b"250230000000Z")),
+        ),
+        ("empty RDN in the issuer", {
+            let at = plain
+                .windows(5)
+                .position(|w| w == o_attr.as_slice())
+                .unwrap();
+            assert_eq!(plain[at - 4], 0x31);
+            let rdn = &plain[at - 4..at - 2 + usize::from(plain[at - 3])];
+            splice(&plain, rdn, &[&[0x31, 0x00][..], rdn].concat())
+        }),
+        (
+            "issuer attribute with 3 elements",
+            splice(&plain, &o_attr, &[&o_attr[..], &[0x05, 0x00]].concat()),
+        ),
+        ("issuer attribute value with high tag", {
+            // Replace the organizationName string with [APPLICATION 31].
+            let at = plain
+                .windows(5)
+                .position(|w| w == o_attr.as_slice())
+                .unwrap();
+            let value = &plain[at + 5..at + 7 + usize::from(plain[at + 6])];
+            splice(
+                &plain,
+                &[&o_attr[..], value].concat(),
+                &[&o_attr[..], &[0x5f, 0x1f, 0x00]].concat(),
+            )
+        }),
+    ];
+    let ext = |extensions: &[(&[u64], bool, Vec<u8>)]| probe_leaf(Alg::P256, extensions).0;
+    let bc = |value: &[u8]| ext(&[(BASIC_CONSTRAINTS, false, der_tlv(0x30, value))]);
+    probes.extend([
+        ("extensions SEQUENCE empty", {
+            let (der, _) = probe_leaf(Alg::P256, &[]);
+            // The extensions [3] is the last element of the TBS; rebuild it empty.
+            let tbs = children(contents(&der))[0].to_vec();
+            let fields = children(contents(&tbs));
+            let last = fields.last().unwrap();
+            assert_eq!(last[0], 0xa3);
+            splice(&der, last, &[0xa3, 0x02, 0x30, 0x00])
+        }),
+        (
+            "SAN critical FALSE explicit",
+            splice(
+                &plain,
+                &[0x06, 0x03, 0x55, 0x1d, 0x11, 0x04],
+                &[0x06, 0x03, 0x55, 0x1d, 0x11, 0x01, 0x01, 0x00, 0x04],
+            ),
+        ),
+        (
+            "SAN critical BOOLEAN 0x01",
+            splice(
+                &plain,
+                &[0x06, 0x03, 0x55, 0x1d, 0x11, 0x04],
+                &[0x06, 0x03, 0x55, 0x1d, 0x11, 0x01, 0x01, 0x01, 0x04],
+            ),
+        ),
+        (
+            "SAN twice",
+            ext(&[(SAN, false, san(&dns)), (SAN, false, san(&dns))]),
+        ),
+        ("SAN empty", ext(&[(SAN, false, san(&[]))])),
+        ("SAN not a SEQUENCE", ext(&[(SAN, false, dns.clone())])),
+        (
+            "SAN unknown tag [9]",
+            ext(&[(SAN, false, san(&[&dns[..], &[0x89, 0x01, 0x00]].concat()))]),
+        ),
+        (
+            "SAN constructed dNSName",
+            ext(&[(
+                SAN,
+                false,
+                san(&der_tlv(0xa2, &der_tlv(0x16, b"mx.example.test"))),
+            )]),
+        ),
+        (
+            "SAN primitive otherName",
+            ext(&[(SAN, false, san(&[&dns[..], &[0x80, 0x01, 0x00]].concat()))]),
+        ),
+        ("basicConstraints empty", bc(&[])),
+        (
+            "basicConstraints cA FALSE explicit",
+            bc(&[0x01, 0x01, 0x00]),
+        ),
+        ("basicConstraints cA BOOLEAN 0x01", bc(&[0x01, 0x01, 0x01])),
+        ("pathLen 5", bc(&[0x01, 0x01, 0xff, 0x02, 0x01, 0x05])),
+        (
+            "pathLen negative",
+            bc(&[0x01, 0x01, 0xff, 0x02, 0x01, 0xff]),
+        ),
+        (
+            "pathLen 256",
+            bc(&[0x01, 0x01, 0xff, 0x02, 0x02, 0x01, 0x00]),
+        ),
+        (
+            "pathLen non-minimal",
+            bc(&[0x01, 0x01, 0xff, 0x02, 0x02, 0x00, 0x05]),
+        ),
+        ("pathLen empty INTEGER", bc(&[0x01, 0x01, 0xff, 0x02, 0x00])),
+        ("pathLen without cA", bc(&[0x02, 0x01, 0x00])),
+        (
+            "basicConstraints trailing",
+            bc(&[0x01, 0x01, 0xff, 0x02, 0x01, 0x00, 0x05, 0x00]),
+        ),
+        (
+            "basicConstraints twice",
+            ext(&[
+                (BASIC_CONSTRAINTS, false, der_tlv(0x30, &[])),
+                (BASIC_CONSTRAINTS, false, der_tlv(0x30, &[])),
+            ]),
+        ),
+        (
+            "keyUsage twice",
+            ext(&[
+                (&[2, 5, 29, 15], false, vec![0x03, 0x02, 0x07, 0x80]),
+                (&[2, 5, 29, 15], false, vec![0x03, 0x02, 0x07, 0x80]),
+            ]),
+        ),
+        (
+            "nameConstraints not a SEQUENCE",
+            ext(&[(&[2, 5, 29, 30], true, vec![0x05, 0x00])]),
+        ),
+        (
+            "unknown critical extension",
+            ext(&[(&[1, 3, 6, 1, 4, 1, 99999, 1], true, vec![0x05, 0x00])]),
+        ),
+        (
+            "unknown non-critical extension, garbage value",
+            ext(&[(&[1, 3, 6, 1, 4, 1, 99999, 1], false, vec![0xff])]),
+        ),
+    ]);
+    // mxtrust, OpenSSL, rustls-webpki end entity, rustls-webpki anchor.
+    // `1` accepts, `0` refuses. See the table in core/src/cert.rs.
+    let expected: &[(&str, &str)] = &[
+        ("plain", "1111"),
+        ("trailing octet", "0000"),
+        ("version absent (v1)", "1100"),
+        ("version 2", "1100"),
+        ("version 4", "1100"),
+        ("unique IDs", "1100"),
+        ("key BIT STRING, 1 unused bit", "1111"),
+        ("key BIT STRING, 1 unused bit set", "0111"),
+        ("key BIT STRING, 8 unused bits", "0011"),
+        ("key BIT STRING, empty", "0011"),
+        ("UTCTime without seconds", "0111"),
+        ("GeneralizedTime with fraction", "0111"),
+        ("UTCTime with offset", "0111"),
+        ("UTCTime 30 February", "0111"),
+        ("empty RDN in the issuer", "1111"),
+        ("issuer attribute with 3 elements", "0011"),
+        ("issuer attribute value with high tag", "0011"),
+        ("extensions SEQUENCE empty", "1111"),
+        ("SAN critical FALSE explicit", "1111"),
+        ("SAN critical BOOLEAN 0x01", "1100"),
+        ("SAN twice", "0100"),
+        ("SAN empty", "1111"),
+        ("SAN not a SEQUENCE", "0100"),
+        ("SAN unknown tag [9]", "0111"),
+        ("SAN constructed dNSName", "0111"),
+        ("SAN primitive otherName", "0111"),
+        ("basicConstraints empty", "1111"),
+        ("basicConstraints cA FALSE explicit", "1111"),
+        ("basicConstraints cA BOOLEAN 0x01", "1111"),
+        ("pathLen 5", "1111"),
+        ("pathLen negative", "1111"),
+        ("pathLen 256", "1111"),
+        ("pathLen non-minimal", "1111"),
+        ("pathLen empty INTEGER", "1111"),
+        ("pathLen without cA", "1111"),
+        ("basicConstraints trailing", "1111"),
+        ("basicConstraints twice", "0100"),
+        ("keyUsage twice", "1100"),
+        ("nameConstraints not a SEQUENCE", "0100"),
+        ("unknown critical extension", "1101"),
+        ("unknown non-critical extension, garbage value", "1111"),
+    ];
+    assert_eq!(probes.len(), expected.len());
+    let mut wrong = Vec::new();
+    for ((name, der), (expected_name, flags)) in probes.iter().zip(expected) {
+        assert_eq!(name, expected_name);
+        let r = readings(der);
+        let got: String = [r.mxtrust, r.openssl, r.webpki_ee, r.webpki_anchor]
+            .iter()
+            .map(|&ok| if ok { '1' } else { '0' })
+            .collect();
+        if got != *flags {
+            wrong.push(format!("{name}: expected {flags}, got {got}: {}", hex(der)));
+        }
+        // Where both read it, the views agree (SPKI, dNSNames, validity).
+        if r.mxtrust && r.openssl {
+            let mut counts = Counts::default();
+            if let Some(problem) = compare_view(name, der, &mut counts) {
+                wrong.push(problem);
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
