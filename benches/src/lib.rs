@@ -18,8 +18,8 @@ pub mod openssl_dane;
 use mail_auth::common::parse::TxtRecordParser;
 use mxtrust::dane::{self, Options, Outcome, RecordStatus};
 use mxtrust::policy::{Policy, Warning};
-use mxtrust::sts::StsRecord;
-use mxtrust::tlsrpt::{ReportUri, TlsrptRecord};
+use mxtrust::sts;
+use mxtrust::tlsrpt::{self, ReportUri};
 use mxtrust::{SignatureVerificationAlgorithm, Tlsa};
 use sha2::Digest;
 
@@ -154,7 +154,7 @@ pub fn mxtrust_dane(chain: &[&[u8]], rdata: &[Vec<u8>]) -> u64 {
     }
     let records = &records[..rdata.len()];
     let mut report = [RecordStatus::EMPTY; 8];
-    let options = Options::new(NOW, ALGORITHMS);
+    let options = Options::new(mxtrust::time::unix_time(NOW), ALGORITHMS);
     match dane::verify(chain, records, &[BASE_DOMAIN], &options, &mut report) {
         Ok(Outcome::Authenticated(a)) => dane_verdict(u8::from(a.usage), a.depth),
         Ok(Outcome::Failed(_)) => 0,
@@ -243,7 +243,7 @@ pub fn fnv1a(parts: &[&[u8]]) -> u64 {
 
 /// mxtrust `_mta-sts`: the id, hashed; 0 when invalid.
 pub fn mxtrust_sts_txt(txt: &[u8]) -> u64 {
-    StsRecord::parse(txt).map_or(0, |r| fnv1a(&[r.id().as_bytes()]))
+    sts::Record::parse(txt).map_or(0, |r| fnv1a(&[r.id().as_bytes()]))
 }
 
 /// mail-auth `_mta-sts`: the id, hashed; 0 when invalid.
@@ -253,7 +253,7 @@ pub fn mail_auth_sts_txt(txt: &[u8]) -> u64 {
 
 /// mxtrust `_smtp._tls`: the URIs, hashed; 0 when invalid.
 pub fn mxtrust_tlsrpt_txt(txt: &[u8]) -> u64 {
-    let Ok(record) = TlsrptRecord::parse(txt) else {
+    let Ok(record) = tlsrpt::Record::parse(txt) else {
         return 0;
     };
     let mut uris: [&[u8]; 16] = [&[]; 16];

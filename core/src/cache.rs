@@ -94,7 +94,9 @@ use crate::limits::{
     OVERFLOW_BACKOFFS,
 };
 use crate::policy::{Mode, MxPattern, Policy};
-use crate::sts::StsId;
+use crate::sts::PolicyId;
+use crate::time::{UnixTime, unix_time};
+use core::time::Duration;
 use sha2::{Digest, Sha256};
 
 const MAGIC: &[u8; 4] = b"MXSC";
@@ -236,7 +238,7 @@ impl Slot {
         self.failure_at = 0;
     }
 
-    fn set_failure(&mut self, id: &StsId, at: u64) {
+    fn set_failure(&mut self, id: &PolicyId, at: u64) {
         self.flags |= HAS_FAILURE;
         (self.failure_id, self.failure_id_len) = id_array(id);
         self.failure_at = at;
@@ -251,7 +253,7 @@ impl core::fmt::Debug for Slot {
     }
 }
 
-fn id_array(id: &StsId) -> ([u8; MAX_STS_ID_LEN], u8) {
+fn id_array(id: &PolicyId) -> ([u8; MAX_STS_ID_LEN], u8) {
     let mut bytes = [0; MAX_STS_ID_LEN];
     bytes
         .iter_mut()
@@ -306,14 +308,14 @@ fn pattern_len(p: &MxPattern<'_>) -> usize {
 /// A cached policy, borrowed from the cache.
 #[derive(Clone, Copy)]
 pub struct CachedPolicy<'c> {
-    id: StsId,
+    id: PolicyId,
     slot: &'c Slot,
     mx: &'c [u8],
 }
 
 impl<'c> CachedPolicy<'c> {
     /// The id of the TXT record the policy was fetched under.
-    pub fn id(&self) -> StsId {
+    pub fn id(&self) -> PolicyId {
         self.id
     }
 
@@ -328,14 +330,14 @@ impl<'c> CachedPolicy<'c> {
     }
 
     /// When the policy was fetched.
-    pub fn fetched_at(&self) -> u64 {
-        self.slot.fetched_at
+    pub fn fetched_at(&self) -> UnixTime {
+        unix_time(self.slot.fetched_at)
     }
 
     /// The first second at which the policy is expired (`fetched_at +
     /// max_age`, RFC 8461 §3.2).
-    pub fn expires_at(&self) -> u64 {
-        self.slot.expires_at()
+    pub fn expires_at(&self) -> UnixTime {
+        unix_time(self.slot.expires_at())
     }
 
     /// The `mx` patterns, in policy order.
@@ -390,8 +392,8 @@ pub enum FetchNeed {
     Fetch,
     /// A fetch for this id failed recently; try again at `until`.
     BackOff {
-        /// First second a retry is allowed.
-        until: u64,
+        /// When a retry is allowed.
+        until: UnixTime,
     },
 }
 
@@ -513,7 +515,7 @@ impl core::fmt::Debug for CacheState {
 }
 
 struct PolicyFields {
-    id: StsId,
+    id: PolicyId,
     mode: u8,
     max_age: u32,
     fetched_at: u64,
@@ -558,16 +560,17 @@ impl<'s> PolicyCache<'s> {
     /// ```
     /// use mxtrust::cache::{Lookup, PolicyCache, Slot, Stored};
     /// use mxtrust::policy::Policy;
-    /// use mxtrust::sts::StsId;
+    /// use mxtrust::sts::PolicyId;
+    /// use mxtrust::time::unix_time as at;
     /// let body = b"version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: 3600\n";
     /// let policy: Policy = Policy::parse(body, &mut [])?;
     /// let mut slots = [Slot::EMPTY; 8];
     /// let mut text = [0u8; 8 * 64];
     /// let mut cache = PolicyCache::new(&mut slots, &mut text, [7; 16]);
-    /// assert_eq!(cache.store(b"example.com", StsId::new(b"1")?, &policy, 1_000)?, Stored::Inserted);
-    /// assert!(matches!(cache.lookup(b"Example.com.", 4_599), Lookup::Fresh(p) if p.allows_mx(b"mx.example.com")));
-    /// assert!(matches!(cache.lookup(b"example.com", 4_600), Lookup::Expired(_)));
-    /// assert!(matches!(cache.lookup(b"example.org", 0), Lookup::Absent));
+    /// assert_eq!(cache.store(b"example.com", PolicyId::new(b"1")?, &policy, at(1_000))?, Stored::Inserted);
+    /// assert!(matches!(cache.lookup(b"Example.com.", at(4_599)), Lookup::Fresh(p) if p.allows_mx(b"mx.example.com")));
+    /// assert!(matches!(cache.lookup(b"example.com", at(4_600)), Lookup::Expired(_)));
+    /// assert!(matches!(cache.lookup(b"example.org", at(0)), Lookup::Absent));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(slots: &'s mut [Slot], text: &'s mut [u8], hash_key: [u8; 16]) -> Self {
@@ -680,14 +683,14 @@ impl<'s> PolicyCache<'s> {
 
     /// The cached policy of `domain` (ASCII case-insensitive, one trailing
     /// dot ignored) and whether it is still fresh at `now`.
-    pub fn lookup(&self, domain: &[u8], now: u64) -> Lookup<'_> {
+    pub fn lookup(&self, domain: &[u8], now: UnixTime) -> Lookup<'_> {
         let Some(slot) = self.find_domain(domain).and_then(|s| self.slot(s)) else {
             return Lookup::Absent;
         };
         if !slot.has_policy() {
             return Lookup::Absent;
         }
-        let Ok(id) = StsId::new(slot.id_bytes()) else {
+        let Ok(id) = PolicyId::new(slot.id_bytes()) else {
             return Lookup::Absent;
         };
         let policy = CachedPolicy {
@@ -706,7 +709,8 @@ impl<'s> PolicyCache<'s> {
     /// record says `id` (RFC 8461 §5.1): not when an unexpired policy with
     /// that id is cached, nor within [`MIN_FETCH_BACKOFF_SECS`] of a failed
     /// fetch for that id. The cache is not changed.
-    pub fn observe_id(&self, domain: &[u8], id: &StsId, now: u64) -> FetchNeed {
+    pub fn observe_id(&self, domain: &[u8], id: &PolicyId, now: UnixTime) -> FetchNeed {
+        let now = now.as_secs();
         let Ok(key) = DomainName::new(domain) else {
             return FetchNeed::Fetch;
         };
@@ -720,14 +724,16 @@ impl<'s> PolicyCache<'s> {
         if slot.has_failure() && slot.failure_id_bytes() == id.as_bytes() {
             let until = slot.backoff_end();
             if now < until {
-                return FetchNeed::BackOff { until };
+                return FetchNeed::BackOff {
+                    until: unix_time(until),
+                };
             }
         }
         FetchNeed::Fetch
     }
 
     /// `observe_id(domain, id, now) == FetchNeed::Fetch`.
-    pub fn should_fetch(&self, domain: &[u8], id: &StsId, now: u64) -> bool {
+    pub fn should_fetch(&self, domain: &[u8], id: &PolicyId, now: UnixTime) -> bool {
         self.observe_id(domain, id, now) == FetchNeed::Fetch
     }
 
@@ -750,10 +756,11 @@ impl<'s> PolicyCache<'s> {
     pub fn store<const M: usize>(
         &mut self,
         domain: &[u8],
-        id: StsId,
+        id: PolicyId,
         policy: &Policy<'_, M>,
-        fetched_at: u64,
+        fetched_at: UnixTime,
     ) -> Result<Stored, Error> {
+        let fetched_at = fetched_at.as_secs();
         let key = DomainName::new(domain)?;
         let patterns = policy.mx_patterns();
         let mx_len = patterns
@@ -843,9 +850,10 @@ impl<'s> PolicyCache<'s> {
     pub fn record_failure(
         &mut self,
         domain: &[u8],
-        id: StsId,
-        now: u64,
+        id: PolicyId,
+        now: UnixTime,
     ) -> Result<FailureOutcome, Error> {
+        let now = now.as_secs();
         let key = DomainName::new(domain)?;
         let hash = self.hash(key.as_bytes());
         if let Some(slot) = self.find(&key, hash).and_then(|s| self.slot_mut(s)) {
@@ -896,7 +904,12 @@ impl<'s> PolicyCache<'s> {
     /// `now`, for proactive refresh (RFC 8461 §5.1 suggests refreshing
     /// before expiry). The first `out.len()` are written into `out`; the
     /// return value counts all of them. This visits every slot.
-    pub fn due_for_refresh<'c>(&'c self, now: u64, window: u64, out: &mut [&'c [u8]]) -> usize {
+    pub fn due_for_refresh<'c>(
+        &'c self,
+        now: UnixTime,
+        window: Duration,
+        out: &mut [&'c [u8]],
+    ) -> usize {
         let mut count = 0usize;
         for domain in self.due_domains(now, window) {
             if let Some(out) = out.get_mut(count) {
@@ -908,7 +921,8 @@ impl<'s> PolicyCache<'s> {
     }
 
     /// The domains [`Self::due_for_refresh`] counts, one by one.
-    pub fn due_domains(&self, now: u64, window: u64) -> impl Iterator<Item = &[u8]> + '_ {
+    pub fn due_domains(&self, now: UnixTime, window: Duration) -> impl Iterator<Item = &[u8]> + '_ {
+        let (now, window) = (now.as_secs(), window.as_secs());
         self.slots
             .iter()
             .filter(move |s| {
@@ -1489,16 +1503,18 @@ impl<'s> PolicyCache<'s> {
 
     // ---- overflow back-offs
 
-    fn overflow_need(&self, domain_hash: u32, id: &StsId, now: u64) -> FetchNeed {
+    fn overflow_need(&self, domain_hash: u32, id: &PolicyId, now: u64) -> FetchNeed {
         let (d, i) = self.overflow_keys(domain_hash, id);
         self.st
             .overflow
             .iter()
             .find(|b| b.domain == d && b.id == i && now < b.until)
-            .map_or(FetchNeed::Fetch, |b| FetchNeed::BackOff { until: b.until })
+            .map_or(FetchNeed::Fetch, |b| FetchNeed::BackOff {
+                until: unix_time(b.until),
+            })
     }
 
-    fn overflow_keys(&self, domain_hash: u32, id: &StsId) -> (u64, u64) {
+    fn overflow_keys(&self, domain_hash: u32, id: &PolicyId) -> (u64, u64) {
         // The domain's 32-bit index hash widened with a second keyed hash
         // would cost another pass; 32 bits plus the id's 64 make a false
         // back-off (a few minutes' delay of one refetch) negligible.
@@ -1509,7 +1525,7 @@ impl<'s> PolicyCache<'s> {
         )
     }
 
-    fn push_overflow(&mut self, domain_hash: u32, id: &StsId, now: u64) {
+    fn push_overflow(&mut self, domain_hash: u32, id: &PolicyId, now: u64) {
         let (domain, id) = self.overflow_keys(domain_hash, id);
         let until = now.saturating_add(MIN_FETCH_BACKOFF_SECS);
         let pos = self
@@ -1745,19 +1761,19 @@ impl<'b> Reader<'b> {
         self.take(usize::from(len))
     }
 
-    fn id(&mut self) -> Result<StsId, Error> {
-        StsId::new(self.short()?).map_err(|_| Error::CacheImageCorrupt)
+    fn id(&mut self) -> Result<PolicyId, Error> {
+        PolicyId::new(self.short()?).map_err(|_| Error::CacheImageCorrupt)
     }
 }
 
 struct Decoded<'b> {
     domain: &'b [u8],
     policy: Option<DecodedPolicy<'b>>,
-    failure: Option<(StsId, u64)>,
+    failure: Option<(PolicyId, u64)>,
 }
 
 struct DecodedPolicy<'b> {
-    id: StsId,
+    id: PolicyId,
     mode: u8,
     max_age: u32,
     fetched_at: u64,
@@ -1869,6 +1885,7 @@ fn copy_prefix<'d>(dst: &'d mut [u8], src: &[u8]) -> &'d mut [u8] {
 mod tests {
     use super::*;
     use crate::policy::Warning;
+    use crate::time::unix_time as at;
     use std::collections::HashMap;
     use std::vec::Vec;
 
@@ -1890,8 +1907,8 @@ mod tests {
         Policy::parse(body.as_bytes(), &mut w).unwrap()
     }
 
-    fn id(s: &str) -> StsId {
-        StsId::new(s.as_bytes()).unwrap()
+    fn id(s: &str) -> PolicyId {
+        PolicyId::new(s.as_bytes()).unwrap()
     }
 
     const ENFORCE: &str =
@@ -1900,7 +1917,7 @@ mod tests {
     const NONE: &str = "version: STSv1\nmode: none\nmax_age: 1000\n";
 
     fn fresh(c: &PolicyCache<'_>, d: &str, now: u64) -> bool {
-        matches!(c.lookup(d.as_bytes(), now), Lookup::Fresh(_))
+        matches!(c.lookup(d.as_bytes(), at(now)), Lookup::Fresh(_))
     }
 
     #[test]
@@ -1919,28 +1936,31 @@ mod tests {
         let mut s = storage(4, 1024);
         let mut c = cache!(s);
         let p = policy(ENFORCE);
-        assert_eq!(c.observe_id(b"example.com", &id("a"), 0), FetchNeed::Fetch);
         assert_eq!(
-            c.store(b"example.com", id("a"), &p, 100),
+            c.observe_id(b"example.com", &id("a"), at(0)),
+            FetchNeed::Fetch
+        );
+        assert_eq!(
+            c.store(b"example.com", id("a"), &p, at(100)),
             Ok(Stored::Inserted)
         );
         assert_eq!(
-            c.observe_id(b"EXAMPLE.com.", &id("a"), 1099),
+            c.observe_id(b"EXAMPLE.com.", &id("a"), at(1099)),
             FetchNeed::UpToDate
         );
         assert_eq!(
-            c.observe_id(b"example.com", &id("a"), 1100),
+            c.observe_id(b"example.com", &id("a"), at(1100)),
             FetchNeed::Fetch
         );
         assert_eq!(
-            c.observe_id(b"example.com", &id("b"), 200),
+            c.observe_id(b"example.com", &id("b"), at(200)),
             FetchNeed::Fetch
         );
-        match c.lookup(b"example.com", 1099) {
+        match c.lookup(b"example.com", at(1099)) {
             Lookup::Fresh(cp) => {
                 assert_eq!(
                     (cp.mode(), cp.max_age(), cp.expires_at(), cp.id()),
-                    (Mode::Enforce, 1000, 1100, id("a"))
+                    (Mode::Enforce, 1000, at(1100), id("a"))
                 );
                 assert!(cp.allows_mx(b"mx1.example.com"));
                 assert!(cp.allows_mx(b"a.example.net"));
@@ -1950,41 +1970,41 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            c.record_failure(b"example.com", id("b"), 200),
+            c.record_failure(b"example.com", id("b"), at(200)),
             Ok(FailureOutcome::UseCached(Mode::Enforce))
         );
         assert_eq!(
-            c.observe_id(b"example.com", &id("b"), 499),
-            FetchNeed::BackOff { until: 500 }
+            c.observe_id(b"example.com", &id("b"), at(499)),
+            FetchNeed::BackOff { until: at(500) }
         );
-        assert!(!c.should_fetch(b"example.com", &id("b"), 499));
-        assert!(c.should_fetch(b"example.com", &id("b"), 500));
-        assert!(c.should_fetch(b"example.com", &id("c"), 201));
+        assert!(!c.should_fetch(b"example.com", &id("b"), at(499)));
+        assert!(c.should_fetch(b"example.com", &id("b"), at(500)));
+        assert!(c.should_fetch(b"example.com", &id("c"), at(201)));
         assert!(fresh(&c, "example.com", 300));
         assert_eq!(
-            c.record_failure(b"example.com", id("b"), 2000),
+            c.record_failure(b"example.com", id("b"), at(2000)),
             Ok(FailureOutcome::NoPolicy)
         );
         assert_eq!(
-            c.record_failure(b"other.example", id("x"), 10),
+            c.record_failure(b"other.example", id("x"), at(10)),
             Ok(FailureOutcome::NoPolicy)
         );
-        assert!(!c.should_fetch(b"other.example", &id("x"), 11));
-        assert!(matches!(c.lookup(b"other.example", 11), Lookup::Absent));
+        assert!(!c.should_fetch(b"other.example", &id("x"), at(11)));
+        assert!(matches!(c.lookup(b"other.example", at(11)), Lookup::Absent));
         assert_eq!(
-            c.store(b"example.com", id("b"), &policy(TESTING), 3000),
+            c.store(b"example.com", id("b"), &policy(TESTING), at(3000)),
             Ok(Stored::Replaced)
         );
         assert!(
-            matches!(c.lookup(b"example.com", 3001), Lookup::Fresh(p) if p.mode() == Mode::Testing && p.id() == id("b") && p.allows_mx(b"mx.example.org"))
+            matches!(c.lookup(b"example.com", at(3001)), Lookup::Fresh(p) if p.mode() == Mode::Testing && p.id() == id("b") && p.allows_mx(b"mx.example.org"))
         );
         assert_eq!(
-            c.store(b"bad domain", id("a"), &p, 0),
+            c.store(b"bad domain", id("a"), &p, at(0)),
             Err(Error::InvalidDomain)
         );
         assert!(c.remove(b"example.com"));
         assert!(!c.remove(b"example.com"));
-        assert!(matches!(c.lookup(b"example.com", 3001), Lookup::Absent));
+        assert!(matches!(c.lookup(b"example.com", at(3001)), Lookup::Absent));
         assert_eq!(c.len(), 1);
     }
 
@@ -1995,26 +2015,29 @@ mod tests {
         let mut s = storage(3, 1024);
         let mut c = cache!(s);
         let p = policy(ENFORCE); // max_age 1000
-        c.store(b"a.example", id("1"), &p, 0).unwrap(); // expires 1000
-        c.store(b"b.example", id("1"), &p, 500).unwrap(); // expires 1500
-        c.store(b"c.example", id("1"), &policy(TESTING), 200)
+        c.store(b"a.example", id("1"), &p, at(0)).unwrap(); // expires 1000
+        c.store(b"b.example", id("1"), &p, at(500)).unwrap(); // expires 1500
+        c.store(b"c.example", id("1"), &policy(TESTING), at(200))
             .unwrap(); // expires 700
         assert_eq!(
-            c.store(b"d.example", id("1"), &p, 600),
+            c.store(b"d.example", id("1"), &p, at(600)),
             Err(Error::CacheFull)
         );
         for d in ["a.example", "b.example", "c.example"] {
             assert!(fresh(&c, d, 600), "{d}");
         }
-        assert!(matches!(c.lookup(b"d.example", 600), Lookup::Absent));
+        assert!(matches!(c.lookup(b"d.example", at(600)), Lookup::Absent));
         // Once c.example has expired it is what goes, and the store says so.
-        match c.store(b"d.example", id("1"), &p, 700) {
+        match c.store(b"d.example", id("1"), &p, at(700)) {
             Ok(Stored::Evicted { count: 1, last }) => assert_eq!(last.as_str(), "c.example"),
             other => panic!("{other:?}"),
         }
         assert!(fresh(&c, "d.example", 700) && fresh(&c, "a.example", 700));
         let mut due: [&[u8]; 1] = [&[]];
-        assert_eq!(c.due_for_refresh(900, 300, &mut due), 1);
+        assert_eq!(
+            c.due_for_refresh(at(900), Duration::from_secs(300), &mut due),
+            1
+        );
         assert_eq!(due[0], b"a.example");
     }
 
@@ -2023,13 +2046,15 @@ mod tests {
         let mut s = storage(4, 1024);
         let mut c = cache!(s);
         let p = policy(ENFORCE);
-        c.store(b"live.example", id("1"), &p, 0).unwrap();
-        c.store(b"none.example", id("1"), &policy(NONE), 0).unwrap();
-        c.record_failure(b"failing.example", id("1"), 10).unwrap();
-        c.store(b"live2.example", id("1"), &p, 5).unwrap();
+        c.store(b"live.example", id("1"), &p, at(0)).unwrap();
+        c.store(b"none.example", id("1"), &policy(NONE), at(0))
+            .unwrap();
+        c.record_failure(b"failing.example", id("1"), at(10))
+            .unwrap();
+        c.store(b"live2.example", id("1"), &p, at(5)).unwrap();
         let mut evicted = Vec::new();
         for (i, d) in ["x.example", "y.example"].iter().enumerate() {
-            match c.store(d.as_bytes(), id("1"), &p, 20 + i as u64) {
+            match c.store(d.as_bytes(), id("1"), &p, at(20 + i as u64)) {
                 Ok(Stored::Evicted { count: 1, last }) => {
                     evicted.push(std::string::String::from(last.as_str()))
                 }
@@ -2039,7 +2064,7 @@ mod tests {
         evicted.sort();
         assert_eq!(evicted, ["failing.example", "none.example"]);
         assert_eq!(
-            c.store(b"z.example", id("1"), &p, 30),
+            c.store(b"z.example", id("1"), &p, at(30)),
             Err(Error::CacheFull)
         );
         assert_eq!(c.len(), 4);
@@ -2052,34 +2077,43 @@ mod tests {
         let mut s = storage(2, 1024);
         let mut c = cache!(s);
         let p = policy(ENFORCE);
-        c.store(b"a.example", id("1"), &p, 0).unwrap();
-        c.store(b"b.example", id("1"), &p, 0).unwrap();
+        c.store(b"a.example", id("1"), &p, at(0)).unwrap();
+        c.store(b"b.example", id("1"), &p, at(0)).unwrap();
         for i in 0..OVERFLOW_BACKOFFS {
             let d = std::format!("f{i}.example");
             assert_eq!(
-                c.record_failure(d.as_bytes(), id("9"), 100),
+                c.record_failure(d.as_bytes(), id("9"), at(100)),
                 Ok(FailureOutcome::NoPolicy)
             );
             assert_eq!(
-                c.observe_id(d.as_bytes(), &id("9"), 101),
-                FetchNeed::BackOff { until: 400 }
+                c.observe_id(d.as_bytes(), &id("9"), at(101)),
+                FetchNeed::BackOff { until: at(400) }
             );
         }
-        assert_eq!(c.observe_id(b"f0.example", &id("8"), 101), FetchNeed::Fetch);
-        assert_eq!(c.observe_id(b"f0.example", &id("9"), 400), FetchNeed::Fetch);
+        assert_eq!(
+            c.observe_id(b"f0.example", &id("8"), at(101)),
+            FetchNeed::Fetch
+        );
+        assert_eq!(
+            c.observe_id(b"f0.example", &id("9"), at(400)),
+            FetchNeed::Fetch
+        );
         assert_eq!(c.len(), 2);
         // The oldest overflow record gives way to a new one.
-        c.record_failure(b"g.example", id("9"), 100).unwrap();
-        assert_eq!(c.observe_id(b"f0.example", &id("9"), 101), FetchNeed::Fetch);
-        assert!(!c.should_fetch(b"f1.example", &id("9"), 101));
+        c.record_failure(b"g.example", id("9"), at(100)).unwrap();
+        assert_eq!(
+            c.observe_id(b"f0.example", &id("9"), at(101)),
+            FetchNeed::Fetch
+        );
+        assert!(!c.should_fetch(b"f1.example", &id("9"), at(101)));
         // A stored policy for the domain, or remove, clears its back-off.
         assert!(c.remove(b"f1.example"));
-        assert!(c.should_fetch(b"f1.example", &id("9"), 101));
+        assert!(c.should_fetch(b"f1.example", &id("9"), at(101)));
         // With room again, failures take slots as before.
         assert!(c.remove(b"a.example"));
-        c.record_failure(b"h.example", id("9"), 100).unwrap();
+        c.record_failure(b"h.example", id("9"), at(100)).unwrap();
         assert_eq!(c.len(), 2);
-        assert!(!c.should_fetch(b"h.example", &id("9"), 101));
+        assert!(!c.should_fetch(b"h.example", &id("9"), at(101)));
     }
 
     /// Issue #12: patterns had 2 KiB per entry; now they share the arena.
@@ -2095,25 +2129,25 @@ mod tests {
         let mut s = storage(2, need);
         let mut c = cache!(s);
         assert_eq!(
-            c.store(b"example.com", id("1"), &big, 0),
+            c.store(b"example.com", id("1"), &big, at(0)),
             Ok(Stored::Inserted)
         );
         assert!(
-            matches!(c.lookup(b"example.com", 1), Lookup::Fresh(p) if p.mx_patterns().count() == 64 && !p.allows_mx(b"x.a.example.com"))
+            matches!(c.lookup(b"example.com", at(1)), Lookup::Fresh(p) if p.mx_patterns().count() == 64 && !p.allows_mx(b"x.a.example.com"))
         );
         assert_eq!(c.text_used(), need);
         // Another domain does not fit while the first is live: a refusal.
         assert_eq!(
-            c.store(b"example.org", id("1"), &policy(TESTING), 1),
+            c.store(b"example.org", id("1"), &policy(TESTING), at(1)),
             Err(Error::CacheFull)
         );
         // Bigger than the whole arena: our capacity, and nothing changes.
         let mut s = storage(2, need - 1);
         let mut c = cache!(s);
-        c.store(b"keep.example", id("k"), &policy(TESTING), 0)
+        c.store(b"keep.example", id("k"), &policy(TESTING), at(0))
             .unwrap();
         assert_eq!(
-            c.store(b"example.com", id("1"), &big, 0),
+            c.store(b"example.com", id("1"), &big, at(0)),
             Err(Error::PolicyTooLargeForCache)
         );
         assert_eq!(c.len(), 1);
@@ -2135,7 +2169,7 @@ mod tests {
                 } else {
                     &large
                 };
-                c.store(d.as_bytes(), id("1"), p, round).unwrap();
+                c.store(d.as_bytes(), id("1"), p, at(round)).unwrap();
             }
             for i in 0..20 {
                 let d = std::format!("d{i:02}.example");
@@ -2145,7 +2179,7 @@ mod tests {
                     b"mx1.example.com"
                 };
                 assert!(
-                    matches!(c.lookup(d.as_bytes(), round), Lookup::Fresh(p) if p.allows_mx(want)),
+                    matches!(c.lookup(d.as_bytes(), at(round)), Lookup::Fresh(p) if p.allows_mx(want)),
                     "{d} round {round}"
                 );
             }
@@ -2160,7 +2194,7 @@ mod tests {
         let mut s = storage(n, n * 64);
         let mut c = cache!(s);
         for i in 0..n {
-            c.store(std::format!("{i}.example").as_bytes(), id("1"), &p, 0)
+            c.store(std::format!("{i}.example").as_bytes(), id("1"), &p, at(0))
                 .unwrap();
         }
         for i in (0..n).step_by(3) {
@@ -2173,12 +2207,12 @@ mod tests {
     }
 
     fn sample<'s>(c: &mut PolicyCache<'s>) {
-        c.store(b"example.com", id("a1"), &policy(ENFORCE), 100)
+        c.store(b"example.com", id("a1"), &policy(ENFORCE), at(100))
             .unwrap();
-        c.store(b"example.org", id("b2"), &policy(TESTING), 200)
+        c.store(b"example.org", id("b2"), &policy(TESTING), at(200))
             .unwrap();
-        c.record_failure(b"example.org", id("b3"), 250).unwrap();
-        c.record_failure(b"example.net", id("c"), 260).unwrap();
+        c.record_failure(b"example.org", id("b3"), at(250)).unwrap();
+        c.record_failure(b"example.net", id("c"), at(260)).unwrap();
     }
 
     fn image(c: &PolicyCache<'_>) -> Vec<u8> {
@@ -2210,9 +2244,9 @@ mod tests {
         );
         assert_eq!(image(&d), img);
         assert!(
-            matches!(d.lookup(b"example.com", 150), Lookup::Fresh(p) if p.allows_mx(b"x.example.net"))
+            matches!(d.lookup(b"example.com", at(150)), Lookup::Fresh(p) if p.allows_mx(b"x.example.net"))
         );
-        assert!(!d.should_fetch(b"example.net", &id("c"), 261));
+        assert!(!d.should_fetch(b"example.net", &id("c"), at(261)));
     }
 
     /// Issue #12: an image larger than the cache used to be refused whole.
@@ -2227,14 +2261,15 @@ mod tests {
             ("c.example", 400),
             ("d.example", 200),
         ] {
-            c.store(d.as_bytes(), id("1"), &p, t).unwrap();
+            c.store(d.as_bytes(), id("1"), &p, at(t)).unwrap();
         }
-        c.record_failure(b"f.example", id("1"), 500).unwrap();
-        c.store(b"n.example", id("1"), &policy(NONE), 900).unwrap();
+        c.record_failure(b"f.example", id("1"), at(500)).unwrap();
+        c.store(b"n.example", id("1"), &policy(NONE), at(900))
+            .unwrap();
         let img = image(&c);
         let mut s2 = storage(2, 4096);
         let mut tiny = cache!(s2);
-        tiny.store(b"old.example", id("1"), &p, 0).unwrap();
+        tiny.store(b"old.example", id("1"), &p, at(0)).unwrap();
         assert_eq!(
             tiny.import(&img),
             Ok(Imported {
@@ -2243,7 +2278,7 @@ mod tests {
             })
         );
         assert!(fresh(&tiny, "c.example", 500) && fresh(&tiny, "a.example", 500));
-        assert!(matches!(tiny.lookup(b"old.example", 0), Lookup::Absent));
+        assert!(matches!(tiny.lookup(b"old.example", at(0)), Lookup::Absent));
         // Limited by the arena rather than by slots: the same order.
         let per = entry_text_len(b"a.example", &p);
         let mut s3 = storage(8, per * 3);
@@ -2275,24 +2310,24 @@ mod tests {
             })
         );
         let t = 1_700_000_000;
-        match c.lookup(b"example.com", t + 10) {
+        match c.lookup(b"example.com", at(t + 10)) {
             Lookup::Fresh(p) => {
                 assert_eq!(
                     (p.id(), p.mode(), p.expires_at()),
-                    (id("v1a"), Mode::Enforce, t + 86400)
+                    (id("v1a"), Mode::Enforce, at(t + 86400))
                 );
                 assert!(p.allows_mx(b"mx1.example.com") && p.allows_mx(b"a.example.net"));
             }
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            c.observe_id(b"example.com", &id("v1b"), t + 201),
-            FetchNeed::BackOff { until: t + 500 }
+            c.observe_id(b"example.com", &id("v1b"), at(t + 201)),
+            FetchNeed::BackOff { until: at(t + 500) }
         );
         assert!(
-            matches!(c.lookup(b"none.example", t + 200), Lookup::Fresh(p) if p.mode() == Mode::None)
+            matches!(c.lookup(b"none.example", at(t + 200)), Lookup::Fresh(p) if p.mode() == Mode::None)
         );
-        assert!(!c.should_fetch(b"failing.example", &id("f1"), t + 301));
+        assert!(!c.should_fetch(b"failing.example", &id("f1"), at(t + 301)));
         // Re-exported as version 2 with the same entries.
         let v2 = image(&c);
         assert_eq!(v2[4], 2);
@@ -2308,7 +2343,7 @@ mod tests {
         let mut s = storage(n, n * 48);
         let mut c = cache!(s);
         for i in 0..n {
-            c.store(std::format!("{i}.ex").as_bytes(), id("1"), &p, 0)
+            c.store(std::format!("{i}.ex").as_bytes(), id("1"), &p, at(0))
                 .unwrap();
         }
         let img = image(&c);
@@ -2333,7 +2368,7 @@ mod tests {
         let mut s2 = storage(4, 1024);
         let mut target = cache!(s2);
         target
-            .store(b"keep.example", id("k"), &policy(TESTING), 0)
+            .store(b"keep.example", id("k"), &policy(TESTING), at(0))
             .unwrap();
         let before = image(&target);
         for len in 0..img.len() {
@@ -2371,18 +2406,18 @@ mod tests {
         let mut s = storage(0, 0);
         let mut c = cache!(s);
         assert_eq!(
-            c.store(b"example.com", id("1"), &policy(NONE), 0),
+            c.store(b"example.com", id("1"), &policy(NONE), at(0)),
             Err(Error::PolicyTooLargeForCache)
         );
         assert_eq!(
-            c.record_failure(b"example.com", id("1"), 0),
+            c.record_failure(b"example.com", id("1"), at(0)),
             Ok(FailureOutcome::NoPolicy)
         );
-        assert!(!c.should_fetch(b"example.com", &id("1"), 1));
+        assert!(!c.should_fetch(b"example.com", &id("1"), at(1)));
         let mut s = storage(0, 100);
         let mut c = cache!(s);
         assert_eq!(
-            c.store(b"example.com", id("1"), &policy(NONE), 0),
+            c.store(b"example.com", id("1"), &policy(NONE), at(0)),
             Err(Error::CacheFull)
         );
     }
@@ -2442,7 +2477,7 @@ mod tests {
             let mut s = storage(6, 6 * 70);
             let mut c = cache!(s);
             // domain -> (expires_at, mode, id)
-            let mut model: HashMap<std::string::String, (u64, Mode, StsId)> = HashMap::new();
+            let mut model: HashMap<std::string::String, (u64, Mode, PolicyId)> = HashMap::new();
             let mut now = 1_000u64;
             let mut serial = 0u32;
             for op in ops {
@@ -2454,7 +2489,7 @@ mod tests {
                         serial += 1;
                         let new_id = id(&std::format!("i{serial}"));
                         let live_before = model.values().filter(|(e, _, _)| *e > now).count();
-                        match c.store(d.as_bytes(), new_id, &p, now) {
+                        match c.store(d.as_bytes(), new_id, &p, at(now)) {
                             Ok(outcome) => {
                                 if let Stored::Evicted { last, .. } = outcome {
                                     let gone = model.get(last.as_str());
@@ -2464,8 +2499,8 @@ mod tests {
                                 if p.mode() != Mode::None {
                                     model.insert(d.clone(), (now + u64::from(max_age), p.mode(), new_id));
                                 }
-                                let seen = matches!(c.lookup(d.as_bytes(), now), Lookup::Fresh(cp) if cp.id() == new_id)
-                                    || (max_age == 0 && matches!(c.lookup(d.as_bytes(), now), Lookup::Expired(_)));
+                                let seen = matches!(c.lookup(d.as_bytes(), at(now)), Lookup::Fresh(cp) if cp.id() == new_id)
+                                    || (max_age == 0 && matches!(c.lookup(d.as_bytes(), at(now)), Lookup::Expired(_)));
                                 proptest::prop_assert!(seen, "stored {d} not visible");
                             }
                             Err(Error::CacheFull) => {
@@ -2477,10 +2512,10 @@ mod tests {
                     }
                     Op::Fail { domain } => {
                         let d = std::format!("d{domain}.example");
-                        c.record_failure(d.as_bytes(), id("f"), now).unwrap();
+                        c.record_failure(d.as_bytes(), id("f"), at(now)).unwrap();
                         proptest::prop_assert_eq!(
-                            c.observe_id(d.as_bytes(), &id("f"), now),
-                            FetchNeed::BackOff { until: now + MIN_FETCH_BACKOFF_SECS }
+                            c.observe_id(d.as_bytes(), &id("f"), at(now)),
+                            FetchNeed::BackOff { until: at(now + MIN_FETCH_BACKOFF_SECS) }
                         );
                     }
                     Op::Remove { domain } => {
@@ -2499,8 +2534,8 @@ mod tests {
                 }
                 for (d, (expires, mode, pid)) in &model {
                     if *expires > now {
-                        let ok = matches!(c.lookup(d.as_bytes(), now),
-                            Lookup::Fresh(cp) if cp.id() == *pid && cp.mode() == *mode && cp.expires_at() == *expires);
+                        let ok = matches!(c.lookup(d.as_bytes(), at(now)),
+                            Lookup::Fresh(cp) if cp.id() == *pid && cp.mode() == *mode && cp.expires_at() == at(*expires));
                         proptest::prop_assert!(ok, "{} lost at {}", d, now);
                     }
                 }
@@ -2517,9 +2552,9 @@ mod tests {
             let mut s = storage(6, 6 * 64);
             let mut c = cache!(s);
             for (domain, i, t, fail) in &entries {
-                c.store(domain.as_bytes(), id(i), &policy(ENFORCE), *t).unwrap();
+                c.store(domain.as_bytes(), id(i), &policy(ENFORCE), at(*t)).unwrap();
                 if *fail {
-                    c.record_failure(domain.as_bytes(), id("z"), t + 1).unwrap();
+                    c.record_failure(domain.as_bytes(), id("z"), at(t + 1)).unwrap();
                 }
             }
             let img = image(&c);
@@ -2541,7 +2576,7 @@ mod tests {
             bad[pos] ^= mask;
             let mut s2 = storage(4, 1024);
             let mut target = cache!(s2);
-            target.store(b"keep.example", id("k"), &policy(TESTING), 0).unwrap();
+            target.store(b"keep.example", id("k"), &policy(TESTING), at(0)).unwrap();
             let before = image(&target);
             proptest::prop_assert!(target.import(&bad).is_err());
             proptest::prop_assert_eq!(image(&target), before);

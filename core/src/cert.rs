@@ -51,7 +51,7 @@ use crate::Error;
 use crate::TrustAnchor;
 use crate::der;
 use crate::limits::MAX_CERTIFICATE_LEN;
-use crate::time::{self, DateTime};
+use crate::time::{self, DateTime, UnixTime};
 use rustls_pki_types::Der;
 use untrusted::Input;
 use untrusted::Reader;
@@ -109,10 +109,10 @@ pub enum ValidityStatus {
 }
 
 impl Validity {
-    /// Where `time` (seconds since the Unix epoch) falls in this period.
-    pub fn status_at(&self, time: u64) -> ValidityStatus {
+    /// Where `time` falls in this period.
+    pub fn status_at(&self, time: UnixTime) -> ValidityStatus {
         // A time beyond i64 is after every representable notAfter.
-        let time = i64::try_from(time).unwrap_or(i64::MAX);
+        let time = i64::try_from(time.as_secs()).unwrap_or(i64::MAX);
         if time < self.not_before {
             ValidityStatus::NotYetValid
         } else if time > self.not_after {
@@ -877,10 +877,25 @@ mod tests {
             not_before: 100,
             not_after: 200,
         };
-        assert_eq!(v.status_at(99), ValidityStatus::NotYetValid);
-        assert_eq!(v.status_at(100), ValidityStatus::Valid);
-        assert_eq!(v.status_at(200), ValidityStatus::Valid);
-        assert_eq!(v.status_at(201), ValidityStatus::Expired);
-        assert_eq!(v.status_at(u64::MAX), ValidityStatus::Expired);
+        assert_eq!(
+            v.status_at(crate::time::unix_time(99)),
+            ValidityStatus::NotYetValid
+        );
+        assert_eq!(
+            v.status_at(crate::time::unix_time(100)),
+            ValidityStatus::Valid
+        );
+        assert_eq!(
+            v.status_at(crate::time::unix_time(200)),
+            ValidityStatus::Valid
+        );
+        assert_eq!(
+            v.status_at(crate::time::unix_time(201)),
+            ValidityStatus::Expired
+        );
+        assert_eq!(
+            v.status_at(crate::time::unix_time(u64::MAX)),
+            ValidityStatus::Expired
+        );
     }
 }

@@ -5,7 +5,6 @@
 //! what went wrong in the words of RFC 5280 and map to RFC 8460 result types.
 
 use core::fmt;
-use core::time::Duration;
 
 use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use webpki::{EndEntityCert, KeyUsage};
@@ -203,7 +202,7 @@ pub(crate) fn validate<'c>(
     leaf: &[u8],
     intermediates: impl Iterator<Item = &'c [u8]>,
     anchors: &[TrustAnchor<'_>],
-    time: u64,
+    time: UnixTime,
     algorithms: &[&dyn SignatureVerificationAlgorithm],
     on_path: Option<PathCheck<'_>>,
 ) -> Result<usize, PathError> {
@@ -217,7 +216,6 @@ pub(crate) fn validate<'c>(
         *slot = CertificateDer::from(der);
         count = count.saturating_add(1);
     }
-    let time = UnixTime::since_unix_epoch(Duration::from_secs(time));
     let path_check = |path: &webpki::VerifiedPath<'_>| {
         cn_check.check(path)?;
         on_path.map_or(Ok(()), |check| check(path))

@@ -38,9 +38,10 @@ use rustls_pki_types::{Der, TrustAnchor};
 
 use crate::cert::{self, Certificate, ValidityStatus};
 use crate::chain::{self, PathCheck};
-pub use crate::chain::{ChainProblem, Failure};
+use crate::chain::{ChainProblem, Failure};
 use crate::limits::{MAX_CERTIFICATE_LEN, MAX_CHAIN_LEN, MAX_REFERENCE_IDS, MAX_TLSA_RECORDS};
 use crate::name::ReferenceId;
+use crate::time::UnixTime;
 use crate::tlsa::{self, DigestAlgorithm, DigestPreference, ProfileKind, Selection, Unusable};
 use crate::tlsrpt::ResultType;
 use crate::{CertUsage, Error, MatchingType, Selector, SignatureVerificationAlgorithm, Tlsa};
@@ -78,8 +79,8 @@ impl Profile<'_> {
 /// How to verify.
 #[derive(Clone, Copy, Debug)]
 pub struct Options<'a> {
-    /// The validation time, in seconds since the Unix epoch.
-    pub time: u64,
+    /// The validation time.
+    pub time: UnixTime,
     /// The protocol profile.
     pub profile: Profile<'a>,
     /// Digest algorithm agility (RFC 7671 §9).
@@ -102,7 +103,7 @@ impl<'a> Options<'a> {
     /// The SMTP profile at `time`, default digest preference, no EE name
     /// checks, with the given signature algorithms.
     pub const fn new(
-        time: u64,
+        time: UnixTime,
         signature_algorithms: &'a [&'a dyn SignatureVerificationAlgorithm],
     ) -> Self {
         Self {
@@ -129,6 +130,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// A stable kebab-case code: `authenticated`, `unauthenticated-tls` or
+    /// `failed`; never changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Authenticated(_) => "authenticated",
+            Self::Unauthenticated => "unauthenticated-tls",
+            Self::Failed(_) => "failed",
+        }
+    }
+
     /// The RFC 8460 result type to report, if this outcome is reportable.
     pub fn result_type(&self) -> Option<ResultType> {
         match self {
@@ -217,6 +228,19 @@ pub enum RecordStatus {
 impl RecordStatus {
     /// A value to fill report storage with before calling [`verify`].
     pub const EMPTY: Self = Self::NotMatched;
+
+    /// A stable kebab-case code: `unusable`, `superseded`, `not-matched`,
+    /// `matched`, `skipped` or `rejected`; never changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Unusable(_) => "unusable",
+            Self::Superseded => "superseded",
+            Self::NotMatched => "not-matched",
+            Self::Matched { .. } => "matched",
+            Self::Skipped => "skipped",
+            Self::Rejected { .. } => "rejected",
+        }
+    }
 }
 
 /// Verifies `chain` against the TLSA `records`.
@@ -252,7 +276,7 @@ impl RecordStatus {
 /// let mut storage = [0u8; 32];
 /// let record = Tlsa::parse_text("3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &mut storage)?;
 /// let mut report = [RecordStatus::EMPTY; 1];
-/// let options = Options::new(1_795_870_800, &[]);
+/// let options = Options::new(mxtrust::time::unix_time(1_795_870_800), &[]);
 /// match dane::verify(chain, &[record], &["mx.example.com"], &options, &mut report)? {
 ///     Outcome::Authenticated(auth) => println!("record {} matched", auth.record),
 ///     Outcome::Unauthenticated => println!("encrypt, but cannot authenticate"),
@@ -537,7 +561,7 @@ impl<'o> Verifier<'_, 'o> {
                     continue;
                 }
                 let selected = match record.selector {
-                    Selector::Full => self.chain.der(depth),
+                    Selector::Cert => self.chain.der(depth),
                     _ => match self.chain.spki(depth) {
                         Ok(spki) => Some(spki),
                         Err(failure) => {
@@ -686,7 +710,7 @@ impl<'o> Verifier<'_, 'o> {
     fn check_record_anchor(&mut self, record: &Tlsa<'_>) -> Result<usize, Failure> {
         let malformed = Failure::MalformedCertificate { depth: None };
         let intermediates = match record.selector {
-            Selector::Full => {
+            Selector::Cert => {
                 let anchor_cert = Certificate::parse(record.data).map_err(|_| malformed)?;
                 let anchor = anchor_cert.trust_anchor().map_err(|_| {
                     Failure::InvalidChain(ChainProblem::UnsupportedCriticalExtension)
@@ -757,7 +781,7 @@ impl<'o> Verifier<'_, 'o> {
                 top = i.saturating_add(1);
                 let der = cert.der();
                 let selected = match record.selector {
-                    Selector::Full => Some(der.as_ref()),
+                    Selector::Cert => Some(der.as_ref()),
                     _ => Certificate::parse(der.as_ref()).ok().map(|c| c.spki()),
                 };
                 if selected.is_some_and(|s| record.matches_selected(s)) {
@@ -786,7 +810,7 @@ impl<'o> Verifier<'_, 'o> {
             }
             Err(webpki::Error::UnknownIssuer)
         };
-        let supplied = (record.selector == Selector::Full
+        let supplied = (record.selector == Selector::Cert
             && record.matching_type == MatchingType::Full
             && !chain.contains(&record.data))
         .then_some(record.data);

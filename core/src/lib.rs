@@ -67,9 +67,9 @@
 //! (`tests/module_graph.rs`) keeps this table equal to the code.
 //!
 //! ```text
-//! cache       → limits, name, policy, sts
-//! dane        → cert, chain, limits, name, tlsa, tlsrpt
-//! sts         → cert, chain, limits, name, tlsrpt, txt
+//! cache       → limits, name, policy, sts, time
+//! dane        → cert, chain, limits, name, time, tlsa, tlsrpt
+//! sts         → cert, chain, limits, name, time, tlsrpt, txt
 //! base_domain → decision, limits, name
 //! decision    → tlsa, tlsrpt
 //! chain       → cert, limits, name, tlsrpt

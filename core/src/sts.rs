@@ -14,6 +14,7 @@ use crate::cert::Certificate;
 use crate::chain::{self, Failure};
 use crate::limits::{MAX_CERTIFICATE_LEN, MAX_CHAIN_LEN, MAX_STS_ID_LEN};
 use crate::name::presented_matches_host;
+use crate::time::UnixTime;
 use crate::tlsrpt::ResultType;
 pub use crate::txt::Unavailable;
 use crate::txt::{self, for_each_field, is_ext_value, version_rest};
@@ -28,12 +29,12 @@ const VERSION: &[u8] = b"v=STSv1";
 /// Two ids are the same policy version only when they are equal octet for
 /// octet (RFC 8461 §3.1: "a change in the `id` field indicates a new policy").
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct StsId {
+pub struct PolicyId {
     bytes: [u8; MAX_STS_ID_LEN],
     len: u8,
 }
 
-impl StsId {
+impl PolicyId {
     /// Checks and copies an id.
     ///
     /// # Errors
@@ -43,9 +44,9 @@ impl StsId {
     /// # Examples
     ///
     /// ```
-    /// use mxtrust::sts::StsId;
-    /// assert_eq!(StsId::new(b"20160831085700Z")?.as_str(), "20160831085700Z");
-    /// assert!(StsId::new(b"2016-08-31").is_err());
+    /// use mxtrust::sts::PolicyId;
+    /// assert_eq!(PolicyId::new(b"20160831085700Z")?.as_str(), "20160831085700Z");
+    /// assert!(PolicyId::new(b"2016-08-31").is_err());
     /// # Ok::<(), mxtrust::Error>(())
     /// ```
     pub fn new(id: &[u8]) -> Result<Self, Error> {
@@ -69,13 +70,13 @@ impl StsId {
     }
 }
 
-impl fmt::Debug for StsId {
+impl fmt::Debug for PolicyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "StsId({:?})", self.as_str())
+        write!(f, "PolicyId({:?})", self.as_str())
     }
 }
 
-impl fmt::Display for StsId {
+impl fmt::Display for PolicyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -84,11 +85,11 @@ impl fmt::Display for StsId {
 /// A parsed `_mta-sts` TXT record (RFC 8461 §3.1). Extension fields are
 /// checked for syntax and otherwise ignored, as §3.1 requires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct StsRecord {
-    id: StsId,
+pub struct Record {
+    id: PolicyId,
 }
 
-impl StsRecord {
+impl Record {
     /// Parses one record, its character-strings already concatenated.
     ///
     /// The grammar is RFC 8461 §3.1: `v=STSv1` first, fields separated by
@@ -105,8 +106,8 @@ impl StsRecord {
     /// # Examples
     ///
     /// ```
-    /// use mxtrust::sts::StsRecord;
-    /// let r = StsRecord::parse(b"v=STSv1; id=20160831085700Z;")?;
+    /// use mxtrust::sts::Record;
+    /// let r = Record::parse(b"v=STSv1; id=20160831085700Z;")?;
     /// assert_eq!(r.id().as_str(), "20160831085700Z");
     /// # Ok::<(), mxtrust::Error>(())
     /// ```
@@ -115,7 +116,7 @@ impl StsRecord {
         let mut id = None;
         for_each_field(rest, Error::StsRecordSyntax, |name, value| {
             if name == b"id" && id.is_none() {
-                id = Some(StsId::new(value)?);
+                id = Some(PolicyId::new(value)?);
             } else if !is_ext_value(value) {
                 return Err(Error::StsRecordSyntax);
             }
@@ -127,16 +128,16 @@ impl StsRecord {
     }
 
     /// The policy id.
-    pub fn id(&self) -> StsId {
+    pub fn id(&self) -> PolicyId {
         self.id
     }
 }
 
 /// What a `_mta-sts` TXT RRset says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum StsLookup {
+pub enum Lookup {
     /// Exactly one valid `v=STSv1` record.
-    Found(StsRecord),
+    Found(Record),
     /// The domain has no MTA-STS policy, for the reason given.
     NoPolicy(Unavailable),
 }
@@ -154,35 +155,33 @@ pub enum StsLookup {
 ///
 /// Only [`Error::BufferTooSmall`] (with the record's length), when the
 /// selected record has several strings and does not fit in `scratch`. A
-/// malformed record is [`StsLookup::NoPolicy`] with
+/// malformed record is [`Lookup::NoPolicy`] with
 /// [`Unavailable::Invalid`].
 ///
 /// # Examples
 ///
 /// ```
-/// use mxtrust::sts::{select, StsLookup, Unavailable};
+/// use mxtrust::sts::{select, Lookup, Unavailable};
 /// let rrset: &[&[&[u8]]] = &[&[b"v=spf1 -all"], &[b"v=STSv1; ", b"id=abc123"]];
 /// let mut scratch = [0u8; 256];
 /// match select(rrset, &mut scratch)? {
-///     StsLookup::Found(r) => assert_eq!(r.id().as_str(), "abc123"),
-///     StsLookup::NoPolicy(why) => panic!("{why:?}"),
+///     Lookup::Found(r) => assert_eq!(r.id().as_str(), "abc123"),
+///     Lookup::NoPolicy(why) => panic!("{why:?}"),
 /// }
 /// let empty: &[&[&[u8]]] = &[];
-/// assert_eq!(select(empty, &mut scratch)?, StsLookup::NoPolicy(Unavailable::NoRecord));
+/// assert_eq!(select(empty, &mut scratch)?, Lookup::NoPolicy(Unavailable::NoRecord));
 /// # Ok::<(), mxtrust::Error>(())
 /// ```
-pub fn select(rrset: &[&[&[u8]]], scratch: &mut [u8]) -> Result<StsLookup, Error> {
-    Ok(
-        match txt::select(rrset, VERSION, scratch, StsRecord::parse)? {
-            Ok(record) => StsLookup::Found(record),
-            Err(why) => StsLookup::NoPolicy(why),
-        },
-    )
+pub fn select(rrset: &[&[&[u8]]], scratch: &mut [u8]) -> Result<Lookup, Error> {
+    Ok(match txt::select(rrset, VERSION, scratch, Record::parse)? {
+        Ok(record) => Lookup::Found(record),
+        Err(why) => Lookup::NoPolicy(why),
+    })
 }
 
 /// The result of the MTA-STS certificate check of RFC 8461 §4.2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum StsCertOutcome {
+pub enum CertOutcome {
     /// The chain validates to a trusted root, and a subjectAltName DNS-ID
     /// names the MX host.
     Valid,
@@ -190,7 +189,7 @@ pub enum StsCertOutcome {
     Invalid(Failure),
 }
 
-impl StsCertOutcome {
+impl CertOutcome {
     /// The RFC 8460 result type to report, if the check failed.
     pub fn result_type(&self) -> Option<ResultType> {
         match self {
@@ -223,22 +222,22 @@ impl StsCertOutcome {
 pub fn check_certificate(
     chain: &[&[u8]],
     mx_host: &[u8],
-    time: u64,
+    time: UnixTime,
     trust_anchors: &[TrustAnchor<'_>],
     algs: &[&dyn SignatureVerificationAlgorithm],
-) -> Result<StsCertOutcome, Error> {
+) -> Result<CertOutcome, Error> {
     let (leaf, intermediates) = chain.split_first().ok_or(Error::EmptyChain)?;
     // The server chose the chain: past a limit it fails the check, never
     // with an `Err` a caller might take for "no policy applies".
     if chain.len() > MAX_CHAIN_LEN {
-        return Ok(StsCertOutcome::Invalid(Failure::ChainTooLong));
+        return Ok(CertOutcome::Invalid(Failure::ChainTooLong));
     }
     if let Some(depth) = chain.iter().position(|c| c.len() > MAX_CERTIFICATE_LEN) {
-        return Ok(StsCertOutcome::Invalid(Failure::CertificateTooLarge {
+        return Ok(CertOutcome::Invalid(Failure::CertificateTooLarge {
             depth: Some(depth),
         }));
     }
-    let malformed = StsCertOutcome::Invalid(Failure::MalformedCertificate { depth: Some(0) });
+    let malformed = CertOutcome::Invalid(Failure::MalformedCertificate { depth: Some(0) });
     let Ok(parsed) = Certificate::parse(leaf) else {
         return Ok(malformed);
     };
@@ -253,16 +252,16 @@ pub fn check_certificate(
         Ok(_) => {}
         Err(chain::PathError::MalformedLeaf) => return Ok(malformed),
         Err(chain::PathError::Webpki(error)) => {
-            return Ok(StsCertOutcome::Invalid(chain::classify(&error)));
+            return Ok(CertOutcome::Invalid(chain::classify(&error)));
         }
     }
     if !parsed
         .dns_names()
         .any(|name| presented_matches_host(name, mx_host))
     {
-        return Ok(StsCertOutcome::Invalid(Failure::NameMismatch));
+        return Ok(CertOutcome::Invalid(Failure::NameMismatch));
     }
-    Ok(StsCertOutcome::Valid)
+    Ok(CertOutcome::Valid)
 }
 
 #[cfg(test)]
@@ -326,9 +325,9 @@ mod tests {
     #[test]
     fn record_grammar() {
         for (record, expected) in RECORD_CASES {
-            let got = StsRecord::parse(record.as_bytes());
+            let got = Record::parse(record.as_bytes());
             let id = got.map(|r| r.id());
-            let got = id.as_ref().map(StsId::as_str).map_err(|e| *e);
+            let got = id.as_ref().map(PolicyId::as_str).map_err(|e| *e);
             assert_eq!(got, *expected, "record {record:?}");
         }
     }
@@ -336,38 +335,38 @@ mod tests {
     #[test]
     fn rrset_selection() {
         let mut scratch = [0u8; 64];
-        let cases: &[(&[&[&[u8]]], StsLookup)] = &[
-            (&[], StsLookup::NoPolicy(Unavailable::NoRecord)),
+        let cases: &[(&[&[&[u8]]], Lookup)] = &[
+            (&[], Lookup::NoPolicy(Unavailable::NoRecord)),
             (
                 &[&[b"v=spf1 -all"]],
-                StsLookup::NoPolicy(Unavailable::NoRecord),
+                Lookup::NoPolicy(Unavailable::NoRecord),
             ),
             (
                 &[&[b"v=STSv10; id=a"]],
-                StsLookup::NoPolicy(Unavailable::NoRecord),
+                Lookup::NoPolicy(Unavailable::NoRecord),
             ),
             (
                 &[&[b"v=STSv1; id=a"], &[b"v=STSv1; id=b"]],
-                StsLookup::NoPolicy(Unavailable::SeveralRecords),
+                Lookup::NoPolicy(Unavailable::SeveralRecords),
             ),
             (
                 &[&[b"v=STSv1; id=a"], &[b"v=STSv1; id=a"]],
-                StsLookup::NoPolicy(Unavailable::SeveralRecords),
+                Lookup::NoPolicy(Unavailable::SeveralRecords),
             ),
             (
                 &[&[b"v=STSv1; id=-"]],
-                StsLookup::NoPolicy(Unavailable::Invalid(Error::StsInvalidId)),
+                Lookup::NoPolicy(Unavailable::Invalid(Error::StsInvalidId)),
             ),
             (
                 &[&[b"v=STS", b"v1; id=x", b"yz"], &[b"other"]],
-                StsLookup::Found(StsRecord {
-                    id: StsId::new(b"xyz").unwrap(),
+                Lookup::Found(Record {
+                    id: PolicyId::new(b"xyz").unwrap(),
                 }),
             ),
             (
                 &[&[b"v=STSv1", b"; id=q"]],
-                StsLookup::Found(StsRecord {
-                    id: StsId::new(b"q").unwrap(),
+                Lookup::Found(Record {
+                    id: PolicyId::new(b"q").unwrap(),
                 }),
             ),
         ];
@@ -410,47 +409,53 @@ mod tests {
         let in_2027 = 1_798_761_600; // 2027-01-01
         // rcgen's default key type; the dev-dependency turns on webpki's ring.
         let algs: &[&dyn SignatureVerificationAlgorithm] = &[webpki::ring::ECDSA_P256_SHA256];
-        let cases: &[(&str, &[u8], u64, StsCertOutcome)] = &[
+        let cases: &[(&str, &[u8], u64, CertOutcome)] = &[
             (
                 "mx.example.com",
                 b"mx.example.com",
                 in_2025,
-                StsCertOutcome::Valid,
+                CertOutcome::Valid,
             ),
             (
                 "mx.example.com",
                 b"MX.example.com.",
                 in_2025,
-                StsCertOutcome::Valid,
+                CertOutcome::Valid,
             ),
             (
                 "*.example.com",
                 b"mx.example.com",
                 in_2025,
-                StsCertOutcome::Valid,
+                CertOutcome::Valid,
             ),
             (
                 "*.example.com",
                 b"a.mx.example.com",
                 in_2025,
-                StsCertOutcome::Invalid(Failure::NameMismatch),
+                CertOutcome::Invalid(Failure::NameMismatch),
             ),
             (
                 "other.example.com",
                 b"mx.example.com",
                 in_2025,
-                StsCertOutcome::Invalid(Failure::NameMismatch),
+                CertOutcome::Invalid(Failure::NameMismatch),
             ),
             (
                 "mx.example.com",
                 b"mx.example.com",
                 in_2027,
-                StsCertOutcome::Invalid(Failure::Expired { depth: None }),
+                CertOutcome::Invalid(Failure::Expired { depth: None }),
             ),
         ];
         for (san, host, time, expected) in cases {
             let cert = leaf(san);
-            let got = check_certificate(&[cert.der().as_ref()], host, *time, &anchors, algs);
+            let got = check_certificate(
+                &[cert.der().as_ref()],
+                host,
+                crate::time::unix_time(*time),
+                &anchors,
+                algs,
+            );
             assert_eq!(got, Ok(*expected), "san {san:?} host {host:?} time {time}");
         }
         // Signed by an untrusted key under the trusted CA's name.
@@ -464,23 +469,35 @@ mod tests {
             check_certificate(
                 &[untrusted.der().as_ref()],
                 b"mx.example.com",
-                in_2025,
+                crate::time::unix_time(in_2025),
                 &anchors,
                 algs
             ),
-            Ok(StsCertOutcome::Invalid(Failure::BadSignature))
+            Ok(CertOutcome::Invalid(Failure::BadSignature))
         );
         assert_eq!(
-            StsCertOutcome::Invalid(Failure::BadSignature).result_type(),
+            CertOutcome::Invalid(Failure::BadSignature).result_type(),
             Some(ResultType::CertificateNotTrusted)
         );
         assert_eq!(
-            check_certificate(&[], b"mx.example.com", in_2025, &anchors, algs),
+            check_certificate(
+                &[],
+                b"mx.example.com",
+                crate::time::unix_time(in_2025),
+                &anchors,
+                algs
+            ),
             Err(Error::EmptyChain)
         );
         assert_eq!(
-            check_certificate(&[b"junk"], b"mx.example.com", in_2025, &anchors, algs),
-            Ok(StsCertOutcome::Invalid(Failure::MalformedCertificate {
+            check_certificate(
+                &[b"junk"],
+                b"mx.example.com",
+                crate::time::unix_time(in_2025),
+                &anchors,
+                algs
+            ),
+            Ok(CertOutcome::Invalid(Failure::MalformedCertificate {
                 depth: Some(0)
             }))
         );

@@ -58,7 +58,7 @@ impl CertUsage {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Selector {
     /// 0, Cert: the full certificate.
-    Full,
+    Cert,
     /// 1, SPKI: the DER-encoded SubjectPublicKeyInfo.
     Spki,
     /// 255, PrivSel: reserved for private use.
@@ -113,8 +113,20 @@ macro_rules! code_points {
 }
 
 code_points!(CertUsage { 0 => PkixTa, 1 => PkixEe, 2 => DaneTa, 3 => DaneEe } PrivCert);
-code_points!(Selector { 0 => Full, 1 => Spki } PrivSel);
+code_points!(Selector { 0 => Cert, 1 => Spki } PrivSel);
 code_points!(MatchingType { 0 => Full, 1 => Sha256, 2 => Sha512 } PrivMatch);
+
+impl Selector {
+    /// The RFC 7218 acronym: `Cert`, `SPKI`, `PrivSel`.
+    pub const fn acronym(self) -> &'static str {
+        match self {
+            Self::Cert => "Cert",
+            Self::Spki => "SPKI",
+            Self::PrivSel => "PrivSel",
+            Self::Unassigned(_) => "unassigned",
+        }
+    }
+}
 
 /// A digest algorithm that TLSA matching types name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -144,6 +156,17 @@ impl DigestAlgorithm {
 }
 
 impl MatchingType {
+    /// The RFC 7218 acronym: `Full`, `SHA2-256`, `SHA2-512`, `PrivMatch`.
+    pub const fn acronym(self) -> &'static str {
+        match self {
+            Self::Full => "Full",
+            Self::Sha256 => "SHA2-256",
+            Self::Sha512 => "SHA2-512",
+            Self::PrivMatch => "PrivMatch",
+            Self::Unassigned(_) => "unassigned",
+        }
+    }
+
     /// The digest algorithm of this matching type, if it is one.
     pub const fn digest(self) -> Option<DigestAlgorithm> {
         match self {
@@ -453,7 +476,7 @@ impl<'a> Tlsa<'a> {
             }
             (usage, _) => return Err(Unusable::UnknownUsage(usage)),
         }
-        if !matches!(self.selector, Selector::Full | Selector::Spki) {
+        if !matches!(self.selector, Selector::Cert | Selector::Spki) {
             return Err(Unusable::UnknownSelector(self.selector));
         }
         if self.data.is_empty() {
@@ -461,7 +484,7 @@ impl<'a> Tlsa<'a> {
         }
         match self.matching_type {
             MatchingType::Full => match self.selector {
-                Selector::Full => cert::check_full_certificate(
+                Selector::Cert => cert::check_full_certificate(
                     self.data,
                     matches!(self.usage, CertUsage::DaneTa | CertUsage::PkixTa),
                 )
@@ -773,7 +796,7 @@ pub fn association_data(
 ) -> Result<usize, Error> {
     let cert = Certificate::parse(cert_der)?;
     let selected = match selector {
-        Selector::Full => cert.der(),
+        Selector::Cert => cert.der(),
         Selector::Spki => cert.spki(),
         _ => return Err(Error::UnsupportedParameter),
     };
@@ -795,6 +818,34 @@ pub fn association_data(
 #[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
+
+    /// RFC 7218 §2 acronyms, by code point.
+    #[test]
+    fn rfc_7218_acronyms() {
+        let usages = [
+            (0, "PKIX-TA"),
+            (1, "PKIX-EE"),
+            (2, "DANE-TA"),
+            (3, "DANE-EE"),
+            (255, "PrivCert"),
+        ];
+        for (value, acronym) in usages {
+            assert_eq!(CertUsage::from(value).acronym(), acronym);
+        }
+        for (value, acronym) in [(0, "Cert"), (1, "SPKI"), (255, "PrivSel")] {
+            assert_eq!(Selector::from(value).acronym(), acronym);
+        }
+        let types = [
+            (0, "Full"),
+            (1, "SHA2-256"),
+            (2, "SHA2-512"),
+            (255, "PrivMatch"),
+        ];
+        for (value, acronym) in types {
+            assert_eq!(MatchingType::from(value).acronym(), acronym);
+        }
+        assert_eq!(Selector::from(7).acronym(), "unassigned");
+    }
 
     #[test]
     fn code_points_are_total_and_round_trip() {

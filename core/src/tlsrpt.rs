@@ -195,12 +195,12 @@ impl<'a> ReportUri<'a> {
 
 /// A parsed `_smtp._tls` TXT record (RFC 8460 §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct TlsrptRecord<'a> {
+pub struct Record<'a> {
     rua: &'a [u8],
     count: usize,
 }
 
-impl<'a> TlsrptRecord<'a> {
+impl<'a> Record<'a> {
     /// Parses one record, its character-strings already concatenated.
     ///
     /// Grammar (RFC 8460 §3): `v=TLSRPTv1` first, fields separated by
@@ -218,8 +218,8 @@ impl<'a> TlsrptRecord<'a> {
     /// # Examples
     ///
     /// ```
-    /// use mxtrust::tlsrpt::{ReportUri, TlsrptRecord};
-    /// let r = TlsrptRecord::parse(
+    /// use mxtrust::tlsrpt::{ReportUri, Record};
+    /// let r = Record::parse(
     ///     b"v=TLSRPTv1; rua=mailto:tlsrpt@example.com, https://r.example.com/v1",
     /// )?;
     /// let mut uris = r.uris();
@@ -320,9 +320,9 @@ fn is_uri(uri: &[u8]) -> bool {
 
 /// What a `_smtp._tls` TXT RRset says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TlsrptLookup<'a> {
+pub enum Lookup<'a> {
     /// Exactly one valid `v=TLSRPTv1` record.
-    Found(TlsrptRecord<'a>),
+    Found(Record<'a>),
     /// The domain does not ask for reports (RFC 8460 §3: not exactly one
     /// record, or an invalid one).
     NoPolicy(Unavailable),
@@ -337,13 +337,11 @@ pub enum TlsrptLookup<'a> {
 ///
 /// Only [`Error::BufferTooSmall`] (with the record's length) when a
 /// multi-string record does not fit in `scratch`.
-pub fn select<'a>(rrset: &[&[&'a [u8]]], scratch: &'a mut [u8]) -> Result<TlsrptLookup<'a>, Error> {
-    Ok(
-        match txt::select(rrset, VERSION, scratch, TlsrptRecord::parse)? {
-            Ok(record) => TlsrptLookup::Found(record),
-            Err(why) => TlsrptLookup::NoPolicy(why),
-        },
-    )
+pub fn select<'a>(rrset: &[&[&'a [u8]]], scratch: &'a mut [u8]) -> Result<Lookup<'a>, Error> {
+    Ok(match txt::select(rrset, VERSION, scratch, Record::parse)? {
+        Ok(record) => Lookup::Found(record),
+        Err(why) => Lookup::NoPolicy(why),
+    })
 }
 
 #[cfg(test)]
@@ -496,8 +494,8 @@ mod tests {
     #[test]
     fn record_grammar() {
         for (record, expected) in RECORD_CASES {
-            let got = TlsrptRecord::parse(record.as_bytes())
-                .map(|r| r.uris().collect::<std::vec::Vec<_>>());
+            let got =
+                Record::parse(record.as_bytes()).map(|r| r.uris().collect::<std::vec::Vec<_>>());
             let expected = expected.map(<[_]>::to_vec);
             assert_eq!(got, expected, "record {record:?}");
         }
@@ -506,7 +504,7 @@ mod tests {
             ["mailto:a@x.example"; MAX_TLSRPT_URIS + 1].join(",")
         );
         assert_eq!(
-            TlsrptRecord::parse(many.as_bytes()),
+            Record::parse(many.as_bytes()),
             Err(Error::TooManyReportUris)
         );
     }
@@ -520,16 +518,16 @@ mod tests {
         ];
         assert_eq!(
             select(two, &mut scratch),
-            Ok(TlsrptLookup::NoPolicy(Unavailable::SeveralRecords))
+            Ok(Lookup::NoPolicy(Unavailable::SeveralRecords))
         );
         let none: &[&[&[u8]]] = &[&[b"v=STSv1; id=1"]];
         assert_eq!(
             select(none, &mut scratch),
-            Ok(TlsrptLookup::NoPolicy(Unavailable::NoRecord))
+            Ok(Lookup::NoPolicy(Unavailable::NoRecord))
         );
         let split: &[&[&[u8]]] = &[&[b"v=TLSRPTv1; rua=mai", b"lto:a@x.example"]];
         match select(split, &mut scratch) {
-            Ok(TlsrptLookup::Found(r)) => assert_eq!(
+            Ok(Lookup::Found(r)) => assert_eq!(
                 r.uris().next(),
                 Some(ReportUri::Mailto("mailto:a@x.example"))
             ),

@@ -3,10 +3,8 @@
 
 mod support;
 
-use mxtrust::dane::{
-    self, AnchorSource, Authenticated, ChainProblem, Failure, Options, Outcome, Profile,
-    RecordStatus,
-};
+use mxtrust::chain::{ChainProblem, Failure};
+use mxtrust::dane::{self, AnchorSource, Authenticated, Options, Outcome, Profile, RecordStatus};
 use mxtrust::decision::TlsaUsability;
 use mxtrust::tlsa::{DigestAlgorithm, DigestPreference, ProfileKind, Unusable};
 use mxtrust::tlsrpt::ResultType;
@@ -19,7 +17,7 @@ static ALGORITHMS: &[&dyn mxtrust::SignatureVerificationAlgorithm] =
     mxtrust::ring_algorithms_with_rsa!();
 
 fn options() -> Options<'static> {
-    Options::new(NOW, ALGORITHMS)
+    Options::new(mxtrust::time::unix_time(NOW), ALGORITHMS)
 }
 
 fn run_with(
@@ -909,7 +907,7 @@ fn signatures_under_dane_ta() {
         &pki.chain(),
         &[Record::of(2, 1, 1, &pki.int)],
         NAMES,
-        &Options::new(NOW, &[]),
+        &Options::new(mxtrust::time::unix_time(NOW), &[]),
     );
     assert_eq!(
         outcome,
@@ -920,7 +918,7 @@ fn signatures_under_dane_ta() {
         &pki.chain(),
         &[Record::of(3, 1, 1, &pki.leaf)],
         NAMES,
-        &Options::new(NOW, &[]),
+        &Options::new(mxtrust::time::unix_time(NOW), &[]),
     );
     assert_eq!(outcome, authenticated(0, CertUsage::DaneEe, 0));
 }
@@ -1217,8 +1215,14 @@ fn what_the_server_controls_gets_a_verdict() {
         .unwrap()];
     for (chain, failure) in [(&long, too_long), (&with_big, too_large)] {
         assert_eq!(
-            mxtrust::sts::check_certificate(chain, b"mx.example.test", NOW, &anchors, ALGORITHMS),
-            Ok(mxtrust::sts::StsCertOutcome::Invalid(failure))
+            mxtrust::sts::check_certificate(
+                chain,
+                b"mx.example.test",
+                mxtrust::time::unix_time(NOW),
+                &anchors,
+                ALGORITHMS
+            ),
+            Ok(mxtrust::sts::CertOutcome::Invalid(failure))
         );
     }
 }
@@ -1250,5 +1254,40 @@ fn result_types_of_failures() {
     assert_eq!(
         Failure::Expired { depth: Some(2) }.to_string(),
         "certificate expired at depth 2"
+    );
+}
+
+/// Outcome and record-status codes are published in JSON: unique, kebab-case.
+#[test]
+fn outcome_and_status_codes() {
+    let outcomes = [
+        authenticated(0, CertUsage::DaneEe, 0),
+        Outcome::Unauthenticated,
+        Outcome::Failed(Failure::NoMatch),
+    ];
+    let codes: Vec<&str> = outcomes.iter().map(Outcome::code).collect();
+    assert_eq!(codes, ["authenticated", "unauthenticated-tls", "failed"]);
+    let statuses = [
+        RecordStatus::Unusable(Unusable::EmptyData),
+        RecordStatus::Superseded,
+        RecordStatus::NotMatched,
+        RecordStatus::Matched { depth: Some(0) },
+        RecordStatus::Skipped,
+        RecordStatus::Rejected {
+            depth: None,
+            failure: Failure::NoMatch,
+        },
+    ];
+    let codes: Vec<&str> = statuses.iter().map(RecordStatus::code).collect();
+    assert_eq!(
+        codes,
+        [
+            "unusable",
+            "superseded",
+            "not-matched",
+            "matched",
+            "skipped",
+            "rejected"
+        ]
     );
 }

@@ -7,7 +7,8 @@ mod oracle;
 
 use std::collections::HashMap;
 
-use mxtrust::dane::{self, AnchorSource, Authenticated, Failure, Options, Outcome, RecordStatus};
+use mxtrust::chain::Failure;
+use mxtrust::dane::{self, AnchorSource, Authenticated, Options, Outcome, RecordStatus};
 use mxtrust::{CertUsage, Tlsa};
 
 /// 2026-11-28T13:00:00Z.
@@ -60,7 +61,7 @@ fn verify(chain: &[&[u8]], record: &(u8, u8, u8, Vec<u8>), at: u64) -> Outcome {
         chain,
         &[tlsa],
         &["mx.example.test"],
-        &Options::new(at, ALGORITHMS),
+        &Options::new(mxtrust::time::unix_time(at), ALGORITHMS),
         &mut report,
     )
     .unwrap()

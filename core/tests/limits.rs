@@ -82,7 +82,7 @@ fn name_length_of_reference_ids() {
     let pki = Pki::new(Alg::P256);
     let record = Record::of(3, 1, 1, &pki.leaf);
     let mut report = [RecordStatus::EMPTY];
-    let options = Options::new(NOW, &[]);
+    let options = Options::new(mxtrust::time::unix_time(NOW), &[]);
     let chain = pki.chain();
     assert!(matches!(
         dane::verify(&chain, &[record.tlsa()], &[&at], &options, &mut report),
@@ -111,7 +111,7 @@ fn certificate_length() {
         &chain,
         &[record.tlsa()],
         &["mx.example.test"],
-        &Options::new(NOW, &[]),
+        &Options::new(mxtrust::time::unix_time(NOW), &[]),
         &mut report,
     );
     assert!(
@@ -124,7 +124,7 @@ fn certificate_length() {
 fn counts_at_and_past_their_limits() {
     let pki = Pki::new(Alg::P256);
     let record = Record::of(3, 1, 1, &pki.leaf);
-    let options = Options::new(NOW, &[]);
+    let options = Options::new(mxtrust::time::unix_time(NOW), &[]);
     let names: Vec<&str> = vec!["mx.example.test"; MAX_REFERENCE_IDS];
     let run = |chain_len: usize, records: usize, names: &[&str]| {
         let chain: Vec<&[u8]> = vec![&pki.leaf.der; chain_len];

@@ -14,9 +14,9 @@ fn association_data_matches_openssl() {
         // values, and what openssl computed.
         #[rustfmt::skip]
         let cases: [(&str, Selector, &str, MatchingType, &[u8]); 6] = [
-            ("Full", Selector::Full, "Full", MatchingType::Full, &expected.der),
-            ("Full", Selector::Full, "Sha256", MatchingType::Sha256, &expected.sha256_cert),
-            ("Full", Selector::Full, "Sha512", MatchingType::Sha512, &expected.sha512_cert),
+            ("Full", Selector::Cert, "Full", MatchingType::Full, &expected.der),
+            ("Full", Selector::Cert, "Sha256", MatchingType::Sha256, &expected.sha256_cert),
+            ("Full", Selector::Cert, "Sha512", MatchingType::Sha512, &expected.sha512_cert),
             ("Spki", Selector::Spki, "Full", MatchingType::Full, &expected.spki),
             ("Spki", Selector::Spki, "Sha256", MatchingType::Sha256, &expected.sha256_spki),
             ("Spki", Selector::Spki, "Sha512", MatchingType::Sha512, &expected.sha512_spki),

@@ -1,13 +1,14 @@
 //! The MTA-STS policy cache (RFC 8461 §5.1) in caller-provided storage.
 
 use std::ffi::{c_char, c_void};
+use std::time::Duration;
 
 use mxtrust_core::Error;
 use mxtrust_core::cache::{
     CacheState, FailureOutcome, FetchNeed, Lookup, PolicyCache, Slot, Stored,
 };
 use mxtrust_core::limits::{MAX_CACHE_SLOTS, MAX_CACHE_TEXT};
-use mxtrust_core::sts::StsId;
+use mxtrust_core::sts;
 
 use crate::policy::{mxtrust_sts_mode, policy_ref};
 use crate::sts::mxtrust_sts_id;
@@ -262,11 +263,12 @@ pub extern "C" fn mxtrust_policy_cache_lookup(
         non_null(out_policy)?;
         with_cache(cache, |cache| {
             let domain = c_str(domain)?;
-            let (state, policy) = match cache.lookup(domain.as_bytes(), now) {
-                Lookup::Fresh(p) => (mxtrust_cache_state::Fresh, Some(p)),
-                Lookup::Expired(p) => (mxtrust_cache_state::Expired, Some(p)),
-                Lookup::Absent => (mxtrust_cache_state::Absent, None),
-            };
+            let (state, policy) =
+                match cache.lookup(domain.as_bytes(), mxtrust_core::time::unix_time(now)) {
+                    Lookup::Fresh(p) => (mxtrust_cache_state::Fresh, Some(p)),
+                    Lookup::Expired(p) => (mxtrust_cache_state::Expired, Some(p)),
+                    Lookup::Absent => (mxtrust_cache_state::Absent, None),
+                };
             put(
                 out_policy,
                 mxtrust_cached_policy {
@@ -278,8 +280,8 @@ pub extern "C" fn mxtrust_policy_cache_lookup(
                         mxtrust_sts_mode::from_core(p.mode())
                     }),
                     max_age: policy.map_or(0, |p| p.max_age()),
-                    fetched_at: policy.map_or(0, |p| p.fetched_at()),
-                    expires_at: policy.map_or(0, |p| p.expires_at()),
+                    fetched_at: policy.map_or(0, |p| p.fetched_at().as_secs()),
+                    expires_at: policy.map_or(0, |p| p.expires_at().as_secs()),
                 },
             );
             Ok(())
@@ -306,7 +308,7 @@ pub extern "C" fn mxtrust_policy_cache_allows_mx(
         with_cache(cache, |cache| {
             let domain = c_str(domain)?;
             let host = c_str(host)?;
-            let allowed = match cache.lookup(domain.as_bytes(), 0) {
+            let allowed = match cache.lookup(domain.as_bytes(), mxtrust_core::time::unix_time(0)) {
                 Lookup::Fresh(p) | Lookup::Expired(p) => p.allows_mx(host.as_bytes()),
                 Lookup::Absent => return Err(mxtrust_result::NotFound),
             };
@@ -316,8 +318,8 @@ pub extern "C" fn mxtrust_policy_cache_allows_mx(
     })
 }
 
-fn sts_id(id: *const c_char) -> Result<StsId, mxtrust_result> {
-    Ok(StsId::new(c_str(id)?.as_bytes())?)
+fn sts_id(id: *const c_char) -> Result<sts::PolicyId, mxtrust_result> {
+    Ok(sts::PolicyId::new(c_str(id)?.as_bytes())?)
 }
 
 /// Whether to fetch a policy (RFC 8461 §5.1).
@@ -361,10 +363,14 @@ pub extern "C" fn mxtrust_policy_cache_observe_id(
         with_cache(cache, |cache| {
             let domain = c_str(domain)?;
             let id = sts_id(id)?;
-            let need = match cache.observe_id(domain.as_bytes(), &id, now) {
+            let need = match cache.observe_id(
+                domain.as_bytes(),
+                &id,
+                mxtrust_core::time::unix_time(now),
+            ) {
                 FetchNeed::UpToDate => (mxtrust_fetch_action::UpToDate, 0),
                 FetchNeed::Fetch => (mxtrust_fetch_action::Fetch, 0),
-                FetchNeed::BackOff { until } => (mxtrust_fetch_action::BackOff, until),
+                FetchNeed::BackOff { until } => (mxtrust_fetch_action::BackOff, until.as_secs()),
             };
             put(
                 out_need,
@@ -440,7 +446,12 @@ pub extern "C" fn mxtrust_policy_cache_store(
                 evicted_count: 0,
                 evicted_domain: [0; 254],
             };
-            match cache.store(domain.as_bytes(), id, policy, fetched_at)? {
+            match cache.store(
+                domain.as_bytes(),
+                id,
+                policy,
+                mxtrust_core::time::unix_time(fetched_at),
+            )? {
                 Stored::Inserted => {}
                 Stored::Replaced => stored.outcome = mxtrust_store_outcome::Replaced,
                 Stored::Evicted { count, last } => {
@@ -491,7 +502,11 @@ pub extern "C" fn mxtrust_policy_cache_record_failure(
         with_cache(cache, |cache| {
             let domain = c_str(domain)?;
             let id = sts_id(id)?;
-            let outcome = match cache.record_failure(domain.as_bytes(), id, now)? {
+            let outcome = match cache.record_failure(
+                domain.as_bytes(),
+                id,
+                mxtrust_core::time::unix_time(now),
+            )? {
                 FailureOutcome::UseCached(mode) => mxtrust_failure_outcome {
                     use_cached: true,
                     mode: mxtrust_sts_mode::from_core(mode),
@@ -549,10 +564,21 @@ pub extern "C" fn mxtrust_policy_cache_due_for_refresh(
             put_all(
                 out,
                 cache
-                    .due_domains(now, window)
+                    .due_domains(
+                        mxtrust_core::time::unix_time(now),
+                        Duration::from_secs(window),
+                    )
                     .map(mxtrust_slice::from_bytes),
             );
-            put(out_count, cache.due_domains(now, window).count());
+            put(
+                out_count,
+                cache
+                    .due_domains(
+                        mxtrust_core::time::unix_time(now),
+                        Duration::from_secs(window),
+                    )
+                    .count(),
+            );
             Ok(())
         })
     })

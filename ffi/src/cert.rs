@@ -65,7 +65,7 @@ pub extern "C" fn mxtrust_certificate_inspect(
             mxtrust_certificate_info {
                 not_before: validity.not_before,
                 not_after: validity.not_after,
-                validity: match validity.status_at(time) {
+                validity: match validity.status_at(mxtrust_core::time::unix_time(time)) {
                     ValidityStatus::Valid => mxtrust_validity::Valid,
                     ValidityStatus::NotYetValid => mxtrust_validity::NotYetValid,
                     ValidityStatus::Expired => mxtrust_validity::Expired,

@@ -2,9 +2,8 @@
 
 use std::ffi::c_char;
 
-use mxtrust_core::dane::{
-    self, AnchorSource, ChainProblem, Failure, Options, Outcome, Profile, RecordStatus,
-};
+use mxtrust_core::chain::{ChainProblem, Failure};
+use mxtrust_core::dane::{self, AnchorSource, Options, Outcome, Profile, RecordStatus};
 use mxtrust_core::tlsa::{DigestAlgorithm, DigestPreference, ProfileKind, Selection};
 use mxtrust_core::{CertUsage, Selector, SignatureVerificationAlgorithm, Tlsa, TrustAnchor};
 use rustls_pki_types::CertificateDer;
@@ -445,7 +444,7 @@ fn with_options<R>(
         Profile::Smtp
     };
     f(&Options {
-        time: options.time,
+        time: mxtrust_core::time::unix_time(options.time),
         profile,
         digest_preference,
         ee_name_checks: options.ee_name_checks,

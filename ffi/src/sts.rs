@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use mxtrust_core::sts::{self, StsCertOutcome, StsId, StsLookup, StsRecord, Unavailable};
+use mxtrust_core::sts::{self, Unavailable};
 
 use crate::dane::{ALGORITHMS, certificate_ders, chain_from};
 use crate::{
@@ -33,7 +33,7 @@ impl mxtrust_sts_id {
         len: 0,
     };
 
-    pub(crate) fn from_core(id: &StsId) -> Self {
+    pub(crate) fn from_core(id: &sts::PolicyId) -> Self {
         let mut out = Self::EMPTY;
         let n = put_all(
             &mut out.id[..MXTRUST_MAX_STS_ID_LEN],
@@ -118,7 +118,7 @@ pub extern "C" fn mxtrust_sts_record_parse(
 ) -> mxtrust_result {
     boundary(|| {
         non_null(out_id)?;
-        let parsed = StsRecord::parse(slice(record, record_len)?)?;
+        let parsed = sts::Record::parse(slice(record, record_len)?)?;
         put(out_id, mxtrust_sts_id::from_core(&parsed.id()));
         Ok(())
     })
@@ -148,12 +148,12 @@ pub extern "C" fn mxtrust_sts_select(
             sts::select(rrset, scratch).map_err(|e| needed(e, out_needed))
         })?;
         let out = match lookup {
-            StsLookup::Found(record) => mxtrust_sts_lookup {
+            sts::Lookup::Found(record) => mxtrust_sts_lookup {
                 status: mxtrust_lookup_status::Found,
                 invalid: mxtrust_result::Ok,
                 id: mxtrust_sts_id::from_core(&record.id()),
             },
-            StsLookup::NoPolicy(why) => {
+            sts::Lookup::NoPolicy(why) => {
                 let (status, invalid) = unavailable(&why);
                 mxtrust_sts_lookup {
                     status,
@@ -215,20 +215,20 @@ pub extern "C" fn mxtrust_sts_check_certificate(
         let outcome = sts::check_certificate(
             chain.get(..n).unwrap_or(&[]),
             host.as_bytes(),
-            time,
+            mxtrust_core::time::unix_time(time),
             &anchors,
             ALGORITHMS,
         )?;
         put(
             out_outcome,
             match outcome {
-                StsCertOutcome::Valid => mxtrust_sts_cert_outcome {
+                sts::CertOutcome::Valid => mxtrust_sts_cert_outcome {
                     valid: true,
                     result_type: mxtrust_result_type::None,
                     failure: crate::dane::mxtrust_dane_failure::None,
                     failure_depth: -1,
                 },
-                StsCertOutcome::Invalid(failure) => {
+                sts::CertOutcome::Invalid(failure) => {
                     let (code, depth) = crate::dane::failure_code(&failure);
                     mxtrust_sts_cert_outcome {
                         valid: false,

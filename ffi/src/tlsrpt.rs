@@ -1,7 +1,7 @@
 //! TLSRPT discovery (RFC 8460 §3): `_smtp._tls` TXT records and their
 //! report URIs.
 
-use mxtrust_core::tlsrpt::{self, ReportUri, TlsrptLookup, TlsrptRecord};
+use mxtrust_core::tlsrpt::{self, ReportUri};
 
 use crate::sts::{unavailable, with_rrset};
 use crate::{
@@ -58,7 +58,7 @@ impl mxtrust_report_uri {
 }
 
 /// Writes the URIs of a record; returns their count.
-fn write_uris(record: &TlsrptRecord<'_>, out: &mut [mxtrust_report_uri]) -> usize {
+fn write_uris(record: &tlsrpt::Record<'_>, out: &mut [mxtrust_report_uri]) -> usize {
     put_all(out, record.uris().map(mxtrust_report_uri::from_core));
     record.uri_count()
 }
@@ -82,7 +82,7 @@ pub extern "C" fn mxtrust_tlsrpt_record_parse(
     boundary(|| {
         non_null(out_uri_count)?;
         let uris = slice_mut(uris, uris_len)?;
-        let parsed = TlsrptRecord::parse(slice(record, record_len)?)?;
+        let parsed = tlsrpt::Record::parse(slice(record, record_len)?)?;
         let count = write_uris(&parsed, uris);
         put(out_uri_count, count);
         Ok(())
@@ -131,12 +131,12 @@ pub extern "C" fn mxtrust_tlsrpt_select(
         let lookup = with_rrset(rrset, rrset_len, |rrset| {
             Ok(
                 match tlsrpt::select(rrset, scratch).map_err(|e| needed(e, out_needed))? {
-                    TlsrptLookup::Found(record) => mxtrust_tlsrpt_lookup {
+                    tlsrpt::Lookup::Found(record) => mxtrust_tlsrpt_lookup {
                         status: mxtrust_lookup_status::Found,
                         invalid: mxtrust_result::Ok,
                         uri_count: write_uris(&record, &mut found),
                     },
-                    TlsrptLookup::NoPolicy(why) => {
+                    tlsrpt::Lookup::NoPolicy(why) => {
                         let (status, invalid) = unavailable(&why);
                         mxtrust_tlsrpt_lookup {
                             status,

@@ -178,11 +178,11 @@ pub fn certificate(data: &[u8]) {
     let _ = cert.basic_constraints();
     let validity = cert.validity();
     for time in [0, NOW, u64::MAX] {
-        let _ = validity.status_at(time);
+        let _ = validity.status_at(mxtrust::time::unix_time(time));
     }
     assert_eq!(cert.is_self_issued(), cert.is_issued_by(&cert));
     let mut out = vec![0u8; data.len()];
-    for selector in [Selector::Full, Selector::Spki] {
+    for selector in [Selector::Cert, Selector::Spki] {
         for matching in [
             MatchingType::Full,
             MatchingType::Sha256,
@@ -360,7 +360,7 @@ pub fn dane_verify(input: &DaneInput<'_>) {
                 let selector = if *selector {
                     Selector::Spki
                 } else {
-                    Selector::Full
+                    Selector::Cert
                 };
                 let matching = MatchingType::from(matching % 3);
                 let len = tlsa::association_data(fixture(*i), selector, matching, &mut out)
@@ -416,10 +416,10 @@ pub fn dane_verify(input: &DaneInput<'_>) {
         .collect();
     let mut options = Options::new(
         match input.time {
-            Time::Now => NOW,
-            Time::Past => 1_600_000_000,
-            Time::Future => 2_100_000_000,
-            Time::Raw(t) => t,
+            Time::Now => mxtrust::time::unix_time(NOW),
+            Time::Past => mxtrust::time::unix_time(1_600_000_000),
+            Time::Future => mxtrust::time::unix_time(2_100_000_000),
+            Time::Raw(t) => mxtrust::time::unix_time(t),
         },
         ALGORITHMS,
     );
@@ -506,12 +506,12 @@ fn txt_rrset(data: &[u8]) -> Vec<Vec<&[u8]>> {
 
 /// `_mta-sts` TXT: the whole input as one record, then as an RRset.
 pub fn sts_txt(data: &[u8]) {
-    if let Ok(record) = sts::StsRecord::parse(data) {
+    if let Ok(record) = sts::Record::parse(data) {
         let id = record.id();
         assert!(
             !id.as_bytes().is_empty() && id.as_bytes().len() <= mxtrust::limits::MAX_STS_ID_LEN
         );
-        assert_eq!(sts::StsId::new(id.as_bytes()), Ok(id));
+        assert_eq!(sts::PolicyId::new(id.as_bytes()), Ok(id));
         let _ = id.as_str();
     }
     let rrset = txt_rrset(data);
@@ -522,7 +522,7 @@ pub fn sts_txt(data: &[u8]) {
 
 /// `_smtp._tls` TXT: the whole input as one record, then as an RRset.
 pub fn tlsrpt_txt(data: &[u8]) {
-    if let Ok(record) = tlsrpt::TlsrptRecord::parse(data) {
+    if let Ok(record) = tlsrpt::Record::parse(data) {
         assert_eq!(record.uris().count(), record.uri_count());
         for uri in record.uris() {
             let _ = uri.as_str();
@@ -583,8 +583,16 @@ pub fn cache_import(data: &[u8]) {
     if let Ok(parsed) = policy::Policy::<8>::parse(data, &mut warnings) {
         let (mut slots, mut text) = (vec![cache::Slot::EMPTY; 2], vec![0u8; 4096]);
         let mut cache = cache::PolicyCache::new(&mut slots, &mut text, [5; 16]);
-        let id = sts::StsId::new(b"fuzz1").expect("valid id");
-        if cache.store(b"example.test", id, &parsed, 1_000).is_ok() {
+        let id = sts::PolicyId::new(b"fuzz1").expect("valid id");
+        if cache
+            .store(
+                b"example.test",
+                id,
+                &parsed,
+                mxtrust::time::unix_time(1_000),
+            )
+            .is_ok()
+        {
             let mut image = vec![0u8; cache.export_len()];
             let len = cache.export(&mut image).expect("export_len fits");
             let (mut slots2, mut text2) = (vec![cache::Slot::EMPTY; 2], vec![0u8; 4096]);

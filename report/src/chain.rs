@@ -73,7 +73,7 @@ fn certificate(depth: usize, der: &[u8], time: u64) -> CertificateReport {
         issuer: Some(name(cert.issuer())),
         not_before: Some(date(validity.not_before)),
         not_after: Some(date(validity.not_after)),
-        validity: Some(match validity.status_at(time) {
+        validity: Some(match validity.status_at(mxtrust::time::unix_time(time)) {
             ValidityStatus::Valid => "valid",
             ValidityStatus::Expired => "expired",
             ValidityStatus::NotYetValid => "not-yet-valid",

@@ -154,7 +154,7 @@ impl std::fmt::Debug for Check<'_> {
 /// Core's error for input the caller should not have passed (an empty
 /// chain, too many records or names, a name that is not a DNS name).
 pub fn check(check: &Check<'_>) -> Result<Report, mxtrust::Error> {
-    let mut options = Options::new(check.time, check.algorithms);
+    let mut options = Options::new(mxtrust::time::unix_time(check.time), check.algorithms);
     if let Some((trust_anchors, anchor_certificates)) = check.generic_trust_anchors {
         options.profile = Profile::Generic {
             trust_anchors,
@@ -300,11 +300,7 @@ impl Report {
             _ => None,
         };
         Self {
-            outcome: match outcome {
-                Outcome::Authenticated(_) => "authenticated",
-                Outcome::Unauthenticated => "unauthenticated-tls",
-                Outcome::Failed(_) => "failed",
-            },
+            outcome: outcome.code(),
             record: authenticated.map(|a| a.record.saturating_add(1)),
             usage: authenticated.map(|a| u8::from(a.usage)),
             depth: authenticated.map(|a| a.depth),
@@ -456,31 +452,22 @@ impl Report {
 
 impl RecordReport {
     fn new(index: usize, record: &Record, status: &RecordStatus) -> Self {
-        let (status, depth, code, reason) = match status {
-            RecordStatus::Matched { depth } => ("matched", *depth, None, None),
-            RecordStatus::NotMatched => ("not-matched", None, None, None),
-            RecordStatus::Unusable(why) => {
-                ("unusable", None, Some(why.code()), Some(why.to_string()))
-            }
-            RecordStatus::Superseded => (
-                "superseded",
-                None,
-                Some("superseded"),
-                Some(SUPERSEDED.to_owned()),
-            ),
+        let code_of_status = status.code();
+        let (depth, code, reason) = match status {
+            RecordStatus::Matched { depth } => (*depth, None, None),
+            RecordStatus::NotMatched => (None, None, None),
+            RecordStatus::Unusable(why) => (None, Some(why.code()), Some(why.to_string())),
+            RecordStatus::Superseded => (None, Some(code_of_status), Some(SUPERSEDED.to_owned())),
             RecordStatus::Skipped => (
-                "skipped",
                 None,
-                Some("skipped"),
+                Some(code_of_status),
                 Some("not checked: a DANE-EE record already authenticated the chain".to_owned()),
             ),
-            RecordStatus::Rejected { depth, failure } => (
-                "rejected",
-                *depth,
-                Some(failure.code()),
-                Some(failure.to_string()),
-            ),
+            RecordStatus::Rejected { depth, failure } => {
+                (*depth, Some(failure.code()), Some(failure.to_string()))
+            }
         };
+        let status = code_of_status;
         Self {
             index,
             dnssec: record.dnssec.code(),

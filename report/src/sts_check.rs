@@ -15,7 +15,7 @@ use mxtrust::decision::{
     self, Action, DnssecStatus, MxInputs, StsState, TlsaStatus, TlsaUsability,
 };
 use mxtrust::policy::Mode;
-use mxtrust::sts::{self, StsCertOutcome};
+use mxtrust::sts;
 use mxtrust::{SignatureVerificationAlgorithm, TrustAnchor};
 use serde::Serialize;
 
@@ -196,13 +196,13 @@ pub fn check(check: &StsCheck<'_>) -> Result<StsCheckReport, mxtrust::Error> {
     let certificate = sts::check_certificate(
         &chain,
         check.mx.as_bytes(),
-        check.time,
+        mxtrust::time::unix_time(check.time),
         check.trust_anchors,
         check.algorithms,
     )?;
     match certificate {
-        StsCertOutcome::Valid => report.certificate = "valid",
-        StsCertOutcome::Invalid(failure) => {
+        sts::CertOutcome::Valid => report.certificate = "valid",
+        sts::CertOutcome::Invalid(failure) => {
             report.certificate = "invalid";
             report.certificate_failure = Some(failure.to_string());
             report.certificate_failure_code = Some(failure.code());

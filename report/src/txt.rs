@@ -2,8 +2,8 @@
 //! reading TXT data as `dig` prints it, and the report document of which
 //! record a sender uses and what it says.
 
-use mxtrust::sts::{self, StsLookup, Unavailable};
-use mxtrust::tlsrpt::{self, ReportUri, TlsrptLookup};
+use mxtrust::sts::{self, Unavailable};
+use mxtrust::tlsrpt::{self, ReportUri};
 use serde::Serialize;
 
 use crate::{ReadError, ReadErrorKind};
@@ -47,14 +47,14 @@ pub fn sts_report(rrset: &Rrset) -> Result<TxtReport, mxtrust::Error> {
     let views: Vec<&[&[u8]]> = strings.iter().map(Vec::as_slice).collect();
     let mut scratch = vec![0u8; scratch_len(rrset)];
     Ok(match sts::select(&views, &mut scratch)? {
-        StsLookup::Found(record) => TxtReport {
+        sts::Lookup::Found(record) => TxtReport {
             found: true,
             id: Some(record.id().as_str().to_owned()),
             rua: None,
             unavailable: None,
             reason: None,
         },
-        StsLookup::NoPolicy(why) => unavailable(why, "v=STSv1", None),
+        sts::Lookup::NoPolicy(why) => unavailable(why, "v=STSv1", None),
     })
 }
 
@@ -68,14 +68,14 @@ pub fn tlsrpt_report(rrset: &Rrset) -> Result<TxtReport, mxtrust::Error> {
     let views: Vec<&[&[u8]]> = strings.iter().map(Vec::as_slice).collect();
     let mut scratch = vec![0u8; scratch_len(rrset)];
     Ok(match tlsrpt::select(&views, &mut scratch)? {
-        TlsrptLookup::Found(record) => TxtReport {
+        tlsrpt::Lookup::Found(record) => TxtReport {
             found: true,
             id: None,
             rua: Some(record.uris().map(uri).collect()),
             unavailable: None,
             reason: None,
         },
-        TlsrptLookup::NoPolicy(why) => unavailable(why, "v=TLSRPTv1", Some(Vec::new())),
+        tlsrpt::Lookup::NoPolicy(why) => unavailable(why, "v=TLSRPTv1", Some(Vec::new())),
     })
 }
 

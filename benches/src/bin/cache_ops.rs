@@ -46,7 +46,7 @@ use std::time::Instant;
 
 use mxtrust::cache::{Lookup, PolicyCache, SLOT_SIZE, Slot, Stored, entry_text_len};
 use mxtrust::policy::Policy;
-use mxtrust::sts::StsId;
+use mxtrust::sts;
 
 /// Cache sizes (live entries) of the table.
 const SIZES: [usize; 4] = [64, 1_000, 10_000, 100_000];
@@ -212,7 +212,7 @@ struct Bench<'a, 's> {
     insert_domains: &'a [String],
     insert_policies: Vec<Policy<'a, 3>>,
     order: Vec<usize>,
-    ids: [StsId; 2],
+    ids: [sts::PolicyId; 2],
     cursor: usize,
     insert_cursor: usize,
     clock: u64,
@@ -267,11 +267,13 @@ impl<'a, 's> Bench<'a, 's> {
     ) -> Self {
         let n = inputs.domains.len();
         let mut cache = PolicyCache::new(slots, text, *b"mxtrust-bench-k!");
-        let id = StsId::new(b"20260101T000000").expect("id");
+        let id = sts::PolicyId::new(b"20260101T000000").expect("id");
         for (i, (d, p)) in inputs.domains.iter().zip(&policies).enumerate() {
             // Fetched over the last hour; a week's max_age: all live at NOW.
             let at = NOW - 3_600 + (i % 3_600) as u64;
-            let stored = cache.store(d.as_bytes(), id, p, at).expect("fill");
+            let stored = cache
+                .store(d.as_bytes(), id, p, mxtrust::time::unix_time(at))
+                .expect("fill");
             assert_eq!(stored, Stored::Inserted);
         }
         assert_eq!(cache.len(), n);
@@ -291,8 +293,8 @@ impl<'a, 's> Bench<'a, 's> {
                 order
             },
             ids: [
-                StsId::new(b"20260201T000000").expect("id"),
-                StsId::new(b"20260301T000000").expect("id"),
+                sts::PolicyId::new(b"20260201T000000").expect("id"),
+                sts::PolicyId::new(b"20260301T000000").expect("id"),
             ],
             cursor: 0,
             insert_cursor: 0,
@@ -338,7 +340,10 @@ impl<'a, 's> Bench<'a, 's> {
                 let mut hits = 0;
                 measure(&mut || {
                     for &i in &picks {
-                        let found = cache.lookup(black_box(domains[i].as_bytes()), now);
+                        let found = cache.lookup(
+                            black_box(domains[i].as_bytes()),
+                            mxtrust::time::unix_time(now),
+                        );
                         hits += usize::from(matches!(black_box(found), Lookup::Fresh(_)));
                     }
                 });
@@ -362,7 +367,12 @@ impl<'a, 's> Bench<'a, 's> {
                 let mut hits = 0;
                 measure(&mut || {
                     for (&i, p) in picks.iter().zip(chosen) {
-                        let stored = cache.store(black_box(domains[i].as_bytes()), id, p, now);
+                        let stored = cache.store(
+                            black_box(domains[i].as_bytes()),
+                            id,
+                            p,
+                            mxtrust::time::unix_time(now),
+                        );
                         hits += usize::from(stored == Ok(Stored::Replaced));
                     }
                 });
@@ -375,8 +385,12 @@ impl<'a, 's> Bench<'a, 's> {
                 let mut hits = 0;
                 measure(&mut || {
                     for &j in &picks {
-                        let stored =
-                            cache.store(black_box(domains[j].as_bytes()), id, &policies[j], now);
+                        let stored = cache.store(
+                            black_box(domains[j].as_bytes()),
+                            id,
+                            &policies[j],
+                            mxtrust::time::unix_time(now),
+                        );
                         hits += usize::from(stored == Ok(Stored::Inserted));
                     }
                 });

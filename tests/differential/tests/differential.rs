@@ -27,7 +27,8 @@ use std::ptr;
 
 use foreign_types::ForeignTypeRef;
 use mxtrust::cert::Certificate;
-use mxtrust::dane::{self, AnchorSource, Failure, Options, Outcome, RecordStatus};
+use mxtrust::chain::Failure;
+use mxtrust::dane::{self, AnchorSource, Options, Outcome, RecordStatus};
 use mxtrust::{Tlsa, tlsa};
 use openssl::asn1::{Asn1Time, Asn1TimeRef};
 use openssl::x509::{X509, X509Ref};
@@ -908,7 +909,7 @@ fn mxtrust_dane(
             data,
         })
         .collect();
-    let mut options = Options::new(time, ALGORITHMS);
+    let mut options = Options::new(mxtrust::time::unix_time(time), ALGORITHMS);
     options.ee_name_checks = ee_name_checks;
     let mut report = vec![RecordStatus::EMPTY; tlsa.len()];
     dane::verify(chain, &tlsa, names, &options, &mut report).unwrap()
@@ -1016,7 +1017,8 @@ fn compare_dane(
                 && records.iter().all(|r| {
                     Certificate::parse(r.3).is_ok_and(|c| {
                         c.is_self_issued()
-                            && c.validity().status_at(NOW) != mxtrust::cert::ValidityStatus::Valid
+                            && c.validity().status_at(mxtrust::time::unix_time(NOW))
+                                != mxtrust::cert::ValidityStatus::Valid
                     }) && !chain.contains(&r.3)
                 }) =>
         {

@@ -29,7 +29,7 @@ pub extern "C" fn check_dane_ee(
         &[leaf],
         &[record],
         &["mx.example"],
-        &Options::new(now, &[]),
+        &Options::new(mxtrust::time::unix_time(now), &[]),
         &mut report,
     ) {
         Ok(Outcome::Authenticated(_)) => 1,

@@ -58,7 +58,7 @@ fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
 fn verify_counted(chain: &[&[u8]], records: &[Record]) -> (Outcome, usize) {
     let tlsa: Vec<Tlsa<'_>> = records.iter().map(Record::tlsa).collect();
     let mut report = vec![RecordStatus::EMPTY; records.len()];
-    let options = Options::new(NOW, ALGORITHMS);
+    let options = Options::new(mxtrust::time::unix_time(NOW), ALGORITHMS);
     let (outcome, count) =
         allocations(|| dane::verify(chain, &tlsa, &["mx.example.test"], &options, &mut report));
     (outcome.unwrap(), count)

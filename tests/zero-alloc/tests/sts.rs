@@ -27,8 +27,8 @@ static GLOBAL: Counting = Counting;
 
 use mxtrust::cache::{Lookup, PolicyCache, Slot};
 use mxtrust::policy::{MxPattern, Policy, Warning};
-use mxtrust::sts::{StsId, StsLookup, StsRecord};
-use mxtrust::tlsrpt::{TlsrptLookup, TlsrptRecord};
+use mxtrust::sts;
+use mxtrust::tlsrpt;
 
 static CACHE: std::sync::Mutex<([Slot; 4], [u8; 1024])> =
     std::sync::Mutex::new(([Slot::EMPTY; 4], [0; 1024]));
@@ -46,18 +46,18 @@ fn mta_sts_paths_do_not_allocate() {
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     let mut cache = PolicyCache::new(slots, text, [1; 16]);
 
-    let record = StsRecord::parse(b"v=STSv1; id=20240101T000000").unwrap();
+    let record = sts::Record::parse(b"v=STSv1; id=20240101T000000").unwrap();
     let rrset: &[&[&[u8]]] = &[&[b"v=STSv1; ", b"id=abc"], &[b"v=spf1 -all"]];
-    let StsLookup::Found(found) = mxtrust::sts::select(rrset, &mut scratch).unwrap() else {
+    let sts::Lookup::Found(found) = mxtrust::sts::select(rrset, &mut scratch).unwrap() else {
         panic!()
     };
-    let tlsrpt = TlsrptRecord::parse(b"v=TLSRPTv1; rua=mailto:r@example.com").unwrap();
+    let tlsrpt = tlsrpt::Record::parse(b"v=TLSRPTv1; rua=mailto:r@example.com").unwrap();
     let uris = tlsrpt.uris().count();
     let t_rrset: &[&[&[u8]]] = &[&[b"v=TLSRPTv1; rua=mailto:r@example.com"]];
     let mut t_scratch = [0u8; 64];
     let t_found = matches!(
         mxtrust::tlsrpt::select(t_rrset, &mut t_scratch),
-        Ok(TlsrptLookup::Found(_))
+        Ok(tlsrpt::Lookup::Found(_))
     );
 
     let policy: Policy = Policy::parse(body, &mut warnings).unwrap();
@@ -66,17 +66,30 @@ fn mta_sts_paths_do_not_allocate() {
     let matched = pattern.matches(b"MX.EXAMPLE.ORG");
 
     cache
-        .store(b"example.com", record.id(), &policy, 1_000)
+        .store(
+            b"example.com",
+            record.id(),
+            &policy,
+            mxtrust::time::unix_time(1_000),
+        )
         .unwrap();
-    let fresh = matches!(cache.lookup(b"example.com", 2_000), Lookup::Fresh(p) if p.allows_mx(b"mx1.example.com"));
-    let fetch = cache.should_fetch(b"example.com", &found.id(), 2_000);
+    let fresh = matches!(cache.lookup(b"example.com", mxtrust::time::unix_time(2_000)), Lookup::Fresh(p) if p.allows_mx(b"mx1.example.com"));
+    let fetch = cache.should_fetch(b"example.com", &found.id(), mxtrust::time::unix_time(2_000));
     cache
-        .record_failure(b"example.com", StsId::new(b"abc").unwrap(), 2_000)
+        .record_failure(
+            b"example.com",
+            sts::PolicyId::new(b"abc").unwrap(),
+            mxtrust::time::unix_time(2_000),
+        )
         .unwrap();
     let len = cache.export(&mut image).unwrap();
     cache.import(&image[..len]).unwrap();
     let mut due: [&[u8]; 2] = [&[]; 2];
-    let n_due = cache.due_for_refresh(1_000, 1_000_000, &mut due);
+    let n_due = cache.due_for_refresh(
+        mxtrust::time::unix_time(1_000),
+        core::time::Duration::from_secs(1_000_000),
+        &mut due,
+    );
 
     let after = ALLOCATIONS.load(Ordering::SeqCst);
     drop(guard);
