@@ -12,16 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
-python=${PYTHON:-python3}
 mode=${1:-all}
-
-apt_updated=
-apt_install() {
-  [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
-}
-pkg-config --exists openssl 2>/dev/null || apt_install libssl-dev pkg-config
-command -v valgrind >/dev/null || apt_install valgrind
+# shellcheck source=../scripts/install.sh
+. scripts/install.sh
+need_apt libssl-dev pkg-config valgrind python3-venv
 
 cache_table() {
   cargo build -q -p mxtrust-benches --bin cache_ops --release --locked
@@ -31,10 +25,14 @@ if [ "$mode" = --cache ]; then
   cache_table
   exit
 fi
-rustup component list --installed | grep -q '^llvm-tools' || rustup component add llvm-tools
-rustup target list --installed | grep -qx thumbv7em-none-eabihf || rustup target add thumbv7em-none-eabihf
-"$python" -c 'import postfix_mta_sts_resolver' 2>/dev/null ||
-  "$python" -m pip install -q 'postfix-mta-sts-resolver==1.5.1'
+need_rustup_component llvm-tools
+need_rustup_target thumbv7em-none-eabihf
+# The Python peer in its own venv, pinned (benches/python/requirements.txt).
+if [ -z "${PYTHON:-}" ]; then
+  need_pip_venv "$target/bench-venv" benches/python/requirements.txt
+  PYTHON=$target/bench-venv/bin/python
+fi
+python=$PYTHON
 
 # The committed no-allocator static library (tests/no-alloc), linked from its
 # DANE-EE entry point with --gc-sections: what a firmware image keeps.

@@ -940,7 +940,8 @@ fn matches_spki_value(record: &Tlsa<'_>, value: &[u8]) -> bool {
 /// Digests of one certificate's selected bytes, computed at most once each.
 #[derive(Default)]
 struct DigestCache {
-    slots: [Option<(Selector, DigestAlgorithm, [u8; 64])>; 4],
+    /// One per (selector, digest): two selectors times two digests.
+    slots: heapless::Vec<(Selector, DigestAlgorithm, [u8; 64]), 4>,
 }
 
 impl DigestCache {
@@ -952,16 +953,15 @@ impl DigestCache {
         let found = self
             .slots
             .iter()
-            .flatten()
             .find(|(s, d, _)| *s == record.selector && *d == digest);
         if let Some((_, _, out)) = found {
             return out.get(..len) == Some(record.data);
         }
         let mut out = [0u8; 64];
         tlsa::digest_into(digest, selected, &mut out);
-        if let Some(slot) = self.slots.iter_mut().find(|slot| slot.is_none()) {
-            *slot = Some((record.selector, digest, out));
-        }
+        // Full only for selectors and digests past the two of each that
+        // exist; then the digest is simply computed again next time.
+        let _ = self.slots.push((record.selector, digest, out));
         out.get(..len) == Some(record.data)
     }
 }
