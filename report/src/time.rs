@@ -43,27 +43,14 @@ pub fn format(seconds: u64) -> String {
 mod tests {
     use super::*;
 
-    /// (input, expected Unix seconds)
+    /// (input, expected Unix seconds). The RFC 3339 grammar itself is
+    /// core's (`mxtrust::time`), tested there; these rows are what this
+    /// parser adds: plain Unix seconds, and no time before 1970.
     const CASES: &[(&str, Option<u64>)] = &[
         ("1795870800", Some(1_795_870_800)),
         ("0", Some(0)),
-        ("2026-11-28T13:00:00Z", Some(1_795_870_800)),
-        ("2026-11-28t13:00:00z", Some(1_795_870_800)),
-        ("2026-11-28 13:00:00Z", Some(1_795_870_800)),
         ("2026-11-28T14:00:00+01:00", Some(1_795_870_800)),
-        ("2026-11-28T08:30:00-04:30", Some(1_795_870_800)),
-        ("2026-11-28T13:00:00.999Z", Some(1_795_870_800)),
         ("1970-01-01T00:00:00Z", Some(0)),
-        ("2025-01-01T00:00:00Z", Some(1_735_689_600)),
-        ("2035-01-01T00:00:00Z", Some(2_051_222_400)),
-        ("2024-02-29T00:00:00Z", Some(1_709_164_800)),
-        ("2025-02-29T00:00:00Z", None),
-        ("2026-13-01T00:00:00Z", None),
-        ("2026-11-28T24:00:00Z", None),
-        ("2026-11-28T13:00:00", None),
-        ("2026-11-28T13:00:00.Z", None),
-        ("2026-11-28T13:00Z", None),
-        ("2026-11-28", None),
         ("1969-12-31T23:59:59Z", None),
         ("-5", None),
         ("", None),
