@@ -47,6 +47,9 @@
 //! - [`base_domain`]: the TLSA base domain of an MX host through CNAME
 //!   records, its reference identifiers, and the TLSA owner name
 //!   (RFC 7672 §2.2.2, §3.2.3; RFC 6698 §3).
+//! - [`rollover`]: planning key, certificate, record and policy changes so
+//!   that no sender's cached data refuses the server (RFC 7671 §8.1,
+//!   RFC 8461 §8.3).
 //! - [`decision`]: what to do for one MX host, DANE before MTA-STS
 //!   (RFC 7672 §2.2, RFC 8461 §2).
 //! - [`tlsrpt`]: RFC 8460 result types and the `_smtp._tls` TXT record.
@@ -67,6 +70,7 @@
 //! (`tests/module_graph.rs`) keeps this table equal to the code.
 //!
 //! ```text
+//! rollover    → cert, chain, dane, limits, name, policy, sts, time, tlsa
 //! cache       → limits, name, policy, sts, time
 //! dane        → cert, chain, limits, name, time, tlsa, tlsrpt
 //! sts         → cert, chain, limits, name, time, tlsrpt, txt
@@ -132,6 +136,7 @@ pub mod limits;
 pub mod mx;
 pub mod name;
 pub mod policy;
+pub mod rollover;
 pub mod sts;
 pub mod time;
 pub mod tlsa;
