@@ -169,3 +169,35 @@ pub fn usable_trust_anchors(ders: &[Vec<u8>]) -> (Vec<TrustAnchor<'_>>, usize) {
 fn trust_anchor(der: &[u8]) -> Result<TrustAnchor<'_>, mxtrust::Error> {
     mxtrust::cert::Certificate::parse(der).and_then(|cert| cert.trust_anchor())
 }
+
+/// The SubjectPublicKeyInfo (DER) of a public key file (PEM `PUBLIC KEY`
+/// or DER) or, with `request`, of a PKCS#10 certificate request (PEM
+/// `CERTIFICATE REQUEST` / `NEW CERTIFICATE REQUEST` or DER).
+///
+/// # Errors
+///
+/// A file that cannot be read or holds no such object.
+pub fn key_spki(path: &Path, request: bool) -> Result<Vec<u8>, InputError> {
+    let name = display_name(path);
+    let (what, labels): (_, &[&'static str]) = if request {
+        (
+            "a certificate request file",
+            &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"],
+        )
+    } else {
+        ("a public key file", &["PUBLIC KEY"])
+    };
+    let bytes = read_bytes(path, mxtrust_report::pem::MAX_OBJECT_INPUT_LEN, what)?;
+    let (_, der) = mxtrust_report::pem::object(&bytes, labels)
+        .map_err(|e| InputError::new(e.in_input(&name)))?;
+    if !request {
+        return Ok(der);
+    }
+    mxtrust::csr::spki_of(&der)
+        .map(<[u8]>::to_vec)
+        .map_err(|e| {
+            InputError::new(format!(
+                "{name}: not a PKCS#10 certificate request (RFC 2986): {e}"
+            ))
+        })
+}

@@ -8,6 +8,7 @@
 mod dane;
 mod input;
 mod policy;
+mod rollover;
 mod sts_check;
 mod tlsa;
 mod txt;
@@ -40,6 +41,8 @@ enum Command {
     StsCheck(sts_check::Args),
     StsRecord(txt::StsArgs),
     TlsrptRecord(txt::TlsrptArgs),
+    #[command(subcommand)]
+    Rollover(rollover::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::StsCheck(args) => sts_check::run(args),
         Command::StsRecord(args) => txt::run_sts(args),
         Command::TlsrptRecord(args) => txt::run_tlsrpt(args),
+        Command::Rollover(args) => rollover::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("mxtrust: {e}");

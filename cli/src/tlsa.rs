@@ -205,24 +205,12 @@ fn public_key(
             source.flag()
         )));
     }
-    let (what, labels, comment): (_, &[&'static str], _) = match source {
-        KeySource::PublicKey => ("a public key file", &["PUBLIC KEY"], "public key"),
-        KeySource::Request => (
-            "a certificate request file",
-            &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"],
-            "public key of the certificate request",
-        ),
+    let comment = match source {
+        KeySource::PublicKey => "public key",
+        KeySource::Request => "public key of the certificate request",
     };
-    let bytes = input::read_bytes(path, pem::MAX_OBJECT_INPUT_LEN, what)?;
-    let (_, der) = pem::object(&bytes, labels).map_err(|e| InputError::new(e.in_input(&name)))?;
-    let spki = match source {
-        KeySource::PublicKey => der.as_slice(),
-        KeySource::Request => mxtrust::csr::spki_of(&der).map_err(|e| {
-            InputError::new(format!(
-                "{name}: not a PKCS#10 certificate request (RFC 2986): {e}"
-            ))
-        })?,
-    };
+    let spki = input::key_spki(path, matches!(source, KeySource::Request))?;
+    let spki = spki.as_slice();
     let mut data = vec![0u8; spki.len().max(64)];
     let len = mxtrust::key::association_data(spki, matching_type, &mut data)
         .map_err(|e| InputError::new(format!("{name}: {e}")))?;

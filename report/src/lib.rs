@@ -19,6 +19,7 @@ pub mod dane;
 mod error;
 pub mod pem;
 pub mod policy;
+pub mod rollover;
 pub mod sts_check;
 pub mod time;
 pub mod tlsa_text;

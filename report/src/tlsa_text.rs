@@ -51,6 +51,9 @@ impl Dnssec {
 pub struct Record {
     /// Where it came from: `FILE:LINE` or `--tlsa N`.
     pub source: String,
+    /// Its TTL in seconds, when the input gave one (a zone or `dig` line,
+    /// or `$TTL`).
+    pub ttl: Option<u32>,
     /// Who vouches for its DNSSEC status.
     pub dnssec: Dnssec,
     usage: CertUsage,
@@ -76,6 +79,7 @@ impl Record {
             matching_type: tlsa.matching_type,
             data: tlsa.data.to_vec(),
             dnssec: Dnssec::NotChecked,
+            ttl: None,
             source,
         })
     }
@@ -211,6 +215,7 @@ pub fn records(text: &str, options: &ReadOptions<'_>) -> Result<RecordFile, Read
     };
 
     let mut origin: Option<String> = None;
+    let mut default_ttl: Option<u32> = None;
     let mut last_owner: Option<String> = None;
     let mut parsed = Vec::new();
     let mut cnames: Vec<(String, String)> = Vec::new();
@@ -224,7 +229,7 @@ pub fn records(text: &str, options: &ReadOptions<'_>) -> Result<RecordFile, Read
                 "ORIGIN" => {
                     origin = words.get(1).map(|o| absolute(o, None));
                 }
-                "TTL" => {}
+                "TTL" => default_ttl = words.get(1).and_then(|w| ttl_seconds(w)),
                 other => {
                     return Err(ReadError::at(
                         e.line,
@@ -236,7 +241,7 @@ pub fn records(text: &str, options: &ReadOptions<'_>) -> Result<RecordFile, Read
         }
         let Some(rr) = split_rr(&words, e.starts_blank) else {
             // `U S M HEX`, or something core will name.
-            parsed.push((e, None, e.text.clone()));
+            parsed.push((e, None, e.text.clone(), None));
             continue;
         };
         let owner = match rr.owner {
@@ -251,13 +256,13 @@ pub fn records(text: &str, options: &ReadOptions<'_>) -> Result<RecordFile, Read
             }
         } else if rr.kind.eq_ignore_ascii_case("TLSA") || rr.kind.eq_ignore_ascii_case("TYPE52") {
             let rdata = rr.rdata.join(" ");
-            parsed.push((e, Some(owner), rdata));
+            parsed.push((e, Some(owner), rdata, rr.ttl.or(default_ttl)));
         }
     }
 
     let names = cname_chain(options.tlsa_name, &cnames);
     let mut file = RecordFile::default();
-    for (e, owner, rdata) in parsed {
+    for (e, owner, rdata, ttl) in parsed {
         let source = format!("{}:{}", options.name, e.line);
         if let Some(owner) = &owner {
             if is_dig && e.section != Section::Answer {
@@ -287,6 +292,7 @@ pub fn records(text: &str, options: &ReadOptions<'_>) -> Result<RecordFile, Read
         }
         let mut record = Record::parse(&rdata, source)
             .map_err(|err| ReadError::at(e.line, ReadErrorKind::Tlsa(err)))?;
+        record.ttl = ttl;
         record.dnssec = if owner.is_some() || is_dig {
             dnssec
         } else {
@@ -384,6 +390,7 @@ fn strip_comment(line: &str, mut depth: usize) -> (&str, usize) {
 /// The fields of a resource record line: `[owner] [ttl] [class] TYPE rdata`.
 struct Rr<'w> {
     owner: Option<&'w str>,
+    ttl: Option<u32>,
     kind: &'w str,
     /// The RDATA words, parentheses dropped.
     rdata: Vec<&'w str>,
@@ -407,9 +414,14 @@ fn split_rr<'w>(words: &[&'w str], starts_blank: bool) -> Option<Rr<'w>> {
         words.first().copied()
     };
     let mut i = skip;
+    let mut ttl = None;
     for _ in 0..2 {
         match words.get(i) {
-            Some(w) if is_ttl(w) || is_class(w) => i = i.saturating_add(1),
+            Some(w) if is_ttl(w) => {
+                ttl = ttl_seconds(w);
+                i = i.saturating_add(1);
+            }
+            Some(w) if is_class(w) => i = i.saturating_add(1),
             _ => break,
         }
     }
@@ -419,6 +431,7 @@ fn split_rr<'w>(words: &[&'w str], starts_blank: bool) -> Option<Rr<'w>> {
     }
     Some(Rr {
         owner,
+        ttl,
         kind,
         rdata: words
             .get(i.saturating_add(1)..)
@@ -437,6 +450,41 @@ fn is_ttl(word: &str) -> bool {
         && word
             .bytes()
             .all(|b| b.is_ascii_digit() || b"sSmMhHdDwW".contains(&b))
+}
+
+/// A TTL's seconds: decimal, or BIND's units (`1h30m`, `2d`, `1w`).
+fn ttl_seconds(word: &str) -> Option<u32> {
+    if word.bytes().all(|b| b.is_ascii_digit()) {
+        return word.parse().ok();
+    }
+    let mut total: u64 = 0;
+    let mut number: u64 = 0;
+    let mut digits = false;
+    for b in word.bytes() {
+        if b.is_ascii_digit() {
+            number = number.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+            digits = true;
+            continue;
+        }
+        let unit: u64 = match b.to_ascii_lowercase() {
+            b's' => 1,
+            b'm' => 60,
+            b'h' => 3600,
+            b'd' => 86_400,
+            b'w' => 604_800,
+            _ => return None,
+        };
+        if !digits {
+            return None;
+        }
+        total = total.checked_add(number.checked_mul(unit)?)?;
+        number = 0;
+        digits = false;
+    }
+    if digits {
+        return None;
+    }
+    u32::try_from(total).ok()
 }
 
 fn is_class(word: &str) -> bool {
@@ -569,6 +617,28 @@ mod tests {
         assert_eq!(file.ignored.len(), 1);
         assert_eq!(file.ignored[0].source, "f:10");
         assert_eq!(file.ignored[0].owner, "_25._tcp.other.example.test.");
+    }
+
+    #[test]
+    fn ttls_from_lines_and_directives() {
+        let text = format!(
+            "$TTL 1h\n_25._tcp.mx.example.test. IN TLSA 3 1 1 {HASH}\n\
+             _25._tcp.mx.example.test. 300 IN TLSA 3 1 1 {HASH}\n\
+             _25._tcp.mx.example.test. 1d2h IN TLSA 3 1 1 {HASH}\n3 1 1 {HASH}\n"
+        );
+        let file = read(&text).unwrap();
+        let ttls: Vec<Option<u32>> = file.records.iter().map(|r| r.ttl).collect();
+        assert_eq!(ttls, [Some(3600), Some(300), Some(93_600), None]);
+        for (word, seconds) in [
+            ("0", Some(0)),
+            ("1w", Some(604_800)),
+            ("1h30m", Some(5400)),
+            ("h", None),
+            ("5x", None),
+            ("99999999999", None),
+        ] {
+            assert_eq!(ttl_seconds(word), seconds, "{word}");
+        }
     }
 
     #[test]
