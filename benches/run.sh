@@ -34,21 +34,13 @@ if [ -z "${PYTHON:-}" ]; then
 fi
 python=$PYTHON
 
-# The committed no-allocator static library (tests/no-alloc), linked from its
-# DANE-EE entry point with --gc-sections: what a firmware image keeps.
-# Built twice: as is, and with sha2's compact software backend.
-lld=$(ls "$(rustc --print sysroot)"/lib/rustlib/*/bin/rust-lld | head -n1)
+# The committed no-allocator firmware image (tests/no-alloc/size.sh: DANE-EE
+# with dane::verify_ee and MTA-STS matching, --gc-sections), as is and with
+# sha2's compact backend; compare prints each .text by crate.
 firmware=()
-for variant in default compact-sha2; do
-  flags=()
-  [ "$variant" = compact-sha2 ] && flags=(--config 'build.rustflags=["--cfg","sha2_backend_soft=\"compact\""]')
-  cargo build -q "${flags[@]}" --manifest-path tests/no-alloc/Cargo.toml \
-    --target thumbv7em-none-eabihf --release --target-dir "$target/no-alloc-$variant"
-  elf="$target/no-alloc-$variant/dane-ee.elf"
-  "$lld" -flavor gnu -u check_dane_ee --entry check_dane_ee --gc-sections -o "$elf" \
-    "$target/no-alloc-$variant/thumbv7em-none-eabihf/release/libmxtrust_no_alloc_check.a"
-  firmware+=(--firmware "thumbv7em-none-eabihf DANE-EE image ($variant)=$elf")
-done
+while IFS= read -r line; do
+  firmware+=(--firmware "$line")
+done < <(bash tests/no-alloc/size.sh)
 
 if [ "$mode" != --compare ]; then
   cargo bench -p mxtrust-benches --bench dane --locked

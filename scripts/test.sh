@@ -78,6 +78,8 @@ zero_alloc() {
     --release --target-dir target/no-alloc
   # Run time: a counting allocator around the no-alloc feature set.
   cargo test --manifest-path tests/zero-alloc/Cargo.toml --target-dir target/zero-alloc
+  # Footprint: the tiny firmware image stays within its .text budget.
+  bash tests/no-alloc/size.sh --check
 }
 
 fixtures() { bash tests/fixtures/dane/check.sh; }

@@ -291,44 +291,12 @@ pub fn verify(
     options: &Options<'_>,
     report: &mut [RecordStatus],
 ) -> Result<Outcome, Error> {
-    if chain.is_empty() {
-        return Err(Error::EmptyChain);
-    }
-    // The server chose the chain: past a limit it gets a verdict, never an
-    // `Err` that a caller might take for "no DANE". Only the leaf is then
-    // considered, which is all that DANE-EE needs (RFC 7672 §3.1.1).
-    let oversized = if chain.len() > MAX_CHAIN_LEN {
-        Some(Failure::ChainTooLong)
-    } else {
-        chain
-            .iter()
-            .skip(1)
-            .position(|der| der.len() > MAX_CERTIFICATE_LEN)
-            .map(|i| Failure::CertificateTooLarge {
-                depth: Some(i.saturating_add(1)),
-            })
-    };
-    let chain = match oversized {
-        Some(_) => chain.get(..1).unwrap_or(chain),
-        None => chain,
-    };
-    if records.len() > MAX_TLSA_RECORDS {
-        return Err(Error::TooManyRecords);
-    }
-    let report = report
-        .get_mut(..records.len())
-        .ok_or(Error::BufferTooSmall {
-            needed: records.len(),
-        })?;
-    if reference_ids.is_empty() {
-        return Err(Error::NoReferenceIds);
-    }
-    let mut references = heapless::Vec::<ReferenceId<'_>, MAX_REFERENCE_IDS>::new();
-    for name in reference_ids {
-        references
-            .push(ReferenceId::new(name)?)
-            .map_err(|_| Error::TooManyReferenceIds)?;
-    }
+    let Checked {
+        chain,
+        oversized,
+        references,
+    } = check_inputs(chain, records, reference_ids, report)?;
+    let report = report.get_mut(..records.len()).unwrap_or_default();
 
     let mut verifier = Verifier {
         chain: Chain::new(chain),
@@ -339,22 +307,7 @@ pub fn verify(
         pkix: None,
         malformed: None,
     };
-    for (i, slot) in report.iter_mut().enumerate() {
-        *slot = match tlsa::selection(
-            records,
-            i,
-            options.profile.kind(),
-            &options.digest_preference,
-        ) {
-            Selection::Usable => RecordStatus::NotMatched,
-            Selection::Unusable(why) => RecordStatus::Unusable(why),
-            Selection::Superseded => RecordStatus::Superseded,
-        };
-    }
-    if report
-        .iter()
-        .all(|status| matches!(status, RecordStatus::Unusable(_)))
-    {
+    if !classify(records, options, report) {
         return Ok(Outcome::Unauthenticated);
     }
     // DANE-EE first: it costs a digest of the leaf's key, where every other
@@ -363,9 +316,9 @@ pub fn verify(
     let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
     let mut sources = [AnchorSource::Presented; MAX_TLSA_RECORDS];
     verifier.match_presented(records, report, is_ee);
-    for ((record, status), source) in records.iter().zip(report.iter_mut()).zip(&mut sources) {
+    for (record, status) in records.iter().zip(report.iter_mut()) {
         if is_ee(record) {
-            (*status, *source) = verifier.evaluate(record, *status);
+            *status = verifier.evaluate_ee(*status);
         }
     }
     let ee_authenticated = authenticated(records, report, &sources, is_ee);
@@ -404,6 +357,146 @@ pub fn verify(
     Ok(Outcome::Failed(
         rejected.or(verifier.malformed).unwrap_or(Failure::NoMatch),
     ))
+}
+
+/// DANE-EE(3) alone (RFC 7672 §3.1.1): [`verify`] for callers that never
+/// validate a certificate path, such as a small MCU without a signature
+/// provider. It never links the path builder (rustls-webpki), so a
+/// firmware image that calls only this keeps to the DANE-EE budget of
+/// `benches/`.
+///
+/// Records of other usages are not evaluated: they are
+/// [`RecordStatus::Skipped`]. When no DANE-EE record authenticates the
+/// chain and such records are usable, the outcome is
+/// [`Outcome::Failed`] (`no-match`) rather than what [`verify`] might
+/// find through them: this entry point can refuse a chain a full verifier
+/// accepts, never the reverse. Inputs, errors and the per-record report are
+/// those of [`verify`]; `options.signature_algorithms` is ignored.
+///
+/// # Errors
+///
+/// As [`verify`].
+pub fn verify_ee(
+    chain: &[&[u8]],
+    records: &[Tlsa<'_>],
+    reference_ids: &[&str],
+    options: &Options<'_>,
+    report: &mut [RecordStatus],
+) -> Result<Outcome, Error> {
+    let Checked {
+        chain, references, ..
+    } = check_inputs(chain, records, reference_ids, report)?;
+    let report = report.get_mut(..records.len()).unwrap_or_default();
+    if !classify(records, options, report) {
+        return Ok(Outcome::Unauthenticated);
+    }
+    let mut verifier = Verifier {
+        chain: Chain::new(chain),
+        options,
+        references: &references,
+        names: None,
+        anchored: [None; MAX_CHAIN_LEN],
+        pkix: None,
+        malformed: None,
+    };
+    let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
+    verifier.match_presented(records, report, is_ee);
+    for (record, status) in records.iter().zip(report.iter_mut()) {
+        *status = match *status {
+            RecordStatus::NotMatched if !is_ee(record) => RecordStatus::Skipped,
+            other if is_ee(record) => verifier.evaluate_ee(other),
+            other => other,
+        };
+    }
+    let sources = [AnchorSource::Presented; MAX_TLSA_RECORDS];
+    if let Some(found) = authenticated(records, report, &sources, is_ee) {
+        return Ok(Outcome::Authenticated(found));
+    }
+    let rejected = report.iter().find_map(|status| match status {
+        RecordStatus::Rejected { failure, .. } => Some(*failure),
+        _ => None,
+    });
+    Ok(Outcome::Failed(
+        rejected.or(verifier.malformed).unwrap_or(Failure::NoMatch),
+    ))
+}
+
+/// The checked inputs of [`verify`] and [`verify_ee`].
+struct Checked<'c, 'n> {
+    chain: &'c [&'c [u8]],
+    oversized: Option<Failure>,
+    references: heapless::Vec<ReferenceId<'n>, MAX_REFERENCE_IDS>,
+}
+
+/// The caller's inputs checked: errors for the caller's own mistakes, a
+/// verdict-to-be for what the server chose (a chain past the limits is cut
+/// to its leaf, which is all that DANE-EE needs, RFC 7672 §3.1.1).
+fn check_inputs<'c, 'n>(
+    chain: &'c [&'c [u8]],
+    records: &[Tlsa<'_>],
+    reference_ids: &[&'n str],
+    report: &[RecordStatus],
+) -> Result<Checked<'c, 'n>, Error> {
+    if chain.is_empty() {
+        return Err(Error::EmptyChain);
+    }
+    let oversized = if chain.len() > MAX_CHAIN_LEN {
+        Some(Failure::ChainTooLong)
+    } else {
+        chain
+            .iter()
+            .skip(1)
+            .position(|der| der.len() > MAX_CERTIFICATE_LEN)
+            .map(|i| Failure::CertificateTooLarge {
+                depth: Some(i.saturating_add(1)),
+            })
+    };
+    let chain = match oversized {
+        Some(_) => chain.get(..1).unwrap_or(chain),
+        None => chain,
+    };
+    if records.len() > MAX_TLSA_RECORDS {
+        return Err(Error::TooManyRecords);
+    }
+    if report.len() < records.len() {
+        return Err(Error::BufferTooSmall {
+            needed: records.len(),
+        });
+    }
+    if reference_ids.is_empty() {
+        return Err(Error::NoReferenceIds);
+    }
+    let mut references = heapless::Vec::new();
+    for name in reference_ids {
+        references
+            .push(ReferenceId::new(name)?)
+            .map_err(|_| Error::TooManyReferenceIds)?;
+    }
+    Ok(Checked {
+        chain,
+        oversized,
+        references,
+    })
+}
+
+/// Each record's usability and digest agility (RFC 7671 §4.1, §9) into the
+/// report; whether any record is usable.
+fn classify(records: &[Tlsa<'_>], options: &Options<'_>, report: &mut [RecordStatus]) -> bool {
+    for (i, slot) in report.iter_mut().enumerate() {
+        *slot = match tlsa::selection(
+            records,
+            i,
+            options.profile.kind(),
+            &options.digest_preference,
+        ) {
+            Selection::Usable => RecordStatus::NotMatched,
+            Selection::Unusable(why) => RecordStatus::Unusable(why),
+            Selection::Superseded => RecordStatus::Superseded,
+        };
+    }
+    !report
+        .iter()
+        .all(|status| matches!(status, RecordStatus::Unusable(_)))
 }
 
 /// The failure a presented certificate that cannot be read stands for.
@@ -575,6 +668,20 @@ impl<'o> Verifier<'_, 'o> {
                     *status = RecordStatus::Matched { depth: Some(depth) };
                 }
             }
+        }
+    }
+
+    /// A DANE-EE record's final status: matched is enough (RFC 7672
+    /// §3.1.1), unless the caller asks for names too.
+    fn evaluate_ee(&mut self, status: RecordStatus) -> RecordStatus {
+        match status {
+            RecordStatus::Matched { depth } if self.options.ee_name_checks => {
+                match self.check_names() {
+                    Ok(()) => RecordStatus::Matched { depth },
+                    Err(failure) => RecordStatus::Rejected { depth, failure },
+                }
+            }
+            other => other,
         }
     }
 

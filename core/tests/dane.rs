@@ -1291,3 +1291,55 @@ fn outcome_and_status_codes() {
         ]
     );
 }
+
+/// `verify_ee` agrees with `verify` whenever DANE-EE decides, and can only
+/// refuse where `verify` would need a DANE-TA path.
+#[test]
+fn verify_ee_agrees_with_verify_on_dane_ee() {
+    let pki = Pki::new(Alg::P256);
+    let chain = pki.chain();
+    let ee = Record::of(3, 1, 1, &pki.leaf);
+    let ee512 = Record::of(3, 1, 2, &pki.leaf);
+    let full = Record::of(3, 0, 0, &pki.leaf);
+    let ta = Record::of(2, 1, 1, &pki.int);
+    let cases: Vec<Vec<Record>> = vec![
+        vec![ee.clone()],
+        vec![ee512.clone()],
+        vec![full.clone()],
+        vec![ee.clone().corrupted()],
+        vec![ee.clone().corrupted(), ee512.clone()],
+        vec![ta.clone(), ee.clone()],
+        vec![Record(3, 1, 1, vec![])],
+    ];
+    for records in &cases {
+        let tlsa: Vec<Tlsa<'_>> = records.iter().map(Record::tlsa).collect();
+        let mut a = vec![RecordStatus::EMPTY; tlsa.len()];
+        let mut b = vec![RecordStatus::EMPTY; tlsa.len()];
+        let full = dane::verify(&chain, &tlsa, NAMES, &options(), &mut a).unwrap();
+        let ee_only = dane::verify_ee(&chain, &tlsa, NAMES, &options(), &mut b).unwrap();
+        assert_eq!(full, ee_only, "{records:?}");
+        assert_eq!(a, b, "{records:?}");
+    }
+    // A DANE-TA record alone: verify authenticates through the path,
+    // verify_ee cannot, and refuses rather than guess.
+    let tlsa = [ta.tlsa()];
+    let mut report = [RecordStatus::EMPTY];
+    assert_eq!(
+        dane::verify_ee(&chain, &tlsa, NAMES, &options(), &mut report),
+        Ok(Outcome::Failed(Failure::NoMatch))
+    );
+    assert_eq!(report, [RecordStatus::Skipped]);
+    // Names under DANE-EE when asked, as verify does.
+    let mut named = options();
+    named.ee_name_checks = true;
+    let mut report = [RecordStatus::EMPTY];
+    assert_eq!(
+        dane::verify_ee(&chain, &[ee.tlsa()], &["other.test"], &named, &mut report),
+        Ok(Outcome::Failed(Failure::NameMismatch))
+    );
+    // Caller errors are verify's.
+    assert_eq!(
+        dane::verify_ee(&[], &[ee.tlsa()], NAMES, &options(), &mut report),
+        Err(Error::EmptyChain)
+    );
+}
