@@ -267,6 +267,13 @@ async fn observe(context: Arc<Context>) -> Result<Observed, InputError> {
         futures_util::future::join(sts(c), c.resolver.txt(&format!("_smtp._tls.{domain}"))),
     )
     .await;
+    if mx.no_response {
+        return Err(InputError::new(format!(
+            "the resolver at {} does not answer: {}",
+            c.resolver.config().upstream,
+            mx.detail.as_deref().unwrap_or("no response")
+        )));
+    }
     let mx_records: Vec<(u16, String)> = mx
         .records()
         .iter()

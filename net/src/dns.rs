@@ -160,6 +160,9 @@ pub struct Answer<T> {
     /// How many times the final name was asked (more than 1 after a
     /// retry).
     pub tries: usize,
+    /// Whether the resolver never answered (timeouts, connection errors):
+    /// the check itself could not run, rather than the domain failing.
+    pub no_response: bool,
 }
 
 impl<T> Answer<T> {
@@ -407,9 +410,13 @@ enum Single {
     /// No usable answer: indeterminate, or bogus when the data is known to
     /// have failed validation.
     Failed(String, Security),
+    /// No response at all from the upstream.
+    NoResponse(String),
 }
 
 impl Single {
+    /// Bogus or failed answers are asked again; no response at all is not
+    /// (the transport already tried twice).
     fn retry_worthy(&self) -> bool {
         matches!(
             self,
@@ -645,6 +652,7 @@ impl Resolver {
             cnames: Vec::new(),
             detail: None,
             tries: 0,
+            no_response: false,
         };
         let mut current = match Name::from_ascii(name) {
             Ok(mut n) => {
@@ -706,6 +714,12 @@ impl Resolver {
                     answer.detail = Some(why);
                     return answer;
                 }
+                Single::NoResponse(why) => {
+                    answer.security = answer.security.and(Security::Indeterminate);
+                    answer.detail = Some(why);
+                    answer.no_response = true;
+                    return answer;
+                }
             }
         }
     }
@@ -729,7 +743,7 @@ impl Resolver {
             };
             if !single.retry_worthy() || tries > self.config.retries {
                 let note = match (&single, note) {
-                    (Single::Failed(..), _) => None,
+                    (Single::Failed(..) | Single::NoResponse(_), _) => None,
                     (_, note) => note,
                 };
                 return (single, note, tries);
@@ -774,7 +788,7 @@ impl Resolver {
             Err(NetError::Dns(DnsError::DnssecBogus)) => {
                 Single::Failed("failed validation".to_owned(), Security::Bogus)
             }
-            Err(e) => Single::Failed(failure(&e), Security::Indeterminate),
+            Err(e) => failed(&e),
         }
     }
 
@@ -787,7 +801,7 @@ impl Resolver {
             .await;
         match result {
             Ok(response) => classify(&response, name, rtype, Some(security)),
-            Err(e) => Single::Failed(failure(&e), Security::Indeterminate),
+            Err(e) => failed(&e),
         }
     }
 
@@ -798,7 +812,7 @@ impl Resolver {
         request.metadata.authentic_data = true;
         let response = match self.upstream.send(request).first_answer().await {
             Ok(r) => r,
-            Err(e) => return (Single::Failed(failure(&e), Security::Indeterminate), None),
+            Err(e) => return (failed(&e), None),
         };
         if response.response_code == ResponseCode::ServFail {
             let mut cd = DnsRequest::from_query(query, request_options(false));
@@ -812,13 +826,12 @@ impl Resolver {
                     ) =>
                 {
                     (
-                        Single::Failed(
+                        classify(&r, name, rtype, Some(Security::Bogus)),
+                        Some(
                             "the resolver answers SERVFAIL, and serves the data with checking \
-                         disabled (CD): it failed the resolver's validation"
+                             disabled (CD): it failed the resolver's validation"
                                 .to_owned(),
-                            Security::Bogus,
                         ),
-                        None,
                     )
                 }
                 _ => (
@@ -916,6 +929,16 @@ fn classify(
         Single::NxDomain(security)
     } else {
         Single::NoData(security)
+    }
+}
+
+/// A failed query: no response at all, or a response that is no answer.
+fn failed(e: &NetError) -> Single {
+    match e {
+        NetError::Timeout | NetError::Io(_) | NetError::NoConnections => {
+            Single::NoResponse(format!("no response from the resolver ({})", failure(e)))
+        }
+        e => Single::Failed(failure(e), Security::Indeterminate),
     }
 }
 
