@@ -222,9 +222,11 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
                     args.timeout
                 ))
             })
-    })??;
-    // The blocking probes are done; do not wait for anything left over.
+    });
+    // Do not wait for probes still blocked when the overall timeout hit:
+    // their sockets have deadlines of their own, and the process ends.
     runtime.shutdown_background();
+    let observed = observed??;
     let anchors: Vec<TrustAnchor<'_>> = if ca_ders.is_empty() {
         fetch::public_roots().to_vec()
     } else {

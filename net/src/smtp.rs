@@ -507,6 +507,43 @@ mod tests {
         assert_eq!(result.unwrap_err(), Failure::Refused);
     }
 
+    /// What a server that speaks only TLS 1.0 or 1.1 answers a ClientHello
+    /// for 1.2 and 1.3: a fatal protocol_version alert (RFC 8446 §6.2).
+    #[test]
+    fn only_old_tls() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut reader = io::BufReader::new(socket.try_clone().unwrap());
+            let mut line = String::new();
+            for answer in [
+                "220 old.example\r\n",
+                "250-old.example\r\n250 STARTTLS\r\n",
+                "220 go ahead\r\n",
+            ] {
+                socket.write_all(answer.as_bytes()).unwrap();
+                if answer.starts_with("220 go") {
+                    break;
+                }
+                io::BufRead::read_line(&mut reader, &mut line).unwrap();
+            }
+            let mut hello = [0u8; 5];
+            socket.read_exact(&mut hello).unwrap();
+            socket
+                .write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])
+                .unwrap();
+        });
+        let result = starttls(address, "old.example", None, &options(2000));
+        let failure = result.unwrap_err();
+        assert_eq!(failure.code(), "tls-version-too-old", "{failure}");
+        assert!(
+            failure.to_string().contains("TLS 1.1 or older"),
+            "{failure}"
+        );
+        server.join().unwrap();
+    }
+
     #[test]
     fn garbled_replies() {
         let (address, _server) = serve(&["hello\r\n"]);
