@@ -9,7 +9,6 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
@@ -177,6 +176,12 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
                 .map_err(|e| InputError::new(format!("/etc/resolv.conf: {e}; pass --resolver")))?
         }
     };
+    if args.trust_ad && !upstream.ip().is_loopback() && !args.quiet {
+        eprintln!(
+            "mxtrust: warning: --trust-ad with {upstream}, which is not on this machine: anyone on \
+             the path can set the AD bit"
+        );
+    }
     let connect_timeout = Duration::from_secs(args.connect_timeout.max(1));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -200,7 +205,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
             };
             config.validation = Validation::Local(anchors);
         }
-        let context = Arc::new(Context {
+        let context = Context {
             domain: domain.clone(),
             resolver: Resolver::new(config).map_err(|e| InputError::new(e.to_string()))?,
             smtp: smtp::Options {
@@ -213,8 +218,8 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
             },
             parallel: usize::from(args.parallel),
             quiet: args.quiet,
-        });
-        tokio::time::timeout(Duration::from_secs(args.timeout.max(1)), observe(context))
+        };
+        tokio::time::timeout(Duration::from_secs(args.timeout.max(1)), observe(&context))
             .await
             .map_err(|_| {
                 InputError::new(format!(
@@ -261,8 +266,7 @@ fn host_name() -> String {
 }
 
 /// Everything the report needs, observed.
-async fn observe(context: Arc<Context>) -> Result<Observed, InputError> {
-    let c = &context;
+async fn observe(c: &Context) -> Result<Observed, InputError> {
     let domain = c.domain.as_str();
     let (mx, (sts, tlsrpt)) = futures_util::future::join(
         c.resolver.mx(domain),

@@ -85,7 +85,7 @@ pub struct MxReport {
     /// `PREFERENCE EXCHANGE` records.
     pub records: Vec<String>,
     /// `hosts`, `implicit-mx`, `null-mx`, `no-such-domain`, `no-usable-mx`,
-    /// `unknown`.
+    /// `too-many-mx`, `unknown`.
     pub route: &'static str,
 }
 
@@ -249,7 +249,8 @@ JSON report (--json), keys always present:
   dns                  validation (local | resolver-ad: the resolver's claim),
                        trust_anchors, resolver
   mx                   answer, records[] (PREFERENCE EXCHANGE), route (hosts,
-                       implicit-mx, null-mx, no-such-domain, no-usable-mx, unknown)
+                       implicit-mx, null-mx, no-such-domain, no-usable-mx,
+                       too-many-mx, unknown)
   mta_sts              record (answer), id, no_record, policy_host[] (answers),
                        fetch {url, status, outcome, code, error, location,
                        tlsrpt_result_type}, policy (as sts-policy --json),
@@ -845,6 +846,14 @@ fn findings(report: &CheckReport, route: &Route, mx: &Lookup) -> Vec<Finding> {
             "mx".to_owned(),
             "mx-no-usable-mx",
             "no MX record names a usable host (RFC 5321 §5.1)".to_owned(),
+        ),
+        Route::TooManyMx => add(
+            "mx".to_owned(),
+            "mx-too-many",
+            format!(
+                "more than {} MX records: mxtrust does not check them",
+                mxtrust::limits::MAX_MX_HOSTS
+            ),
         ),
         Route::Unknown => add(
             "mx".to_owned(),

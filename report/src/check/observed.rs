@@ -96,19 +96,6 @@ pub struct Lookup {
     pub detail: Option<String>,
 }
 
-impl Lookup {
-    /// An answer that found nothing because nobody asked (a placeholder).
-    pub fn not_asked(name: &str) -> Self {
-        Self {
-            name: name.to_owned(),
-            security: Security::Indeterminate,
-            found: Found::Failed,
-            cnames: Vec::new(),
-            detail: Some("not asked".to_owned()),
-        }
-    }
-}
-
 /// How the DNSSEC statuses were known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Validation {

@@ -28,6 +28,9 @@ pub enum Route {
     NoSuchDomain,
     /// MX records, none naming a usable host.
     NoUsableMx,
+    /// More MX records than core's limit
+    /// ([`MAX_MX_HOSTS`](mxtrust::limits::MAX_MX_HOSTS)): not checked.
+    TooManyMx,
     /// The MX lookup failed or is bogus: a sender defers.
     Unknown,
 }
@@ -41,6 +44,7 @@ impl Route {
             Self::NullMx => "null-mx",
             Self::NoSuchDomain => "no-such-domain",
             Self::NoUsableMx => "no-usable-mx",
+            Self::TooManyMx => "too-many-mx",
             Self::Unknown => "unknown",
         }
     }
@@ -86,7 +90,8 @@ pub fn route(domain: &str, mx: &Lookup, records: &[(u16, String)]) -> Route {
         ),
         Ok(mx::Route::NullMx) => Route::NullMx,
         Ok(mx::Route::NoSuchDomain) => Route::NoSuchDomain,
-        Ok(mx::Route::NoUsableMx { .. }) | Err(_) => Route::NoUsableMx,
+        Ok(mx::Route::NoUsableMx { .. }) | Err(mx::MxError::InvalidDomain) => Route::NoUsableMx,
+        Err(mx::MxError::TooManyRecords | mx::MxError::BufferTooSmall { .. }) => Route::TooManyMx,
     }
 }
 

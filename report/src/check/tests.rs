@@ -147,6 +147,13 @@ fn routes() {
         ),
         (secure(Found::NxDomain), Vec::new(), Route::NoSuchDomain),
         (
+            secure(Found::Records),
+            (0..=32)
+                .map(|i| (10, format!("mx{i}.example.com")))
+                .collect(),
+            Route::TooManyMx,
+        ),
+        (
             answer(d, Security::Indeterminate, Found::Failed),
             Vec::new(),
             Route::Unknown,
