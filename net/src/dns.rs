@@ -767,6 +767,12 @@ impl Resolver {
             Err(NetError::Dns(DnsError::Nsec {
                 proof, response, ..
             })) => {
+                // hickory checks a negative proof against the name asked,
+                // so a CNAME to a name without the type looks bogus: follow
+                // the (validated) CNAME, and ask the target on its own.
+                if let cname @ Single::Cname(..) = classify(&response, name, rtype, None) {
+                    return cname;
+                }
                 let security = Security::of_proof(proof);
                 if response.response_code == ResponseCode::NXDomain {
                     Single::NxDomain(security)

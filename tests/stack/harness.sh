@@ -42,7 +42,7 @@ STACK_DOH_URL=https://$STACK_DOH_NAME/dns-query
 STACK_STS_DOMAINS="ee.example.test sts.example.test testing.example.test nopolicy.example.test mismatch.example.test redirect.example.test"
 # MX hosts whose name the SMTP leaf carries (name.example.test is left out on
 # purpose: a DANE-TA name mismatch case).
-STACK_CASE_HOSTS="mx.example.test ee.example.test ta.example.test wrong.example.test unusable.example.test bogus.example.test sts.example.test testing.example.test nopolicy.example.test mx.insecure.test dual.example.test implicit.example.test mismatch.example.test redirect.example.test"
+STACK_CASE_HOSTS="mx.example.test ee.example.test ta.example.test wrong.example.test unusable.example.test bogus.example.test sts.example.test testing.example.test nopolicy.example.test mx.insecure.test dual.example.test implicit.example.test mismatch.example.test redirect.example.test fallback.example.test"
 
 STACK_PASS=0
 STACK_FAIL=0
@@ -334,6 +334,13 @@ _25._tcp.dual  TLSA 3 1 1 $rsaleaf
 ; no MX: the implicit MX (RFC 5321 5.1) with DANE-TA
 implicit A  $MX
 _25._tcp.implicit TLSA 2 1 1 $int
+; MX hosts that are CNAMEs (RFC 7672 2.2.2): TLSA at the expanded name
+; (ta's), or at the alias when the target has none (sts has none)
+cname   MX  10 alias.example.test.
+alias   CNAME ta.example.test.
+cnamefb MX  10 fallback.example.test.
+fallback CNAME sts.example.test.
+_25._tcp.fallback TLSA 2 1 1 $int
 ; the null MX (RFC 7505)
 nullmx  MX  0 .
 ; DANE-TA hosts that cannot be authenticated: Postfix without STARTTLS,

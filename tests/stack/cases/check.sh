@@ -24,8 +24,10 @@ check_case() {
   local out="$STACK_DIR/check-$name${CHECK_TAG//[^a-z-]/}.json" rc=0
   # shellcheck disable=SC2086 # ARGS is a word list
   stack_exec "$CHECK_BIN" check $args $CHECK_DNS $CHECK_COMMON --json >"$out" 2>"$out.err" || rc=$?
+  # Assertions may hold spaces: joined with the unit separator.
+  local IFS=$'\x1f'
   printf '%s\t%s\t%s\t%s\t%s\n' "$name$CHECK_TAG" "$rc" "$want_rc" "$out" \
-    "$* dns.validation=$CHECK_VALIDATION" >>"$STACK_DIR/check-cases.tsv"
+    "$*"$'\x1f'"dns.validation=$CHECK_VALIDATION" >>"$STACK_DIR/check-cases.tsv"
 }
 
 _check_judge_py='import json, sys
@@ -49,7 +51,7 @@ for line in open(sys.argv[1]):
         doc = json.load(open(path))
     except ValueError:
         doc, bad = {}, bad + ["no JSON report"]
-    for spec in specs.split():
+    for spec in specs.split("\x1f"):
         key, want = spec.split("=", 1)
         got = [text(v) for v in walk(doc, key.replace("[]", ".[]").split("."))]
         if want not in got:
@@ -132,6 +134,15 @@ check_run_cases() {
   check_case policy-redirect redirect.example.test 1 mta_sts.fetch.status=301 \
     mta_sts.fetch.location=https://mta-sts.sts.example.test/.well-known/mta-sts.txt \
     mta_sts.fetch.code=http-status-not-200 mta_sts.state=no-policy findings[].code=mta-sts-fetch
+  # MX hosts that are CNAMEs: TLSA at the expanded name, DANE-TA names
+  # both; or, the target having none (secure denial), at the alias.
+  check_case cname-expanded cname.example.test 0 hosts.0.host=alias.example.test \
+    "hosts.0.addresses.0.cnames.0=alias.example.test -> ta.example.test (secure)" \
+    hosts.0.tlsa.0.answer.name=_25._tcp.ta.example.test $c0.verdict=authenticated \
+    $c0.dane.names.1=alias.example.test $c1.verdict=authenticated
+  check_case cname-fallback cnamefb.example.test 0 hosts.0.tlsa.0.answer.name=_25._tcp.sts.example.test \
+    hosts.0.tlsa.0.answer.found=nxdomain hosts.0.tlsa.1.answer.name=_25._tcp.fallback.example.test \
+    $c0.verdict=authenticated $c0.dane.names.0=fallback.example.test
   check_case null-mx nullmx.example.test 0 outcome=no-mail mx.route=null-mx mx.answer.dnssec=secure
   check_case implicit-mx implicit.example.test 0 outcome=authenticated mx.route=implicit-mx \
     mx.answer.found=no-data hosts.0.host=implicit.example.test hosts.0.preference=0 \
