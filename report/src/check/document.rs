@@ -629,6 +629,11 @@ impl Context<'_> {
         let sts = match self.policy {
             Some(p) if p.mode() == Mode::None => "an MTA-STS policy in mode none",
             Some(_) => "an MTA-STS policy",
+            None if sts_record(&self.observed.sts.record.0, &self.observed.sts.record.1)
+                .is_ok() =>
+            {
+                "an MTA-STS record whose policy cannot be used"
+            }
             None => "no MTA-STS policy",
         };
         format!("{dane}, {sts}")
