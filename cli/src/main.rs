@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod check;
 mod dane;
 mod input;
 mod policy;
@@ -35,6 +36,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Check(check::Args),
     Dane(dane::Args),
     Tlsa(tlsa::Args),
     StsPolicy(policy::Args),
@@ -48,6 +50,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Check(args) => check::run(args),
         Command::Dane(args) => dane::run(args),
         Command::Tlsa(args) => tlsa::run(args),
         Command::StsPolicy(args) => policy::run(args),

@@ -77,7 +77,8 @@ JSON report (--json), keys always present:
   names, tlsa_name     the --names; _PORT._PROTO.NAME records were read for
   records[]            index (from 1), source, record, status (matched,
                        not-matched, unusable, superseded, skipped, rejected),
-                       depth, code, reason, dnssec (resolver-ad, not-checked)
+                       depth, code, reason, dnssec (resolver-ad, validated,
+                       not-checked)
   ignored[]            source, owner, reason: records left out
   chain[]              depth, subject, issuer (RFC 4514), not_before, not_after,
                        validity (valid, expired, not-yet-valid), dns_names,
@@ -103,8 +104,9 @@ pub struct RecordReport {
     /// The reason, in words.
     pub reason: Option<String>,
     /// Who vouches for its DNSSEC status: `resolver-ad` (a `dig` answer with
-    /// the `ad` flag: the resolver's claim) or `not-checked` (the user's own
-    /// data).
+    /// the `ad` flag, or `mxtrust check --trust-ad`: the resolver's claim),
+    /// `validated` (`mxtrust check`: validated by mxtrust) or `not-checked`
+    /// (the user's own data).
     pub dnssec: &'static str,
 }
 

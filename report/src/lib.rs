@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod chain;
+pub mod check;
 pub mod dane;
 mod error;
 pub mod pem;

@@ -34,6 +34,9 @@ pub enum Dnssec {
     /// The user's own data (`--tlsa`, zone lines, bare records, or `dig`
     /// output taken with an explicit override): not checked.
     NotChecked,
+    /// Received from DNS and validated by mxtrust itself from a trust
+    /// anchor (`mxtrust check`).
+    Validated,
 }
 
 impl Dnssec {
@@ -42,6 +45,7 @@ impl Dnssec {
         match self {
             Self::ResolverAd => "resolver-ad",
             Self::NotChecked => "not-checked",
+            Self::Validated => "validated",
         }
     }
 }
@@ -82,6 +86,19 @@ impl Record {
             ttl: None,
             source,
         })
+    }
+
+    /// A record received from DNS, with who vouches for its DNSSEC status.
+    pub fn received(tlsa: Tlsa<'_>, source: String, dnssec: Dnssec) -> Self {
+        Self {
+            source,
+            dnssec,
+            ttl: None,
+            usage: tlsa.usage,
+            selector: tlsa.selector,
+            matching_type: tlsa.matching_type,
+            data: tlsa.data.to_vec(),
+        }
     }
 
     /// The core view of this record.

@@ -31,15 +31,18 @@ STACK_DNS_ADDR=127.0.10.1   # unbound: DNS :53, DNS-over-HTTPS :443 (dns.test)
 STACK_AUTH_ADDR=127.0.10.2  # nsd, authoritative for example.test, insecure.test
 STACK_MX_ADDR=127.0.10.25   # Postfix :25, every MX host of the zones
 STACK_WEB_ADDR=127.0.10.43  # MTA-STS policy host :443 (mta-sts.<domain>)
+STACK_PLAIN_ADDR=127.0.10.26  # Postfix :25 without STARTTLS (nostarttls.example.test)
+STACK_CLOSED_ADDR=127.0.10.27 # nothing listens (closed.example.test)
+STACK_SILENT_ADDR=127.0.10.28 # accepts connections, never speaks (silent.example.test)
 STACK_SMTP_PORT=25
 STACK_DOH_NAME=dns.test
 STACK_DOH_URL=https://$STACK_DOH_NAME/dns-query
 # The test domains that publish an MTA-STS record, each with a policy host
 # mta-sts.<domain>; the policies themselves are in stack_start.
-STACK_STS_DOMAINS="ee.example.test sts.example.test testing.example.test nopolicy.example.test"
+STACK_STS_DOMAINS="ee.example.test sts.example.test testing.example.test nopolicy.example.test mismatch.example.test redirect.example.test"
 # MX hosts whose name the SMTP leaf carries (name.example.test is left out on
 # purpose: a DANE-TA name mismatch case).
-STACK_CASE_HOSTS="mx.example.test ee.example.test ta.example.test wrong.example.test unusable.example.test bogus.example.test sts.example.test testing.example.test nopolicy.example.test mx.insecure.test"
+STACK_CASE_HOSTS="mx.example.test ee.example.test ta.example.test wrong.example.test unusable.example.test bogus.example.test sts.example.test testing.example.test nopolicy.example.test mx.insecure.test dual.example.test implicit.example.test mismatch.example.test redirect.example.test fallback.example.test"
 
 STACK_PASS=0
 STACK_FAIL=0
@@ -123,8 +126,8 @@ _stack_exit() {
 stack_env() {
   local v
   for v in STACK_DIR STACK_NS_PID STACK_DNS_ADDR STACK_AUTH_ADDR STACK_MX_ADDR STACK_WEB_ADDR \
-           STACK_SMTP_PORT STACK_DOH_NAME STACK_DOH_URL STACK_CA STACK_TA STACK_LIBUNBOUND_CONF \
-           STACK_SMTP_ROOT STACK_SMTP_CHAIN STACK_PF_CONF STACK_MAILLOG STACK_WWW STACK_STS_DOMAINS; do
+           STACK_PLAIN_ADDR STACK_CLOSED_ADDR STACK_SILENT_ADDR STACK_SMTP_PORT STACK_DOH_NAME STACK_DOH_URL STACK_CA STACK_TA STACK_LIBUNBOUND_CONF \
+           STACK_SMTP_ROOT STACK_SMTP_CHAIN STACK_SMTP_RSA_CHAIN STACK_PF_CONF STACK_MAILLOG STACK_WWW STACK_STS_DOMAINS; do
     printf '%s=%q\n' "$v" "${!v}"
   done
 }
@@ -147,6 +150,10 @@ stack_policy() { # HOST BODY: serve BODY as https://HOST/.well-known/mta-sts.txt
   mkdir -p "$STACK_WWW/$1/.well-known"
   printf '%s' "$2" >"$STACK_WWW/$1/.well-known/mta-sts.txt"
 }
+stack_redirect() { # HOST URL: answer https://HOST/.well-known/mta-sts.txt with 301 to URL
+  mkdir -p "$STACK_WWW/$1/.well-known"
+  printf '%s' "$2" >"$STACK_WWW/$1/.well-known/mta-sts.txt.redirect"
+}
 
 stack_start() {
   [ "$(id -u)" = 0 ] || die "needs root (namespaces, a private Postfix instance)"
@@ -161,6 +168,7 @@ stack_start() {
   STACK_LIBUNBOUND_CONF=$D/libunbound.conf
   STACK_SMTP_ROOT=$D/pki/root.pem
   STACK_SMTP_CHAIN=$D/pki/chain.pem
+  STACK_SMTP_RSA_CHAIN=$D/pki/rsa-chain.pem
   STACK_PF_CONF=$D/pf/conf
   STACK_MAILLOG=$D/pf/maillog
   STACK_WWW=$D/www
@@ -173,24 +181,30 @@ stack_start() {
   _stack_nsd
   _stack_unbound
   _stack_policy_host
+  _stack_silent
 
   stack_wait_port udp "$STACK_AUTH_ADDR" 53 nsd
   stack_wait_port udp "$STACK_DNS_ADDR" 53 unbound
   stack_wait_port tcp "$STACK_DNS_ADDR" 443 "unbound (DNS-over-HTTPS)"
   stack_wait_port tcp "$STACK_MX_ADDR" "$STACK_SMTP_PORT" postfix
   stack_wait_port tcp "$STACK_WEB_ADDR" 443 "policy host"
+  stack_wait_port tcp "$STACK_PLAIN_ADDR" "$STACK_SMTP_PORT" "postfix (no STARTTLS)"
+  stack_wait_port tcp "$STACK_SILENT_ADDR" "$STACK_SMTP_PORT" "the silent listener"
   export STACK_DIR STACK_NS_PID STACK_DNS_ADDR STACK_AUTH_ADDR STACK_MX_ADDR STACK_WEB_ADDR \
-         STACK_SMTP_PORT STACK_DOH_NAME STACK_DOH_URL STACK_CA STACK_TA STACK_LIBUNBOUND_CONF \
-         STACK_SMTP_ROOT STACK_SMTP_CHAIN STACK_PF_CONF STACK_MAILLOG STACK_WWW STACK_STS_DOMAINS
+         STACK_PLAIN_ADDR STACK_CLOSED_ADDR STACK_SILENT_ADDR STACK_SMTP_PORT STACK_DOH_NAME STACK_DOH_URL STACK_CA STACK_TA STACK_LIBUNBOUND_CONF \
+         STACK_SMTP_ROOT STACK_SMTP_CHAIN STACK_SMTP_RSA_CHAIN STACK_PF_CONF STACK_MAILLOG STACK_WWW STACK_STS_DOMAINS
   stack_env >"$D/stack.env"
   say "stack up after $(stack_elapsed)s in $D (namespace of pid $STACK_NS_PID)"
 }
 
 # --- certificates ---------------------------------------------------------------------
-_stack_leaf() { # OUT ISSUER_CERT ISSUER_KEY CN SAN...
+_stack_leaf() { # OUT ISSUER_CERT ISSUER_KEY CN SAN...: a new P-256 key
+  openssl ecparam -name prime256v1 -genkey -noout -out "$1.key.pem" 2>/dev/null
+  _stack_issue "$@"
+}
+_stack_issue() { # OUT ISSUER_CERT ISSUER_KEY CN SAN...: for the key in OUT.key.pem
   local out=$1 icert=$2 ikey=$3 cn=$4 san="" s; shift 4
   for s in "$@"; do case "$s" in IP:*) san+="$s," ;; *) san+="DNS:$s," ;; esac; done
-  openssl ecparam -name prime256v1 -genkey -noout -out "$out.key.pem" 2>/dev/null
   cat >"$out.ext" <<EOF
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -214,8 +228,15 @@ _stack_pki() {
   # shellcheck disable=SC2086
   _stack_leaf "$P/leaf" "$P/int.pem" "$STACK_FIX/p256-int.key.pem" mx.example.test $STACK_CASE_HOSTS
   cat "$P/leaf.pem" "$P/int.pem" >"$P/chain.pem"
+  # Postfix's second chain: the fixture RSA key, certified by the same
+  # P-256 intermediate, so DANE-TA on the intermediate and MTA-STS
+  # authenticate both, and DANE-EE needs a record per key.
+  cp "$STACK_FIX/rsa-leaf.key.pem" "$P/rsa-leaf.key.pem"
+  # shellcheck disable=SC2086
+  _stack_issue "$P/rsa-leaf" "$P/int.pem" "$STACK_FIX/p256-int.key.pem" mx.example.test $STACK_CASE_HOSTS
+  cat "$P/rsa-leaf.pem" "$P/int.pem" >"$P/rsa-chain.pem"
   openssl verify -x509_strict -purpose sslserver -CAfile "$P/root.pem" -untrusted "$P/int.pem" \
-    "$P/leaf.pem" >/dev/null || die "generated SMTP leaf does not verify"
+    "$P/leaf.pem" "$P/rsa-leaf.pem" >/dev/null || die "generated SMTP leaves do not verify"
   # The test CA: issues the HTTPS certificates (DoH, policy host). Clients
   # trust it through $STACK_CA, or the namespace's CA bundle.
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
@@ -238,8 +259,9 @@ _stack_spki256() { openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -o
 # MX host per case. insecure.test: unsigned, outside any trust anchor.
 _stack_zones() {
   local Z=$STACK_DIR/zones MX=$STACK_MX_ADDR d
-  local leaf int wrong tampered
+  local leaf rsaleaf int wrong tampered
   leaf=$(_stack_spki256 "$STACK_DIR/pki/leaf.pem")
+  rsaleaf=$(_stack_spki256 "$STACK_DIR/pki/rsa-leaf.pem")
   int=$(_stack_spki256 "$STACK_DIR/pki/int.pem")
   wrong=$(printf 'not the key' | openssl dgst -sha256 -r | cut -d' ' -f1)
   tampered=$(printf 'tampered' | openssl dgst -sha256 -r | cut -d' ' -f1)
@@ -296,6 +318,42 @@ _mta-sts.testing  TXT "v=STSv1; id=1;"
 nopolicy MX 10 nopolicy.example.test.
 nopolicy A  $MX
 _mta-sts.nopolicy TXT "v=STSv1; id=1;"
+; enforce, mx: other.example.test: this MX is not listed
+mismatch MX 10 mismatch.example.test.
+mismatch A  $MX
+_mta-sts.mismatch TXT "v=STSv1; id=1;"
+; the policy host answers 301 (RFC 8461 3.3: not followed)
+redirect MX 10 redirect.example.test.
+redirect A  $MX
+_mta-sts.redirect TXT "v=STSv1; id=1;"
+; DANE-EE 3 1 1 for each of Postfix's keys (P-256 and RSA)
+dual    MX  10 dual.example.test.
+dual    A   $MX
+_25._tcp.dual  TLSA 3 1 1 $leaf
+_25._tcp.dual  TLSA 3 1 1 $rsaleaf
+; no MX: the implicit MX (RFC 5321 5.1) with DANE-TA
+implicit A  $MX
+_25._tcp.implicit TLSA 2 1 1 $int
+; MX hosts that are CNAMEs (RFC 7672 2.2.2): TLSA at the expanded name
+; (ta's), or at the alias when the target has none (sts has none)
+cname   MX  10 alias.example.test.
+alias   CNAME ta.example.test.
+cnamefb MX  10 fallback.example.test.
+fallback CNAME sts.example.test.
+_25._tcp.fallback TLSA 2 1 1 $int
+; the null MX (RFC 7505)
+nullmx  MX  0 .
+; DANE-TA hosts that cannot be authenticated: Postfix without STARTTLS,
+; a closed port, a listener that never speaks
+nostarttls MX 10 nostarttls.example.test.
+nostarttls A $STACK_PLAIN_ADDR
+_25._tcp.nostarttls TLSA 2 1 1 $int
+closed  MX  10 closed.example.test.
+closed  A   $STACK_CLOSED_ADDR
+_25._tcp.closed TLSA 2 1 1 $int
+silent  MX  10 silent.example.test.
+silent  A   $STACK_SILENT_ADDR
+_25._tcp.silent TLSA 2 1 1 $int
 EOF
   for d in $STACK_STS_DOMAINS; do
     printf 'mta-sts.%s. A %s\n' "$d" "$STACK_WEB_ADDR" >>"$Z/example.test.zone"
@@ -451,7 +509,7 @@ _stack_postfix() {
   local D=$STACK_DIR
   mkdir -p "$STACK_PF_CONF" "$D/pf/queue" "$D/pf/data"
   chown postfix "$D/pf/data"
-  cp "$D/pki/leaf.key.pem" "$D/pki/chain.pem" "$D/pf/"
+  cp "$D/pki/leaf.key.pem" "$D/pki/chain.pem" "$D/pki/rsa-leaf.key.pem" "$D/pki/rsa-chain.pem" "$D/pf/"
   cat >"$STACK_PF_CONF/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $D/pf/queue
@@ -471,7 +529,7 @@ local_recipient_maps =
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 maillog_file_prefixes = $D/pf
 maillog_file = $STACK_MAILLOG
-smtpd_tls_chain_files = $D/pf/leaf.key.pem, $D/pf/chain.pem
+smtpd_tls_chain_files = $D/pf/leaf.key.pem, $D/pf/chain.pem, $D/pf/rsa-leaf.key.pem, $D/pf/rsa-chain.pem
 smtpd_tls_security_level = may
 smtpd_tls_loglevel = 1
 smtp_dns_support_level = disabled
@@ -480,6 +538,7 @@ EOF
   # inet_interfaces must name an interface address; the listener has its own.
   cat >"$STACK_PF_CONF/master.cf" <<EOF
 $STACK_MX_ADDR:$STACK_SMTP_PORT inet n - n - - smtpd
+$STACK_PLAIN_ADDR:$STACK_SMTP_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -518,8 +577,20 @@ _stack_policy_host() {
   # DANE takes precedence over this policy, which lists another MX.
   stack_policy mta-sts.ee.example.test $'version: STSv1\r\nmode: enforce\r\nmx: other.example.test\r\nmax_age: 86400\r\n'
   # mta-sts.nopolicy.example.test: no file, so 404.
+  stack_policy mta-sts.mismatch.example.test $'version: STSv1\nmode: enforce\nmx: other.example.test\nmax_age: 86400\n'
+  stack_redirect mta-sts.redirect.example.test https://mta-sts.sts.example.test/.well-known/mta-sts.txt
   stack_bg policy-host /usr/bin/python3 "$STACK_HERE/policy-host.py" "$STACK_WEB_ADDR" 443 \
     "$STACK_DIR/pki/web.pem" "$STACK_DIR/pki/web.key.pem" "$STACK_WWW"
+}
+
+# --- a port that accepts connections and never speaks ------------------------------------------
+_stack_silent() {
+  stack_bg silent /usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(64)
+time.sleep(1e9)' "$STACK_SILENT_ADDR" "$STACK_SMTP_PORT"
 }
 
 # --- infrastructure checks ---------------------------------------------------------------------------
@@ -567,6 +638,9 @@ stack_check_infra() {
   stack_dig_expect insecure.test MX noad
   stack_dig_expect _25._tcp.mx.insecure.test TLSA noad
   stack_dig_expect mta-sts.sts.example.test A ad
+  stack_dig_expect _25._tcp.dual.example.test TLSA ad
+  stack_dig_expect implicit.example.test MX ad # NODATA: the implicit MX
+  stack_dig_expect nullmx.example.test MX ad
 
   # The chain Postfix presents: leaf (our SANs) then the fixture intermediate.
   local presented out
@@ -574,6 +648,19 @@ stack_check_infra() {
     -servername mx.example.test -showcerts </dev/null 2>/dev/null | grep -c 'BEGIN CERTIFICATE' || true)
   [ "$presented" = 2 ] && ok "smtpd STARTTLS presents 2 certificates" \
     || nok "smtpd STARTTLS presents $presented certificates, want 2"
+  # The same listener presents its RSA chain to a client offering only RSA.
+  out=$(stack_exec openssl s_client -starttls smtp -connect "$STACK_MX_ADDR:$STACK_SMTP_PORT" \
+    -servername mx.example.test -sigalgs 'rsa_pss_rsae_sha256:RSA+SHA256' </dev/null 2>/dev/null || true)
+  [[ "$out" == *"Server public key is 2048 bit"* ]] && ok "smtpd presents its RSA chain to an RSA-only client" \
+    || nok "smtpd did not present an RSA key to an RSA-only client"
+  out=$(stack_exec swaks --server "$STACK_PLAIN_ADDR:$STACK_SMTP_PORT" --helo client.test --quit-after EHLO 2>&1 || true)
+  [[ "$out" == *"250 "* && "$out" != *STARTTLS* ]] && ok "smtpd on $STACK_PLAIN_ADDR offers no STARTTLS" \
+    || nok "smtpd on $STACK_PLAIN_ADDR: $(printf '%s' "$out" | grep -e STARTTLS -e '\*\*\*' | head -2 | tr '\n' ' ')"
+  # Connects, then reads nothing for half a second (timeout's 124).
+  out=0
+  stack_exec timeout 0.5 bash -c "exec 3<>/dev/tcp/$STACK_SILENT_ADDR/$STACK_SMTP_PORT && cat <&3" || out=$?
+  [ "$out" = 124 ] && ok "$STACK_SILENT_ADDR:$STACK_SMTP_PORT accepts and stays silent" \
+    || nok "$STACK_SILENT_ADDR:$STACK_SMTP_PORT: exit '$out', want 124 (connected, no data)"
   if stack_exec swaks --server "$STACK_MX_ADDR:$STACK_SMTP_PORT" --helo client.test --to postmaster@example.test \
        --tls --quit-after TLS >"$STACK_DIR/swaks.out" 2>&1; then ok "swaks STARTTLS"
   else nok "swaks STARTTLS"; tail -5 "$STACK_DIR/swaks.out"; fi
@@ -612,4 +699,9 @@ stack_check_infra() {
     https://mta-sts.nopolicy.example.test/.well-known/mta-sts.txt || true)
   [ "$out" = 404 ] && ok "policy host: nopolicy.example.test 404" \
     || nok "policy host: nopolicy.example.test: HTTP '$out', want 404"
+  out=$(stack_exec curl -s --max-time 5 --cacert "$STACK_CA" -o /dev/null -w '%{http_code} %{redirect_url}' \
+    https://mta-sts.redirect.example.test/.well-known/mta-sts.txt || true)
+  [ "$out" = "301 https://mta-sts.sts.example.test/.well-known/mta-sts.txt" ] \
+    && ok "policy host: redirect.example.test 301 to sts.example.test's policy" \
+    || nok "policy host: redirect.example.test: got '$out', want 301"
 }

@@ -7,8 +7,9 @@ Serves https://HOST/PATH from ROOT/HOST/PATH (HOST from the Host header),
 so one listener is the policy host of every test domain:
 ROOT/mta-sts.sts.example.test/.well-known/mta-sts.txt is that domain's
 policy. A missing file is a 404; files are read per request, so a test may
-add, change or remove a policy while the stack runs. No redirects (RFC 8461
-§3.3 forbids following them), text/plain for the policy.
+add, change or remove a policy while the stack runs. text/plain for the
+policy. A file PATH.redirect instead answers 301 with its content as the
+Location (RFC 8461 §3.3: a client must not follow it).
 """
 import http.server
 import os
@@ -20,16 +21,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "mxtrust-stack-policy-host"
     protocol_version = "HTTP/1.1"
 
-    def _file(self):
+    def _path(self):
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip().lower().rstrip(".")
         path = self.path.split("?", 1)[0]
         if not host or "/" in host or host.startswith(".") or ".." in path.split("/"):
             return None
-        full = os.path.join(ROOT, host, path.lstrip("/"))
-        return full if os.path.isfile(full) else None
+        return os.path.join(ROOT, host, path.lstrip("/"))
 
     def _answer(self, head_only):
-        full = self._file()
+        path = self._path()
+        full = path if path and os.path.isfile(path) else None
+        if path and os.path.isfile(path + ".redirect"):
+            with open(path + ".redirect") as f:
+                location = f.read().strip()
+            self.send_response(301)
+            self.send_header("Location", location)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if full is None:
             body, status, ctype = b"not found\n", 404, "text/plain"
         else:
