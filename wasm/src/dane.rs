@@ -17,8 +17,17 @@ use crate::js;
 
 /// Every ring algorithm, RSA included (rustls-webpki's `alloc` feature is
 /// on in this crate), as the CLI has them.
+#[cfg(not(any(mxtrust_wasm_size = "no-rsa", mxtrust_wasm_size = "no-signatures")))]
 pub static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] =
     mxtrust::ring_algorithms_with_rsa!();
+
+// Size variants, built only by `benches/run.sh --wasm` to say what the
+// signature algorithms cost in the .wasm (never shipped): without RSA, and
+// without any algorithm (DANE-TA and STS chains then fail to verify).
+#[cfg(mxtrust_wasm_size = "no-rsa")]
+pub static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = mxtrust::algorithms::RING;
+#[cfg(mxtrust_wasm_size = "no-signatures")]
+pub static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[];
 
 /// The longest name, protocol label or record string read.
 const MAX_NAME_INPUT: usize = 1024;
