@@ -10,9 +10,16 @@
 # Prints the seconds of each part. Honours CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=../scripts/install.sh
+. scripts/install.sh
 repo=$PWD
 target=${CARGO_TARGET_DIR:-target}
 case "$target" in /*) ;; *) target=$repo/$target ;; esac
+# node --test, import.meta.resolve and module.register (the worker
+# condition's loader) need Node 20.6 or later; Debian 12's own nodejs is 18.
+command -v node >/dev/null || need_apt nodejs npm
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 6) ? 0 : 1)' ||
+  { echo "wasm/test.sh: Node 20.6 or later is needed (node $(node --version))" >&2; exit 1; }
 part() { printf -- '--- wasm: %s: %ds\n' "$1" $((SECONDS - t)); t=$SECONDS; }
 t=$SECONDS
 

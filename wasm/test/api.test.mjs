@@ -76,7 +76,9 @@ test("verifyDane: every input form", () => {
   const concatenated = new Uint8Array([...ders[0], ...ders[1]]);
   const leafKey = "fc1d3a0b1a588d2a42f8b18ed13ad2df697708fce6554c9bd891e45b495c849b";
   const hex = (s) => Uint8Array.from(s.match(/../g), (h) => parseInt(h, 16));
-  for (const chain of [ders, concatenated, concatenated.buffer, [f.rsaChain], Buffer.from(f.rsaChain)]) {
+  // What `openssl s_client -connect mx:25 -starttls smtp -showcerts` prints.
+  const sClient = `CONNECTED(00000003)\ndepth=1 CN = mxtrust test RSA intermediate\n---\nCertificate chain\n 0 s:CN = mx.example.test\n   i:CN = mxtrust test RSA intermediate\n${f.rsaChain}---\nServer certificate\nsubject=CN = mx.example.test\n---\n250 CHUNKING\n`;
+  for (const chain of [ders, concatenated, concatenated.buffer, [f.rsaChain], Buffer.from(f.rsaChain), sClient]) {
     for (const tlsa of [
       `3 1 1 ${leafKey}`,
       [`3 1 1 ${leafKey}`],
