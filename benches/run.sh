@@ -9,12 +9,59 @@
 #   benches/run.sh --compare    compare only
 #   benches/run.sh --cache      the policy cache's cost at 64 to 100,000
 #                               entries only (cache_ops; needs only valgrind)
+#   benches/run.sh --wasm       the wasm package's budgets only: .wasm size
+#                               by crate, DANE-EE and policy parse + match
+#                               in Node against native (benches/wasm/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 mode=${1:-all}
 # shellcheck source=../scripts/install.sh
 . scripts/install.sh
+
+if [ "$mode" = --wasm ]; then
+  # The package as users get it (installs clang, wasm-bindgen-cli, binaryen).
+  bash wasm/build.sh
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  # The native figures: sha2's portable backend (what wasm32 gets), then the
+  # default build (SHA-NI where the CPU has it).
+  cargo build -q --release -p mxtrust-wasm-bench --locked --target-dir "$target/wasm-bench-portable" \
+    --config 'build.rustflags=["--cfg","sha2_backend=\"soft\""]'
+  "$target/wasm-bench-portable/release/wasm_native" >"$scratch/portable.json"
+  cargo build -q --release -p mxtrust-wasm-bench --locked
+  "$target/release/wasm_native" >"$scratch/default.json"
+  # Size by crate: the same build through wasm-bindgen and wasm-opt -Oz
+  # with the name section kept.
+  wasm-bindgen --target web --no-typescript --keep-debug --out-dir "$scratch/names" \
+    "$target/wasm32-unknown-unknown/wasm-release/mxtrust_wasm.wasm"
+  wasm/node_modules/.bin/wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$scratch/names.wasm" "$scratch/names/mxtrust_wasm_bg.wasm"
+  python3 benches/wasm/wasm_size.py "$scratch/names.wasm" --top 16 >"$scratch/sizes.txt"
+  # Feature-reduced builds say what a part costs once LTO has inlined
+  # everything: each is the package's build with one --cfg, in its own
+  # target directory, through wasm-bindgen and wasm-opt -Oz as build.sh does.
+  size_variant() {
+    local name=$1 cfg=$2 dir=$target/wasm-size-$1
+    cargo build -q -p mxtrust-wasm --lib --target wasm32-unknown-unknown --locked --target-dir "$dir" \
+      --profile wasm-release --config 'profile.wasm-release.inherits="release"' \
+      --config 'profile.wasm-release.opt-level="z"' --config 'profile.wasm-release.lto=true' \
+      --config 'profile.wasm-release.codegen-units=1' --config 'profile.wasm-release.panic="abort"' \
+      --config "build.rustflags=[\"--cfg\",\"${cfg//\"/\\\"}\"]"
+    wasm-bindgen --target web --no-typescript --out-dir "$scratch/$name" \
+      "$dir/wasm32-unknown-unknown/wasm-release/mxtrust_wasm.wasm"
+    wasm/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory \
+      --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+      --enable-reference-types --enable-multivalue -o "$scratch/$name.wasm" "$scratch/$name/mxtrust_wasm_bg.wasm"
+    printf '%s\t%s\n' "$3" "$scratch/$name.wasm" >>"$scratch/variants.txt"
+  }
+  size_variant no-rsa 'mxtrust_wasm_size="no-rsa"' "without RSA (ring's ECDSA and Ed25519 only)"
+  size_variant no-signatures 'mxtrust_wasm_size="no-signatures"' "without any signature algorithm (no ring verification code)"
+  size_variant compact-sha2 'sha2_backend_soft="compact"' "sha2's compact software backend"
+  node benches/wasm/bench.mjs "$PWD/wasm/pkg" "$scratch/portable.json" "$scratch/default.json" "$scratch/sizes.txt" "$scratch/variants.txt"
+  exit
+fi
 need_apt libssl-dev pkg-config valgrind python3-venv
 
 cache_table() {

@@ -86,6 +86,10 @@ fixtures() { bash tests/fixtures/dane/check.sh; }
 benches_build() { cargo build -p mxtrust-benches --benches --bins --locked; }
 c_library() { bash ffi/tests/run.sh; }
 real_stack() { bash tests/stack/run.sh; }
+# The npm package: builds it (installing clang, wasm-bindgen-cli and
+# binaryen when missing), runs the bindings under Node, then node --test
+# and tsc over the packed tarball installed in a fresh folder.
+wasm_package() { bash wasm/test.sh; }
 # Every target builds and runs 15 seconds from seeded corpora (fuzz/ is its
 # own workspace); longer runs are manual, see fuzz/smoke.sh.
 fuzz_smoke() { bash fuzz/smoke.sh 15; }
@@ -102,6 +106,7 @@ if [ "$mode" = full ]; then
   step "benchmarks build (they run with benches/run.sh, not here)" benches_build
   step "C library: header drift, C tests under ASan/UBSan and valgrind, install" c_library
   step "real stack: DNSSEC (nsd, unbound), Postfix STARTTLS, the C client" real_stack
+  step "wasm package: build, wasm-bindgen tests in Node, node --test on the packed package" wasm_package
   step "fuzz smoke run" fuzz_smoke
 fi
 

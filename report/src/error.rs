@@ -59,6 +59,71 @@ pub enum ReadErrorKind {
     TxtQuoting(&'static str),
 }
 
+impl ReadErrorKind {
+    /// A stable kebab-case code for machine-readable output (the wasm
+    /// package's `MxtrustError.code`); a TLSA record core rejects carries
+    /// core's code ([`error_code`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotUtf8 => "not-utf8",
+            Self::NotPemOrDer => "not-pem-or-der",
+            Self::NoCertificate => "no-certificate",
+            Self::WrongPemLabel { .. } => "wrong-pem-label",
+            Self::Pem { .. } => "bad-pem",
+            Self::DerTruncated { .. } => "der-truncated",
+            Self::UnclosedParenthesis => "unclosed-parenthesis",
+            Self::UnsupportedDirective(_) => "unsupported-directive",
+            Self::DigNotAuthenticated => "dig-not-authenticated",
+            Self::DigStatus(_) => "dig-status",
+            Self::Tlsa(e) => error_code(*e),
+            Self::TxtQuoting(_) => "txt-quoting",
+        }
+    }
+}
+
+/// A stable kebab-case code for each of core's input errors: the C
+/// library's `MXTRUST_RESULT_*` name in kebab case where it has one
+/// (`invalid-reference-name`, `tlsa-syntax`...), else the variant's name
+/// (`buffer-too-small`, `unsupported-critical-extension`). For the
+/// surfaces that report errors by code (the wasm package's
+/// `MxtrustError.code`); never changes once published.
+pub fn error_code(e: mxtrust::Error) -> &'static str {
+    use mxtrust::Error as E;
+    match e {
+        E::BufferTooSmall { .. } => "buffer-too-small",
+        E::InvalidReferenceName => "invalid-reference-name",
+        E::NoReferenceIds => "no-reference-ids",
+        E::TooManyReferenceIds => "too-many-reference-ids",
+        E::EmptyChain => "empty-chain",
+        E::ChainTooLong => "chain-too-long",
+        E::CertificateTooLarge => "certificate-too-large",
+        E::TooManyRecords => "too-many-records",
+        E::TlsaRdataTooShort => "tlsa-rdata-too-short",
+        E::TlsaSyntax => "tlsa-syntax",
+        E::TlsaFieldOutOfRange => "tlsa-field-out-of-range",
+        E::InvalidHex => "invalid-hex",
+        E::TlsaDataTooLong => "tlsa-data-too-long",
+        E::NotTlsa => "not-tlsa",
+        E::BadDer => "bad-der",
+        E::UnsupportedParameter => "unsupported-parameter",
+        E::StsRecordSyntax => "sts-record-syntax",
+        E::StsMissingId => "sts-missing-id",
+        E::StsInvalidId => "sts-invalid-id",
+        E::TlsrptRecordSyntax => "tlsrpt-record-syntax",
+        E::TlsrptMissingRua => "tlsrpt-missing-rua",
+        E::TlsrptInvalidUri => "tlsrpt-invalid-uri",
+        E::TooManyReportUris => "too-many-report-uris",
+        E::InvalidDomain => "invalid-domain",
+        E::PolicyTooLargeForCache => "policy-too-large-for-cache",
+        E::CacheFull => "cache-full",
+        E::CacheImageCorrupt => "cache-image-corrupt",
+        E::CacheImageUnsupported => "cache-image-unsupported",
+        E::IpAddressReference => "ip-address-reference",
+        E::UnsupportedCriticalExtension => "unsupported-critical-extension",
+        _ => "other-error",
+    }
+}
+
 impl fmt::Display for ReadErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -141,4 +206,84 @@ pub fn text(bytes: &[u8]) -> Result<&str, ReadError> {
             .saturating_add(1);
         ReadError::at(line, ReadErrorKind::NotUtf8)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code is kebab-case and names one error only.
+    #[test]
+    fn error_codes_are_unique_and_kebab_case() {
+        use mxtrust::Error as E;
+        let all = [
+            E::BufferTooSmall { needed: 1 },
+            E::InvalidReferenceName,
+            E::NoReferenceIds,
+            E::TooManyReferenceIds,
+            E::EmptyChain,
+            E::ChainTooLong,
+            E::CertificateTooLarge,
+            E::TooManyRecords,
+            E::TlsaRdataTooShort,
+            E::TlsaSyntax,
+            E::TlsaFieldOutOfRange,
+            E::InvalidHex,
+            E::TlsaDataTooLong,
+            E::NotTlsa,
+            E::BadDer,
+            E::UnsupportedParameter,
+            E::StsRecordSyntax,
+            E::StsMissingId,
+            E::StsInvalidId,
+            E::TlsrptRecordSyntax,
+            E::TlsrptMissingRua,
+            E::TlsrptInvalidUri,
+            E::TooManyReportUris,
+            E::InvalidDomain,
+            E::PolicyTooLargeForCache,
+            E::CacheFull,
+            E::CacheImageCorrupt,
+            E::CacheImageUnsupported,
+            E::IpAddressReference,
+            E::UnsupportedCriticalExtension,
+        ];
+        let read = [
+            ReadErrorKind::NotUtf8,
+            ReadErrorKind::NotPemOrDer,
+            ReadErrorKind::NoCertificate,
+            ReadErrorKind::WrongPemLabel {
+                expected: "CERTIFICATE",
+                found: String::new(),
+            },
+            ReadErrorKind::Pem {
+                block: 1,
+                reason: String::new(),
+            },
+            ReadErrorKind::DerTruncated {
+                index: 1,
+                offset: 0,
+            },
+            ReadErrorKind::UnclosedParenthesis,
+            ReadErrorKind::UnsupportedDirective(String::new()),
+            ReadErrorKind::DigNotAuthenticated,
+            ReadErrorKind::DigStatus(String::new()),
+            ReadErrorKind::TxtQuoting(""),
+        ];
+        let mut codes: Vec<&str> = all.iter().map(|e| error_code(*e)).collect();
+        codes.extend(read.iter().map(ReadErrorKind::code));
+        for code in &codes {
+            assert!(
+                code.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && !code.is_empty(),
+                "{code}"
+            );
+            assert_ne!(*code, "other-error");
+        }
+        let mut unique = codes.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+    }
 }

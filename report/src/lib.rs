@@ -17,13 +17,17 @@
 pub mod chain;
 pub mod check;
 pub mod dane;
+pub mod decision;
+pub mod dns;
 mod error;
+pub mod fetch;
 pub mod pem;
 pub mod policy;
 pub mod rollover;
 pub mod sts_check;
 pub mod time;
+pub mod tlsa_gen;
 pub mod tlsa_text;
 pub mod txt;
 
-pub use error::{ReadError, ReadErrorKind, text};
+pub use error::{ReadError, ReadErrorKind, error_code, text};

@@ -101,6 +101,12 @@ impl Record {
         }
     }
 
+    /// A record from core's view of one (wire RDATA, or fields a caller
+    /// holds); the user's own data, so its DNSSEC status is not checked.
+    pub fn new(tlsa: &Tlsa<'_>, source: String) -> Self {
+        Self::received(*tlsa, source, Dnssec::NotChecked)
+    }
+
     /// The core view of this record.
     pub fn tlsa(&self) -> Tlsa<'_> {
         Tlsa {
@@ -129,7 +135,8 @@ pub struct ReadOptions<'a> {
     /// How sources call the file (`NAME:LINE`).
     pub name: &'a str,
     /// The TLSA name asked about, e.g. `_25._tcp.mx.example.com`: records
-    /// of other owners are ignored.
+    /// of other owners are ignored. Empty: records of every owner count
+    /// (reading records without asking about a name).
     pub tlsa_name: &'a str,
     /// Take `dig` output without the `ad` flag or with an error status: the
     /// user vouches for the data (its records are then `NotChecked`).
@@ -143,6 +150,84 @@ pub struct RecordFile {
     pub records: Vec<Record>,
     /// TLSA records left out (another owner, outside the answer section).
     pub ignored: Vec<Ignored>,
+}
+
+/// The records of a TLSA input as a document (the wasm package's
+/// `parseTlsa`): each record with its fields, and whether it is usable on
+/// its own under the SMTP profile with the default digest preference
+/// (digest agility is a property of the RRset, judged by a check).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RecordsReport {
+    /// The records that count, in input order.
+    pub records: Vec<RecordEntry>,
+    /// Records read and left out.
+    pub ignored: Vec<Ignored>,
+}
+
+/// One record of a [`RecordsReport`].
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RecordEntry {
+    /// Position, from 1.
+    pub index: usize,
+    /// Where it came from.
+    pub source: String,
+    /// Presentation form, `U S M HEX`.
+    pub record: String,
+    /// Certificate usage, selector and matching type.
+    pub usage: u8,
+    /// Selector.
+    pub selector: u8,
+    /// Matching type.
+    pub matching_type: u8,
+    /// The certificate association data, lower-case hex.
+    pub data: String,
+    /// `resolver-ad` or `not-checked`.
+    pub dnssec: &'static str,
+    /// Core's reason when the record is unusable under the SMTP profile
+    /// (RFC 7672 §3.1), as a code; null when usable.
+    pub unusable: Option<&'static str>,
+    /// The same in words.
+    pub reason: Option<String>,
+}
+
+impl RecordsReport {
+    /// The document of `file`.
+    pub fn new(file: &RecordFile) -> Self {
+        let preference = mxtrust::tlsa::DigestPreference::default();
+        let records = file
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let tlsa = r.tlsa();
+                let record = tlsa.to_string();
+                let data = record.rsplit(' ').next().unwrap_or_default().to_owned();
+                let unusable = tlsa
+                    .usability(mxtrust::tlsa::ProfileKind::Smtp, &preference)
+                    .err();
+                RecordEntry {
+                    index: i.saturating_add(1),
+                    source: r.source.clone(),
+                    usage: u8::from(tlsa.usage),
+                    selector: u8::from(tlsa.selector),
+                    matching_type: u8::from(tlsa.matching_type),
+                    data: if tlsa.data.is_empty() {
+                        String::new()
+                    } else {
+                        data
+                    },
+                    record,
+                    dnssec: r.dnssec.code(),
+                    unusable: unusable.map(|u| u.code()),
+                    reason: unusable.map(|u| u.to_string()),
+                }
+            })
+            .collect();
+        Self {
+            records,
+            ignored: file.ignored.clone(),
+        }
+    }
 }
 
 /// The TLSA name of a service: `_PORT._PROTO.HOST` (RFC 6698 §3), without
@@ -290,7 +375,7 @@ pub fn records(text: &str, options: &ReadOptions<'_>) -> Result<RecordFile, Read
                 });
                 continue;
             }
-            if !names.iter().any(|n| same_name(n, owner)) {
+            if !options.tlsa_name.is_empty() && !names.iter().any(|n| same_name(n, owner)) {
                 file.ignored.push(Ignored {
                     source,
                     owner: owner.clone(),

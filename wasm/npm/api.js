@@ -1,0 +1,24 @@
+// The public names, the same in every world. build.sh fills in where
+// wasm-bindgen put the error class.
+export {
+  verifyDane,
+  generateTlsa,
+  parseTlsa,
+  parsePolicy,
+  policyAllowsMx,
+  checkSts,
+  parseStsRecord,
+  parseTlsrptRecord,
+  decide,
+  policyUrl,
+  policyHost,
+  isPolicyUrl,
+  checkPolicyResponse,
+  mxHosts,
+  tlsaBaseDomains,
+  tlsaOwnerName,
+  PolicyCache,
+  initSync,
+  default,
+} from "./mxtrust.js";
+export { MxtrustError } from "__ERROR_JS__";
