@@ -5,11 +5,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mxtrust::policy::Policy;
-use mxtrust::rollover::{self, Addition, DaneChange, Kind, Next, StsChange};
-use mxtrust::sts::PolicyId;
-use mxtrust::{CertUsage, MatchingType, Selector};
-use mxtrust_report::rollover::PlanReport;
+use mxtrust::rollover::Kind;
+use mxtrust_report::rollover::{self as rollover_report, PlanReport};
 use mxtrust_report::{pem, time, tlsa_text};
 
 use crate::dane::ALGORITHMS;
@@ -133,19 +130,7 @@ pub struct StsArgs {
 }
 
 fn kind(text: &str) -> Result<Kind, String> {
-    let fields: Vec<u8> = text
-        .split_ascii_whitespace()
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .map_err(|_| "expected three numbers, `U S M`".to_owned())?;
-    match fields.as_slice() {
-        [u, s, m] => Ok((
-            CertUsage::from(*u),
-            Selector::from(*s),
-            MatchingType::from(*m),
-        )),
-        _ => Err("expected three numbers, `U S M`".to_owned()),
-    }
+    rollover_report::kind(text).map_err(|e| e.to_string())
 }
 
 /// Runs a plan and prints it.
@@ -186,108 +171,65 @@ fn dane(args: &DaneArgs) -> Result<PlanReport, InputError> {
         &tlsa_name,
         args.dnssec_unchecked,
     )?;
-    let ttl = match args
-        .ttl
-        .or_else(|| records.iter().filter_map(|r| r.ttl).max())
-    {
-        Some(ttl) => ttl,
-        None => {
-            return Err(InputError::new(
-                "the input gives no TTL: pass --ttl (the RRset's TTL in seconds)",
-            ));
-        }
-    };
     let current = input::certificates(&args.chain, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?;
-    let current: Vec<&[u8]> = current.iter().map(Vec::as_slice).collect();
     let next_chain = match &args.next_chain {
-        Some(path) => input::certificates(path, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?,
-        None => Vec::new(),
+        Some(path) => Some(input::certificates(
+            path,
+            pem::MAX_CHAIN_INPUT_LEN,
+            "a chain file",
+        )?),
+        None => None,
     };
-    let next_chain: Vec<&[u8]> = next_chain.iter().map(Vec::as_slice).collect();
     let next_key = match (&args.next_key, &args.next_csr) {
-        (Some(path), _) => input::key_spki(path, false)?,
-        (None, Some(path)) => input::key_spki(path, true)?,
-        (None, None) => Vec::new(),
+        (Some(path), _) => Some(input::key_spki(path, false)?),
+        (None, Some(path)) => Some(input::key_spki(path, true)?),
+        (None, None) => None,
     };
-    let next = if args.next_chain.is_some() {
-        Next::Chain(&next_chain)
-    } else {
-        Next::Key(&next_key)
-    };
-    let names: Vec<&str> = args.names.iter().map(String::as_str).collect();
-    let published: Vec<_> = records.iter().map(tlsa_text::Record::tlsa).collect();
-    let now = mxtrust::time::unix_time(args.at.unwrap_or_else(time::now));
-    let change = DaneChange {
-        published: &published,
-        ttl,
-        published_at: args.published_at.map_or(now, mxtrust::time::unix_time),
+    rollover_report::plan_dane(&rollover_report::DaneInputs {
+        records: &records,
+        ttl: args.ttl,
+        published_at: args.published_at,
         negative_ttl: args.negative_ttl,
         current: &current,
-        next,
-        target_kinds: &args.to,
-        names: &names,
-        signature_algorithms: ALGORITHMS,
-        now,
-    };
-    let mut additions = vec![Addition::EMPTY; mxtrust::limits::MAX_TLSA_RECORDS];
-    let mut removals = vec![0usize; mxtrust::limits::MAX_TLSA_RECORDS];
-    let plan = rollover::plan_dane(&change, &mut additions, &mut removals)
-        .map_err(|e| InputError::new(e.to_string()))?;
-    Ok(PlanReport::dane(
-        &plan,
-        additions.get(..plan.additions).unwrap_or_default(),
-        removals.get(..plan.removals).unwrap_or_default(),
-        &records,
-        ttl,
-        now,
-    ))
+        next_chain: next_chain.as_deref(),
+        next_key: next_key.as_deref(),
+        to: &args.to,
+        names: &args.names,
+        algorithms: ALGORITHMS,
+        now: args.at.unwrap_or_else(time::now),
+    })
+    .map_err(|e| match e {
+        rollover_report::PlanError::NoTtl => {
+            InputError::new("the input gives no TTL: pass --ttl (the RRset's TTL in seconds)")
+        }
+        other => InputError::new(other.to_string()),
+    })
 }
 
 fn sts(args: &StsArgs) -> Result<PlanReport, InputError> {
     let read =
         |path: &PathBuf| input::read_bytes(path, mxtrust::limits::MAX_POLICY_LEN, "a policy file");
-    let current_body = read(&args.policy)?;
-    let next_body = read(&args.next_policy)?;
-    let current = parse_policy(&current_body, &args.policy)?;
-    let next = parse_policy(&next_body, &args.next_policy)?;
-    let id = |text: &str, flag: &str| {
-        PolicyId::new(text.as_bytes()).map_err(|e| InputError::new(format!("{flag} {text:?}: {e}")))
-    };
-    let current_id = id(&args.id, "--id")?;
-    let next_id = args
-        .next_id
-        .as_deref()
-        .map(|t| id(t, "--next-id"))
-        .transpose()?;
-    let mx_now: Vec<&str> = args.mx_now.iter().map(String::as_str).collect();
-    let mx_next: Vec<&str> = args.mx_next.iter().map(String::as_str).collect();
-    let now = mxtrust::time::unix_time(args.at.unwrap_or_else(time::now));
-    let plan = rollover::plan_sts(&StsChange {
-        current: &current,
-        current_id: &current_id,
-        next: &next,
-        next_id: next_id.as_ref(),
-        mx_now: &mx_now,
-        mx_next: &mx_next,
+    let policy = read(&args.policy)?;
+    let next_policy = read(&args.next_policy)?;
+    rollover_report::plan_sts(&rollover_report::StsInputs {
+        policy: &policy,
+        id: &args.id,
+        next_policy: &next_policy,
+        next_id: args.next_id.as_deref(),
+        mx_now: &args.mx_now,
+        mx_next: &args.mx_next,
         mx_ttl: args.mx_ttl,
-        now,
+        now: args.at.unwrap_or_else(time::now),
     })
-    .map_err(|e| InputError::new(e.to_string()))?;
-    let same = |a: &str, b: &str| mxtrust::name::names_equal(a.as_bytes(), b.as_bytes());
-    let added: Vec<&str> = mx_next
-        .iter()
-        .copied()
-        .filter(|h| !mx_now.iter().any(|n| same(n, h)))
-        .collect();
-    let removed: Vec<&str> = mx_now
-        .iter()
-        .copied()
-        .filter(|h| !mx_next.iter().any(|n| same(n, h)))
-        .collect();
-    Ok(PlanReport::sts(&plan, now, &added, &removed, &mx_next))
-}
-
-fn parse_policy<'b>(body: &'b [u8], path: &std::path::Path) -> Result<Policy<'b>, InputError> {
-    Policy::parse(body, &mut [])
-        .map_err(|e| InputError::new(format!("{}: {e}", input::display_name(path))))
+    .map_err(|e| match e {
+        rollover_report::PlanError::Policy(which, err) => {
+            let path = if which == "policy" {
+                &args.policy
+            } else {
+                &args.next_policy
+            };
+            InputError::new(format!("{}: {err}", input::display_name(path)))
+        }
+        other => InputError::new(other.to_string()),
+    })
 }

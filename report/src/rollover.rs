@@ -4,14 +4,18 @@
 
 use std::fmt::Write as _;
 
+use mxtrust::policy::Policy;
 use mxtrust::rollover::{
-    Addition, DanePlan, DaneProblem, SENDER_PREFERENCES, StsPlan, StsProblem, StsStep,
+    self, Addition, DaneChange, DanePlan, DaneProblem, Kind, Next, SENDER_PREFERENCES, StsChange,
+    StsPlan, StsProblem, StsStep,
 };
-use mxtrust::time::UnixTime;
+use mxtrust::sts::PolicyId;
+use mxtrust::time::{UnixTime, unix_time};
+use mxtrust::{CertUsage, MatchingType, Selector, SignatureVerificationAlgorithm};
 use serde::Serialize;
 
 use crate::time;
-use crate::tlsa_text::Record;
+use crate::tlsa_text::{self, Record};
 
 /// One step of a plan.
 #[derive(Clone, Debug, Serialize)]
@@ -309,4 +313,216 @@ fn span(seconds: u64) -> String {
     } else {
         words.join(" ")
     }
+}
+
+/// Why a plan could not be made from the inputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlanError {
+    /// No record gives a TTL and none was passed.
+    NoTtl,
+    /// Neither a next chain nor a next key.
+    NoNext,
+    /// A record kind that is not `U S M`.
+    Kind(String),
+    /// A policy that does not parse (which one, and why).
+    Policy(&'static str, mxtrust::policy::PolicyError),
+    /// An id that is not an MTA-STS id.
+    Id(&'static str, mxtrust::Error),
+    /// Core refused an input.
+    Core(mxtrust::Error),
+}
+
+impl PlanError {
+    /// A stable kebab-case code (core's for core's errors, via
+    /// [`crate::error_code`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoTtl => "no-ttl",
+            Self::NoNext => "no-next",
+            Self::Kind(_) => "invalid-kind",
+            Self::Policy(..) => "policy-invalid",
+            Self::Id(..) => "sts-invalid-id",
+            Self::Core(e) => crate::error_code(*e),
+        }
+    }
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoTtl => f.write_str("the input gives no TTL: pass the RRset's TTL in seconds"),
+            Self::NoNext => {
+                f.write_str("a next chain, a next key or its certificate request is needed")
+            }
+            Self::Kind(k) => write!(f, "{k:?} is not a record kind `U S M`"),
+            Self::Policy(which, e) => write!(f, "{which}: {e}"),
+            Self::Id(which, e) => write!(f, "{which}: {e}"),
+            Self::Core(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// A record kind from `U S M` text, e.g. `3 1 2`.
+///
+/// # Errors
+///
+/// [`PlanError::Kind`].
+pub fn kind(text: &str) -> Result<Kind, PlanError> {
+    let fields: Vec<u8> = text
+        .split_ascii_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| PlanError::Kind(text.to_owned()))?;
+    match fields.as_slice() {
+        [u, s, m] => Ok((
+            CertUsage::from(*u),
+            Selector::from(*s),
+            MatchingType::from(*m),
+        )),
+        _ => Err(PlanError::Kind(text.to_owned())),
+    }
+}
+
+/// What a DANE plan is made from, as the CLI and the wasm package read it.
+#[derive(Clone, Copy)]
+pub struct DaneInputs<'a> {
+    /// The published RRset.
+    pub records: &'a [Record],
+    /// Its TTL; default the largest TTL the records carry.
+    pub ttl: Option<u32>,
+    /// When it last changed, Unix seconds; default now.
+    pub published_at: Option<u64>,
+    /// The negative-caching TTL for a name without an RRset.
+    pub negative_ttl: Option<u32>,
+    /// The chain in service, DER, leaf first.
+    pub current: &'a [Vec<u8>],
+    /// The next chain, when known.
+    pub next_chain: Option<&'a [Vec<u8>]>,
+    /// Else the next key's SubjectPublicKeyInfo, DER.
+    pub next_key: Option<&'a [u8]>,
+    /// The kinds to end with (empty: today's).
+    pub to: &'a [Kind],
+    /// Reference identifiers, the TLSA base domain first.
+    pub names: &'a [String],
+    /// Signature algorithms for DANE-TA paths.
+    pub algorithms: &'a [&'a dyn SignatureVerificationAlgorithm],
+    /// The time of planning, Unix seconds.
+    pub now: u64,
+}
+
+/// The DANE plan document.
+///
+/// # Errors
+///
+/// [`PlanError`] for inputs a plan cannot be made from.
+pub fn plan_dane(inputs: &DaneInputs<'_>) -> Result<PlanReport, PlanError> {
+    let ttl = inputs
+        .ttl
+        .or_else(|| inputs.records.iter().filter_map(|r| r.ttl).max())
+        .ok_or(PlanError::NoTtl)?;
+    let current: Vec<&[u8]> = inputs.current.iter().map(Vec::as_slice).collect();
+    let next_chain: Vec<&[u8]> = inputs
+        .next_chain
+        .unwrap_or_default()
+        .iter()
+        .map(Vec::as_slice)
+        .collect();
+    let next = match (inputs.next_chain, inputs.next_key) {
+        (Some(_), _) => Next::Chain(&next_chain),
+        (None, Some(key)) => Next::Key(key),
+        (None, None) => return Err(PlanError::NoNext),
+    };
+    let names: Vec<&str> = inputs.names.iter().map(String::as_str).collect();
+    let published: Vec<_> = inputs.records.iter().map(tlsa_text::Record::tlsa).collect();
+    let now = unix_time(inputs.now);
+    let change = DaneChange {
+        published: &published,
+        ttl,
+        published_at: inputs.published_at.map_or(now, unix_time),
+        negative_ttl: inputs.negative_ttl,
+        current: &current,
+        next,
+        target_kinds: inputs.to,
+        names: &names,
+        signature_algorithms: inputs.algorithms,
+        now,
+    };
+    let mut additions = vec![Addition::EMPTY; mxtrust::limits::MAX_TLSA_RECORDS];
+    let mut removals = vec![0usize; mxtrust::limits::MAX_TLSA_RECORDS];
+    let plan =
+        rollover::plan_dane(&change, &mut additions, &mut removals).map_err(PlanError::Core)?;
+    Ok(PlanReport::dane(
+        &plan,
+        additions.get(..plan.additions).unwrap_or_default(),
+        removals.get(..plan.removals).unwrap_or_default(),
+        inputs.records,
+        ttl,
+        now,
+    ))
+}
+
+/// What an MTA-STS plan is made from.
+#[derive(Clone, Copy, Debug)]
+pub struct StsInputs<'a> {
+    /// The policy body published now.
+    pub policy: &'a [u8],
+    /// Its id.
+    pub id: &'a str,
+    /// The policy body to end with.
+    pub next_policy: &'a [u8],
+    /// The id meant for it.
+    pub next_id: Option<&'a str>,
+    /// MX hosts in DNS now.
+    pub mx_now: &'a [String],
+    /// MX hosts in DNS after the change.
+    pub mx_next: &'a [String],
+    /// The MX RRset's TTL.
+    pub mx_ttl: u32,
+    /// The time of planning, Unix seconds.
+    pub now: u64,
+}
+
+/// The MTA-STS plan document.
+///
+/// # Errors
+///
+/// [`PlanError`] for a policy or id that does not parse, or too many hosts.
+pub fn plan_sts(inputs: &StsInputs<'_>) -> Result<PlanReport, PlanError> {
+    let current: Policy<'_> =
+        Policy::parse(inputs.policy, &mut []).map_err(|e| PlanError::Policy("policy", e))?;
+    let next: Policy<'_> = Policy::parse(inputs.next_policy, &mut [])
+        .map_err(|e| PlanError::Policy("next policy", e))?;
+    let current_id = PolicyId::new(inputs.id.as_bytes()).map_err(|e| PlanError::Id("id", e))?;
+    let next_id = inputs
+        .next_id
+        .map(|t| PolicyId::new(t.as_bytes()).map_err(|e| PlanError::Id("next id", e)))
+        .transpose()?;
+    let mx_now: Vec<&str> = inputs.mx_now.iter().map(String::as_str).collect();
+    let mx_next: Vec<&str> = inputs.mx_next.iter().map(String::as_str).collect();
+    let now = unix_time(inputs.now);
+    let plan = rollover::plan_sts(&StsChange {
+        current: &current,
+        current_id: &current_id,
+        next: &next,
+        next_id: next_id.as_ref(),
+        mx_now: &mx_now,
+        mx_next: &mx_next,
+        mx_ttl: inputs.mx_ttl,
+        now,
+    })
+    .map_err(PlanError::Core)?;
+    let same = |a: &str, b: &str| mxtrust::name::names_equal(a.as_bytes(), b.as_bytes());
+    let added: Vec<&str> = mx_next
+        .iter()
+        .copied()
+        .filter(|h| !mx_now.iter().any(|n| same(n, h)))
+        .collect();
+    let removed: Vec<&str> = mx_now
+        .iter()
+        .copied()
+        .filter(|h| !mx_next.iter().any(|n| same(n, h)))
+        .collect();
+    Ok(PlanReport::sts(&plan, now, &added, &removed, &mx_next))
 }

@@ -17,6 +17,8 @@ export {
   mxHosts,
   tlsaBaseDomains,
   tlsaOwnerName,
+  planDaneRollover,
+  planStsRollover,
   PolicyCache,
   initSync,
   default,

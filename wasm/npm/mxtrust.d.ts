@@ -478,6 +478,78 @@ export function tlsaBaseDomains(options: {
 /** `_PORT._PROTO.BASE` (RFC 6698 §3); `_25._tcp.BASE` by default. */
 export function tlsaOwnerName(base: string, options?: { port?: number; protocol?: "tcp" | "udp" | "sctp" }): string;
 
+// ------------------------------------------------------------- Rollover
+
+/** One step of a rollover plan. */
+export interface PlanStep {
+  /** `publish`, `switch`, `remove` (DANE); `publish-interim-policy`, `publish-policy`, `add-mx`, `remove-mx`, `max-age-binds`, `old-policy-expired` (MTA-STS). */
+  step: string;
+  /** The earliest time, Unix seconds. */
+  at: number;
+  /** The records it publishes or removes (DANE), in presentation form. */
+  records: string[];
+  /** What to do and why. */
+  why: string;
+}
+
+/** The document of `mxtrust rollover dane|sts --json`. */
+export interface PlanReport {
+  kind: "dane" | "sts";
+  /** Whether the whole change may be made now. */
+  safe_now: boolean;
+  /** The time of planning, Unix seconds. */
+  time: number;
+  steps: PlanStep[];
+  /** What stops the plan from being safe as asked. */
+  problem: { code: string; message: string } | null;
+  /** MTA-STS: whether the policy changes, so that a new id is due. */
+  new_id_required: boolean | null;
+}
+
+/** Options of {@link planDaneRollover}. */
+export interface PlanDaneOptions {
+  /** The TLSA RRset published now (`dig` output and zone lines carry TTLs). */
+  tlsa: TlsaInput;
+  /** The chain the server presents now. */
+  chain: Certificates;
+  /** What it presents after the switch: the chain, or only the key or its CSR. */
+  next: { chain: Certificates } | { publicKey: string | Uint8Array } | { csr: string | Uint8Array };
+  /** Reference identifiers, the TLSA base domain (MX host) first. */
+  names: string | ReadonlyArray<string>;
+  /** The RRset's TTL in seconds; default the largest TTL the records carry. */
+  ttl?: number;
+  /** When the RRset last changed; default now (the safe assumption). */
+  publishedAt?: TimeInput;
+  /** The zone's negative-caching TTL, for a name that has no RRset yet. */
+  negativeTtl?: number;
+  /** The record kinds to end with, `"U S M"` (default: today's kinds). */
+  to?: ReadonlyArray<string>;
+  /** The TLSA name's port (default 25). */
+  port?: number;
+  /** The time of planning (default now). */
+  time?: TimeInput;
+}
+
+/** Plans a TLSA change: what to publish, when to switch, what to remove (RFC 7671 §8.1, §9). */
+export function planDaneRollover(options: PlanDaneOptions): PlanReport;
+
+/** Options of {@link planStsRollover}. */
+export interface PlanStsOptions {
+  policy: PolicyInput;
+  id: string;
+  nextPolicy: PolicyInput;
+  nextId?: string;
+  /** MX hosts in DNS now, and after the change. */
+  mxNow: ReadonlyArray<string>;
+  mxNext: ReadonlyArray<string>;
+  /** The MX RRset's TTL in seconds (default 3600). */
+  mxTtl?: number;
+  time?: TimeInput;
+}
+
+/** Plans an MTA-STS policy or MX host change (RFC 8461 §5.1, §8.3). */
+export function planStsRollover(options: PlanStsOptions): PlanReport;
+
 // ---------------------------------------------------------------- Cache
 
 /** A cached policy. */

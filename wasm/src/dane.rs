@@ -177,7 +177,7 @@ fn digest_preference(value: &JsValue) -> Result<DigestPreference> {
 /// TLSA input: text (`U S M HEX` lines, zone lines, `dig` output), or an
 /// array whose elements are one record each: a string as `--tlsa` takes
 /// it, wire RDATA (Uint8Array), or `{usage, selector, matchingType, data}`.
-fn records(
+pub(crate) fn records(
     value: &JsValue,
     tlsa_name: &str,
     dnssec_unchecked: bool,

@@ -31,6 +31,7 @@ mod cache;
 mod dane;
 mod error;
 mod js;
+mod rollover;
 mod rules;
 mod sts;
 
@@ -145,4 +146,16 @@ pub fn tlsa_base_domains(options: JsValue) -> JsResult {
 #[wasm_bindgen(js_name = tlsaOwnerName)]
 pub fn tlsa_owner_name(base: JsValue, options: JsValue) -> Result<String, JsValue> {
     Ok(rules::tlsa_owner_name(&base, &options)?)
+}
+
+/// The plan of a TLSA change (`mxtrust rollover dane --json`).
+#[wasm_bindgen(js_name = planDaneRollover)]
+pub fn plan_dane_rollover(options: JsValue) -> JsResult {
+    Ok(to_js(&rollover::plan_dane(&options)?)?)
+}
+
+/// The plan of an MTA-STS change (`mxtrust rollover sts --json`).
+#[wasm_bindgen(js_name = planStsRollover)]
+pub fn plan_sts_rollover(options: JsValue) -> JsResult {
+    Ok(to_js(&rollover::plan_sts(&options)?)?)
 }

@@ -24,6 +24,8 @@ import {
   tlsaBaseDomains,
   tlsaOwnerName,
   verifyDane,
+  planDaneRollover,
+  planStsRollover,
 } from "mxtrust";
 import roots, { source as rootsSource } from "mxtrust/roots";
 import * as f from "./fixtures.mjs";
@@ -461,4 +463,19 @@ test("PolicyCache", () => {
 test("init is idempotent where the module initialised itself", async () => {
   await mxtrust.default();
   assert.equal(verifyDane(dane()).outcome, "authenticated");
+});
+
+test("planDaneRollover and planStsRollover: plans and their errors", () => {
+  const plan = planDaneRollover({ tlsa: f.rolloverTlsa, ttl: 3600, publishedAt: "2026-11-28T11:00:00Z", chain: f.p256Chain, next: { csr: f.csr }, names: "mx.example.test", time: f.AT });
+  assert.equal(plan.kind, "dane");
+  assert.equal(plan.safe_now, true);
+  assert.deepEqual(plan.steps.map((s) => s.step), ["switch", "remove"]);
+  throwsCode(() => planDaneRollover({ tlsa: "3 1 1 " + "ab".repeat(32), chain: f.p256Chain, next: { chain: f.p256NextChain }, names: "mx.example.test" }), "no-ttl");
+  throwsCode(() => planDaneRollover({ tlsa: f.rolloverTlsa, ttl: 60, chain: f.p256Chain, next: {}, names: "mx.example.test" }), "no-next");
+  throwsCode(() => planDaneRollover({ tlsa: f.rolloverTlsa, ttl: 60, chain: f.p256Chain, next: { chain: f.p256NextChain }, names: "mx.example.test", to: ["3 1"] }), "invalid-kind");
+  const sts = planStsRollover({ policy: f.policy, id: "1", nextPolicy: f.policy, mxNow: ["mx.example.test"], mxNext: ["mx.example.test"], time: f.AT });
+  assert.equal(sts.new_id_required, false);
+  assert.equal(sts.safe_now, true);
+  throwsCode(() => planStsRollover({ policy: "nonsense", id: "1", nextPolicy: f.policy, mxNow: [], mxNext: [] }), "policy-invalid");
+  throwsCode(() => planStsRollover({ policy: f.policy, id: "not valid!", nextPolicy: f.policy, mxNow: [], mxNext: [] }), "sts-invalid-id");
 });

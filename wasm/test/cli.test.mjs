@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSts, generateTlsa, parsePolicy, parseStsRecord, parseTlsrptRecord, verifyDane } from "mxtrust";
+import { checkSts, generateTlsa, parsePolicy, parseStsRecord, parseTlsrptRecord, planDaneRollover, planStsRollover, verifyDane } from "mxtrust";
 import * as f from "./fixtures.mjs";
 
 const cli = process.env.MXTRUST_CLI;
@@ -107,4 +107,35 @@ test("tlsa: the lines mxtrust tlsa prints are the package's records", opts, () =
   assert.deepEqual(lines(csr), generateTlsa({ csr: f.csr, host: "mx.example.test" }).map((r) => r.zone_line));
   const sha512 = mxtrust(["tlsa", "--cert", "chain.pem", "--usage", "2", "--mtype", "2"], { "chain.pem": f.p256Chain });
   assert.deepEqual(lines(sha512), generateTlsa({ chain: f.p256Chain, usage: 2, matchingType: 2 }).map((r) => r.record));
+});
+
+test("rollover: the plans mxtrust rollover prints are the package's", opts, () => {
+  const current = "_25._tcp.mx.example.test. 3600 IN TLSA 3 1 1 1901cb6d9a3048ba5290b61bf08dff9dcdd899ea739462321efc1adfc70ccfdc\n";
+  const cliPlan = (args) => {
+    const r = spawnSync(cli, [...args, "--json"], { cwd: scratch, encoding: "utf8" });
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  writeFileSync(join(scratch, "tlsa"), current);
+  writeFileSync(join(scratch, "chain.pem"), f.p256Chain);
+  writeFileSync(join(scratch, "next.pem"), f.p256NextChain);
+  const expected = cliPlan(["rollover", "dane", "--tlsa-file", "tlsa", "--chain", "chain.pem", "--next-chain", "next.pem", "--name", "mx.example.test", "--at", f.AT]);
+  const got = planDaneRollover({ tlsa: current, chain: f.p256Chain, next: { chain: f.p256NextChain }, names: "mx.example.test", time: f.AT });
+  assert.deepEqual(got, expected);
+  assert.equal(got.steps[0].step, "publish");
+  writeFileSync(join(scratch, "p1"), "version: STSv1\nmode: enforce\nmax_age: 86400\nmx: mx1.example.com\n");
+  writeFileSync(join(scratch, "p2"), "version: STSv1\nmode: enforce\nmax_age: 86400\nmx: mx2.example.com\n");
+  const sts = cliPlan(["rollover", "sts", "--policy", "p1", "--id", "1", "--next-policy", "p2", "--next-id", "2", "--mx-now", "mx1.example.com", "--mx-next", "mx2.example.com", "--mx-ttl", "300", "--at", f.AT]);
+  const pkg = planStsRollover({
+    policy: "version: STSv1\nmode: enforce\nmax_age: 86400\nmx: mx1.example.com\n",
+    id: "1",
+    nextPolicy: "version: STSv1\nmode: enforce\nmax_age: 86400\nmx: mx2.example.com\n",
+    nextId: "2",
+    mxNow: ["mx1.example.com"],
+    mxNext: ["mx2.example.com"],
+    mxTtl: 300,
+    time: f.AT,
+  });
+  assert.deepEqual(pkg, sts);
+  assert.equal(pkg.steps[0].step, "publish-interim-policy");
 });
