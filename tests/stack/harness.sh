@@ -40,6 +40,9 @@ STACK_DOH_URL=https://$STACK_DOH_NAME/dns-query
 # The test domains that publish an MTA-STS record, each with a policy host
 # mta-sts.<domain>; the policies themselves are in stack_start.
 STACK_STS_DOMAINS="ee.example.test sts.example.test testing.example.test nopolicy.example.test mismatch.example.test redirect.example.test"
+# The edge worker's policy-host cases (tests/stack/cases/edge.sh): text/html,
+# a 100 KB body, an answer slower than the worker's timeout.
+STACK_STS_DOMAINS+=" html.example.test big.example.test slow.example.test"
 # MX hosts whose name the SMTP leaf carries (name.example.test is left out on
 # purpose: a DANE-TA name mismatch case).
 STACK_CASE_HOSTS="mx.example.test ee.example.test ta.example.test wrong.example.test unusable.example.test bogus.example.test sts.example.test testing.example.test nopolicy.example.test mx.insecure.test dual.example.test implicit.example.test mismatch.example.test redirect.example.test fallback.example.test"
@@ -153,6 +156,14 @@ stack_policy() { # HOST BODY: serve BODY as https://HOST/.well-known/mta-sts.txt
 stack_redirect() { # HOST URL: answer https://HOST/.well-known/mta-sts.txt with 301 to URL
   mkdir -p "$STACK_WWW/$1/.well-known"
   printf '%s' "$2" >"$STACK_WWW/$1/.well-known/mta-sts.txt.redirect"
+}
+stack_policy_type() { # HOST TYPE: answer HOST's policy with Content-Type TYPE
+  mkdir -p "$STACK_WWW/$1/.well-known"
+  printf '%s' "$2" >"$STACK_WWW/$1/.well-known/mta-sts.txt.type"
+}
+stack_policy_delay() { # HOST SECONDS: answer HOST's policy SECONDS late
+  mkdir -p "$STACK_WWW/$1/.well-known"
+  printf '%s' "$2" >"$STACK_WWW/$1/.well-known/mta-sts.txt.delay"
 }
 
 stack_start() {
@@ -326,6 +337,17 @@ _mta-sts.mismatch TXT "v=STSv1; id=1;"
 redirect MX 10 redirect.example.test.
 redirect A  $MX
 _mta-sts.redirect TXT "v=STSv1; id=1;"
+; the edge worker's cases: the policy host answers text/html, a 100 KB
+; body, or later than the worker's timeout
+html    MX  10 html.example.test.
+html    A   $MX
+_mta-sts.html TXT "v=STSv1; id=1;"
+big     MX  10 big.example.test.
+big     A   $MX
+_mta-sts.big TXT "v=STSv1; id=1;"
+slow    MX  10 slow.example.test.
+slow    A   $MX
+_mta-sts.slow TXT "v=STSv1; id=1;"
 ; DANE-EE 3 1 1 for each of Postfix's keys (P-256 and RSA)
 dual    MX  10 dual.example.test.
 dual    A   $MX
@@ -579,6 +601,11 @@ _stack_policy_host() {
   # mta-sts.nopolicy.example.test: no file, so 404.
   stack_policy mta-sts.mismatch.example.test $'version: STSv1\nmode: enforce\nmx: other.example.test\nmax_age: 86400\n'
   stack_redirect mta-sts.redirect.example.test https://mta-sts.sts.example.test/.well-known/mta-sts.txt
+  stack_policy mta-sts.html.example.test "$enforce"
+  stack_policy_type mta-sts.html.example.test "text/html; charset=utf-8"
+  stack_policy mta-sts.big.example.test "$enforce$(head -c 102400 /dev/zero | tr '\0' '#')"
+  stack_policy mta-sts.slow.example.test "$enforce"
+  stack_policy_delay mta-sts.slow.example.test 5
   stack_bg policy-host /usr/bin/python3 "$STACK_HERE/policy-host.py" "$STACK_WEB_ADDR" 443 \
     "$STACK_DIR/pki/web.pem" "$STACK_DIR/pki/web.key.pem" "$STACK_WWW"
 }

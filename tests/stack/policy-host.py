@@ -9,12 +9,15 @@ ROOT/mta-sts.sts.example.test/.well-known/mta-sts.txt is that domain's
 policy. A missing file is a 404; files are read per request, so a test may
 add, change or remove a policy while the stack runs. text/plain for the
 policy. A file PATH.redirect instead answers 301 with its content as the
-Location (RFC 8461 §3.3: a client must not follow it).
+Location (RFC 8461 §3.3: a client must not follow it). PATH.type holds
+another Content-Type, PATH.delay a number of seconds to wait before the
+answer (a slow host).
 """
 import http.server
 import os
 import ssl
 import sys
+import time
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -46,6 +49,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(full, "rb") as f:
                 body = f.read()
             status, ctype = 200, "text/plain"
+            if os.path.isfile(path + ".type"):
+                with open(path + ".type") as f:
+                    ctype = f.read().strip()
+            if os.path.isfile(path + ".delay"):
+                with open(path + ".delay") as f:
+                    time.sleep(float(f.read().strip()))
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
