@@ -1,6 +1,6 @@
 # workerd configuration of the mxtrust edge worker (edge/README.md).
 #
-#   node_modules/.bin/workerd serve workerd.capnp --experimental
+#   cd edge && node_modules/.bin/workerd serve workerd.capnp --experimental
 #
 # serves the API and web/ (the checker page) on http://127.0.0.1:8787.
 # workerd does not bundle: every module is listed here under the name its
@@ -20,7 +20,8 @@ const config :Workerd.Config = (
     # refuses a disk service whose directory is missing, and web/ may not
     # exist yet: the service is the tree's top, and the worker asks it only
     # for ASSETS_PREFIX/PATH (plain path characters, no dot segments), with
-    # a placeholder page while web/ is absent.
+    # a placeholder page while web/ is absent. workerd takes the path from
+    # the working directory: run it in edge/.
     (name = "tree", disk = (path = "..", writable = false)),
   ],
   sockets = [(name = "http", address = "127.0.0.1:8787", http = (), service = "main")],
