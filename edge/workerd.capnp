@@ -48,6 +48,7 @@ const modules :List(Workerd.Worker.Module) = [
   (name = "check.js", esModule = embed "src/check.js"),
   (name = "mxtrust", esModule = embed "node_modules/mxtrust/worker.js"),
   (name = "api.js", esModule = embed "node_modules/mxtrust/api.js"),
+  (name = "mxtrust/roots", esModule = embed "node_modules/mxtrust/roots.js"),
   (name = "mxtrust.js", esModule = embed "node_modules/mxtrust/mxtrust.js"),
   (name = "mxtrust_bg.wasm", wasm = embed "node_modules/mxtrust/mxtrust_bg.wasm"),
   (name = "snippets/mxtrust-wasm-0dfc5e2aa216d4e1/js/error.js",

@@ -4,7 +4,7 @@
 // connect to port 25 nor read a peer certificate: POSTed chains complete
 // the DANE verdicts. Every rule (MX hosts, TLSA names, decisions, matching)
 // is the wasm package's.
-import { decide, mxHosts, parseTlsa, parseTlsrptRecord, policyAllowsMx, tlsaBaseDomains, verifyDane } from "mxtrust";
+import { checkSts, decide, mxHosts, parseTlsa, parseTlsrptRecord, policyAllowsMx, tlsaBaseDomains, verifyDane } from "mxtrust";
 import { describe, query, status, tlsaLines, txtStrings } from "./dns.js";
 import { discover } from "./sts.js";
 
@@ -19,7 +19,16 @@ function worst(a, b) {
   return order[Math.max(order.indexOf(a), order.indexOf(b))];
 }
 
-async function host(env, exchange, sts, chain) {
+// The public roots (mxtrust/roots, 171 KB of JS) load only when a posted
+// chain needs the MTA-STS certificate check (RFC 8461 §4.2).
+let publicRoots;
+async function rootsFor(given) {
+  if (given !== undefined) return given;
+  if (!publicRoots) publicRoots = (await import("mxtrust/roots")).default;
+  return publicRoots;
+}
+
+async function host(env, exchange, sts, chain, roots) {
   const [a, aaaa] = await Promise.all([query(env, exchange, "A"), query(env, exchange, "AAAA")]);
   const addresses = worst(status(a), status(aaaa));
   const cnames = a.cnames.map((c) => ({ ...c, status: status(a) }));
@@ -73,11 +82,41 @@ async function host(env, exchange, sts, chain) {
       dnssecUnchecked: true, // the resolver's AD bit vouched for them (see note)
     });
   }
+  const stsApplies = out.decision.action === "require-sts" || out.decision.action === "sts-testing";
+  if (chain === undefined) {
+    out.sts_certificate = null;
+  } else if (!stsApplies || chain === null) {
+    out.sts_certificate = { checked: false, reason: stsApplies ? "no chain posted for this host" : "the decision is not MTA-STS's" };
+  } else {
+    out.sts_certificate = checkSts({ policy: sts.text, chain, mx: exchange, roots: await rootsFor(roots) });
+  }
   return out;
 }
 
+/**
+ * The verdicts of `mxtrust check --json` for the same hosts: the CLI
+ * connected to port 25 and saw the certificates, which this runtime cannot.
+ */
+function imported(report, exchange) {
+  const h = (report.hosts || []).find((x) => String(x.host).toLowerCase().replace(/\.$/, "") === exchange);
+  if (!h) return { found: false, reason: "mxtrust check's report has no such host" };
+  return {
+    found: true,
+    decision: h.decision || null,
+    connections: (h.connections || []).map((c) => ({
+      address: c.address ?? null,
+      key_type: c.key_type ?? null,
+      verdict: c.verdict ?? null,
+      reason: c.reason ?? null,
+      tlsrpt_result_type: c.tlsrpt_result_type ?? null,
+      dane: c.dane ?? null,
+      sts: c.sts ?? null,
+    })),
+  };
+}
+
 /** `chains`: undefined (GET) or { host: chain } (POST). */
-export async function check(env, domain, chains) {
+export async function check(env, domain, chains, options = {}) {
   const [mx, tlsrpt] = await Promise.all([query(env, domain, "MX"), query(env, `_smtp._tls.${domain}`, "TXT")]);
   const sts = await discover(env, domain);
   const doc = { domain, note: NOTE, mx: { dns: describe(mx) }, sts: sts.doc, tlsrpt: parseTlsrptRecord(txtStrings(tlsrpt)), hosts: [] };
@@ -96,7 +135,14 @@ export async function check(env, domain, chains) {
   doc.mx.checked = list.length;
   const ctx = { policy: sts.doc.policy, text: sts.policyText, mxStatus };
   doc.hosts = await Promise.all(
-    list.map((h) => host(env, h.exchange.replace(/\.$/, ""), ctx, chains === undefined ? undefined : chains[h.exchange.replace(/\.$/, "").toLowerCase()] ?? null)),
+    list.map((h) => {
+      const name = h.exchange.replace(/\.$/, "").toLowerCase();
+      return host(env, name, ctx, chains === undefined ? undefined : chains[name] ?? null, options.roots);
+    }),
   );
+  if (options.report) {
+    doc.imported = { source: "mxtrust check --json", time: options.report.time ?? null, outcome: options.report.outcome ?? null };
+    for (const h of doc.hosts) h.imported = imported(options.report, h.host);
+  }
   return doc;
 }

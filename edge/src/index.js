@@ -122,7 +122,19 @@ async function api(request, env, path) {
       if (typeof c !== "string" && !Array.isArray(c)) throw new BadRequest(400, "invalid-field", `the chain of ${h} must be PEM text or an array`);
       chains[h.toLowerCase().replace(/\.$/, "")] = c;
     }
-    return check(env, domain, chains);
+    const options = {};
+    if (b.roots !== undefined) options.roots = need(b, "roots", ["string", "array"]);
+    if (b.check !== undefined) {
+      const report = need(b, "check", ["object"]);
+      if (!Array.isArray(report.hosts) || typeof report.domain !== "string") {
+        throw new BadRequest(400, "invalid-field", '"check" must be the JSON document of mxtrust check --json');
+      }
+      if (report.domain.toLowerCase().replace(/\.$/, "") !== domain) {
+        throw new BadRequest(400, "domain-mismatch", `"check" is mxtrust check's report for ${report.domain}, not ${domain}`);
+      }
+      options.report = report;
+    }
+    return check(env, domain, chains, options);
   }
   if (["/api/dane", "/api/policy", "/api/sts", "/api/check"].includes(path)) {
     throw new BadRequest(405, "method-not-allowed", `${method} is not allowed on ${path}`);

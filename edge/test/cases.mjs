@@ -135,8 +135,30 @@ for (const [what, d, wants] of checks) {
   const lines = a.body.hosts[0].tlsa.records.map((r) => r.record);
   const c = await post("/api/check", { domain: "sts.example.test", chains: {} });
   expect("check POST: no chain for a host, and a host without TLSA", c, { status: 200, ...host0(0, { "dane.checked": false, "dane.reason": "no chain posted for this host" }) });
-  const s = await post("/api/check", { domain: "sts.example.test", chains: { "sts.example.test": chain } });
-  expect("check POST: DANE does not apply without secure TLSA records", s, { status: 200, ...host0(0, { "dane.checked": false, "decision.action": "require-sts" }) });
+  const smtpRoot = readFileSync(process.env.STACK_SMTP_ROOT, "utf8");
+  const s = await post("/api/check", { domain: "sts.example.test", chains: { "sts.example.test": chain }, roots: smtpRoot });
+  expect("check POST: MTA-STS enforce, the chain checked against the given roots (RFC 8461 §4.2)", s, {
+    status: 200, ...host0(0, { "dane.checked": false, "decision.action": "require-sts", "sts_certificate.outcome": "valid",
+      "sts_certificate.certificate": "valid", "sts_certificate.action": "deliver", "sts_certificate.mx_allowed": true }),
+  });
+  const p = await post("/api/check", { domain: "sts.example.test", chains: { "sts.example.test": chain } });
+  expect("check POST: the public roots do not trust the test chain", p, {
+    status: 200, ...host0(0, { "sts_certificate.certificate": "invalid", "sts_certificate.action": "do-not-deliver",
+      "sts_certificate.tlsrpt_result_type": (v) => typeof v === "string" && v.length > 0, "sts_certificate.trust_anchors.count": (n) => n > 100 }),
+  });
+  expect("check POST: DANE hosts get no MTA-STS certificate check", a, { ...host0(0, { "sts_certificate.checked": false }) });
+  // The shape of `mxtrust check --json` (report/src/check/document.rs), as
+  // the CLI writes it after connecting to port 25.
+  const cli = {
+    domain: "ee.example.test", outcome: "authenticated", findings: [], time: 1796000000,
+    hosts: [{ host: "ee.example.test", preference: 10, decision: { action: "require-dane", description: "…", tlsrpt_result_type: null },
+      connections: [{ address: "127.0.10.25", key_type: "ecdsa", verdict: "authenticated", reason: "DANE-EE matched", tlsrpt_result_type: null,
+        tls: null, error: null, dane: { outcome: "authenticated" }, sts: null, chain: [] }] }],
+  };
+  expect("check POST: mxtrust check's verdicts imported per host", await post("/api/check", { domain: "ee.example.test", check: cli }), {
+    status: 200, "imported.source": "mxtrust check --json", "imported.outcome": "authenticated",
+    ...host0(0, { "imported.found": true, "imported.connections.0.verdict": "authenticated", "imported.connections.0.address": "127.0.10.25", "decision.action": "require-dane" }),
+  });
   const long = Array(10).fill(chain.trim()).join("\n"); // 20 certificates: more than core's 16
   const ta = await post("/api/check", { domain: "ta.example.test", chains: { "ta.example.test": long } });
   expect("check POST: an over-long chain under DANE-TA gets core's chain-too-long", ta, {
@@ -179,6 +201,8 @@ const errors = [
   ["TLSA out of range", () => post("/api/dane", { chain, tlsa: "3 1 1 00\n3 1 zz", names: "a.example" }), 400, "tlsa-field-out-of-range"],
   ["a body above 256 KB", () => post("/api/policy", JSON.stringify({ policy: "x".repeat(300000) })), 413, "body-too-large"],
   ["an unknown API", () => get("/api/nothing"), 404, "not-found"],
+  ["mxtrust check's report of another domain", () => post("/api/check", { domain: "ee.example.test", check: { domain: "sts.example.test", hosts: [] } }), 400, "domain-mismatch"],
+  ["not mxtrust check's report", () => post("/api/check", { domain: "ee.example.test", check: { nothing: 1 } }), 400, "invalid-field"],
   ["a wrong method", () => get("/api/dane"), 405, "method-not-allowed"],
   ["DoH upstream refuses: 502", () => get("/api/sts?domain=sts.example.test", `${base}:8081`), 502, "doh-unreachable"],
   ["DoH upstream silent: 504", () => get("/api/check?domain=sts.example.test", `${base}:8082`), 504, "doh-timeout"],
