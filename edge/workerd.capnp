@@ -1,6 +1,6 @@
 # workerd configuration of the mxtrust edge worker (edge/README.md).
 #
-#   cd edge && node_modules/.bin/workerd serve workerd.capnp --experimental
+#   cd edge && node_modules/.bin/workerd serve workerd.capnp
 #
 # serves the API and web/ (the checker page) on http://127.0.0.1:8787.
 # workerd does not bundle: every module is listed here under the name its

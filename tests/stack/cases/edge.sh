@@ -53,7 +53,7 @@ edge_start() {
   stack_bg edge-doh-relay node "$STACK_ROOT/edge/test/doh-relay.mjs" "$EDGE_RELAY_ADDR" 443 \
     "$STACK_DIR/edge/relay.pem" "$STACK_DIR/edge/relay.key.pem" "$STACK_DOH_URL" "$STACK_CA"
   stack_bg edge-workerd "$STACK_ROOT/edge/node_modules/.bin/workerd" serve \
-    --experimental --import-path "$STACK_ROOT" "$STACK_DIR/edge/edge-test.capnp"
+    --import-path "$STACK_ROOT" "$STACK_DIR/edge/edge-test.capnp"
   stack_wait_port tcp "$EDGE_RELAY_ADDR" 443 doh-relay
   stack_wait_port tcp "$EDGE_ADDR" 8080 workerd
 }
