@@ -55,9 +55,20 @@ function transportFailure(e, timedOut, timeoutMs) {
     return { code: "timeout", reason: `no complete answer within ${timeoutMs} ms`, tlsrpt_result_type: "sts-policy-fetch-error" };
   }
   const message = String((e && e.message) || e);
-  // The runtime exposes no certificate: a TLS failure is known only by its message.
+  // The runtime exposes no certificate: a TLS failure is known only by its
+  // message. workerd gives JavaScript no cause for a failed handshake (an
+  // untrusted or misnamed certificate) but "internal error; reference = …",
+  // logging the cause itself, while a refused or reset connection is
+  // "Network connection lost.": the former is taken for a TLS failure.
   if (/certificate|x509|tls|ssl|handshake/i.test(message)) {
     return { code: "tls-failure", reason: message, tlsrpt_result_type: "sts-webpki-invalid" };
+  }
+  if (/^internal error/i.test(message)) {
+    return {
+      code: "tls-failure",
+      reason: `the runtime reported "${message}" and no cause; that is how workerd reports a failed TLS handshake (a certificate that is untrusted or does not name mta-sts.DOMAIN)`,
+      tlsrpt_result_type: "sts-webpki-invalid",
+    };
   }
   return { code: "connection-failure", reason: message, tlsrpt_result_type: "sts-policy-fetch-error" };
 }

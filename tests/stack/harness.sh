@@ -348,6 +348,12 @@ _mta-sts.big TXT "v=STSv1; id=1;"
 slow    MX  10 slow.example.test.
 slow    A   $MX
 _mta-sts.slow TXT "v=STSv1; id=1;"
+; a policy host whose certificate does not name it (sts-webpki-invalid),
+; found through DNS only
+badcert MX  10 badcert.example.test.
+badcert A   $MX
+_mta-sts.badcert TXT "v=STSv1; id=1;"
+mta-sts.badcert A $STACK_WEB_ADDR
 ; DANE-EE 3 1 1 for each of Postfix's keys (P-256 and RSA)
 dual    MX  10 dual.example.test.
 dual    A   $MX
