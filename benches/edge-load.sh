@@ -6,7 +6,7 @@
 # /api/sts with a warm policy cache), and workerd's memory (VmRSS) before
 # and after. Not in CI: wall-clock figures do not gate tests. As root:
 #
-#   benches/edge-load.sh [REQUESTS] [CONCURRENCY]
+#   benches/edge-load.sh [REQUESTS] [CONCURRENCY] [both|dane|sts]
 set -euo pipefail
 STACK_T0=$(date +%s.%N)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || die "needs root (the stack's namespaces)"
 requests=${1:-2000}
 concurrency=${2:-32}
+mix=${3:-both}
 
 stack_install
 edge_prepare
@@ -26,7 +27,7 @@ workerd_pid=${STACK_PIDS[${#STACK_PIDS[@]}-1]}
 rss() { awk '/^VmRSS/ { printf "%.1f MB", $2 / 1024 }' "/proc/$workerd_pid/status"; }
 say "workerd memory before: $(rss)"
 rc=0
-stack_exec node "$here/edge/load.mjs" "http://$EDGE_ADDR:8080" "$STACK_SMTP_CHAIN" "$requests" "$concurrency" || rc=$?
+stack_exec node "$here/edge/load.mjs" "http://$EDGE_ADDR:8080" "$STACK_SMTP_CHAIN" "$requests" "$concurrency" "$mix" || rc=$?
 say "workerd memory after: $(rss)"
 STACK_SUMMARY_DONE=1
 exit "$rc"

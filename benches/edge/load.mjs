@@ -1,6 +1,6 @@
 // A bounded load run against the edge worker (benches/edge-load.sh):
 //
-//   node load.mjs BASE CHAIN_PEM [REQUESTS] [CONCURRENCY]
+//   node load.mjs BASE CHAIN_PEM [REQUESTS] [CONCURRENCY] [both|dane|sts]
 //
 // Alternates POST /api/dane (a DANE-EE chain check, all in wasm) and
 // GET /api/sts?domain=sts.example.test (one DoH query; the policy from the
@@ -8,7 +8,7 @@
 // second and errors (any answer other than the expected 200 document).
 import { readFileSync } from "node:fs";
 
-const [base, chainFile, n = "2000", c = "32"] = process.argv.slice(2);
+const [base, chainFile, n = "2000", c = "32", mix = "both"] = process.argv.slice(2);
 const total = Number(n);
 const concurrency = Number(c);
 const chain = readFileSync(chainFile, "utf8");
@@ -23,7 +23,7 @@ const times = { dane: [], sts: [] };
 let errors = 0;
 let next = 0;
 async function one(i) {
-  const kind = i % 2 ? "sts" : "dane";
+  const kind = mix === "both" ? (i % 2 ? "sts" : "dane") : mix;
   const t0 = performance.now();
   try {
     const res = kind === "dane"
@@ -47,7 +47,7 @@ const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
-const row = (name, xs) => `${name.padEnd(9)} ${String(xs.length).padStart(6)} ${pct(xs, 50).toFixed(1).padStart(8)} ${pct(xs, 99).toFixed(1).padStart(8)}`;
+const row = (name, xs) => !xs.length ? `${name.padEnd(9)}      0` : `${name.padEnd(9)} ${String(xs.length).padStart(6)} ${pct(xs, 50).toFixed(1).padStart(8)} ${pct(xs, 99).toFixed(1).padStart(8)}`;
 console.log(`${total} requests at concurrency ${concurrency} in ${seconds.toFixed(2)} s: ${(total / seconds).toFixed(0)} requests/s, ${errors} errors`);
 console.log(`endpoint  requests  p50 ms   p99 ms`);
 console.log(row("/api/dane", times.dane));
