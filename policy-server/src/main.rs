@@ -28,8 +28,8 @@ use tokio::sync::{Notify, Semaphore};
 const IDLE: Duration = Duration::from_secs(300);
 
 /// When a domain's TXT record was last checked, and, when no policy is
-/// cached for it, what was found: no record (`Ok`) or a failure.
-type StsChecked = (u64, Option<Result<(), String>>);
+/// cached for it, what was found: no policy (`Ok`, why) or a DNS failure.
+type StsChecked = (u64, Option<Result<String, String>>);
 
 struct Server {
     config: Config,
@@ -114,7 +114,10 @@ async fn check_sts(s: &Arc<Server>, domain: &str) -> Result<StsFound, String> {
     s.dirty.store(true, Ordering::SeqCst);
     s.changed.notify_one();
     let memo = match &found {
-        Ok(StsFound::NoRecord) => Some(Ok(())),
+        Ok(StsFound::NoRecord) => Some(Ok("no MTA-STS record".to_owned())),
+        Ok(StsFound::FetchFailed(why)) => Some(Ok(format!(
+            "policy fetch failed and nothing cached ({why}): no MTA-STS (RFC 8461 §3.3)"
+        ))),
         Ok(_) => None,
         Err(why) => Some(Err(why.clone())),
     };
@@ -133,6 +136,10 @@ async fn check_sts(s: &Arc<Server>, domain: &str) -> Result<StsFound, String> {
                     "every entry protects a live policy; raise capacity",
                 ),
             ],
+        ),
+        Ok(StsFound::FetchFailed(why)) => log(
+            "policy-fetch-failed",
+            &[("domain", domain), ("reason", why)],
         ),
         Err(why) => log("sts-check-failed", &[("domain", domain), ("reason", why)]),
         _ => {}
@@ -170,7 +177,7 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
     }
     if !stale {
         match checked.and_then(|(_, m)| m) {
-            Some(Ok(())) => return (Answer::NotFound, String::new(), "no MTA-STS record".into()),
+            Some(Ok(why)) => return (Answer::NotFound, String::new(), why),
             Some(Err(why)) => return (Answer::Temp(why.clone()), String::new(), why),
             None => {}
         }
@@ -197,6 +204,20 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
             ),
         },
         Ok(StsFound::NoRecord) => (Answer::NotFound, String::new(), "no MTA-STS record".into()),
+        Ok(StsFound::FetchFailed(why)) => match from_cache(s, domain) {
+            Some((answer, id, mode)) => (
+                answer,
+                id,
+                format!("cached {} policy; {why}", mode_word(mode)),
+            ),
+            None => (
+                Answer::NotFound,
+                String::new(),
+                format!(
+                    "policy fetch failed and nothing cached ({why}): no MTA-STS (RFC 8461 §3.3)"
+                ),
+            ),
+        },
         Ok(_) => match from_cache(s, domain) {
             Some((answer, id, mode)) => (answer, id, format!("fetched {} policy", mode_word(mode))),
             None => (

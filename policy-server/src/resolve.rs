@@ -121,6 +121,11 @@ pub enum StsFound {
     UpToDate(String),
     /// A policy was fetched and cached under this id.
     Fetched(String),
+    /// The policy could not be fetched (or a fetch under this id failed
+    /// recently, the per-id back-off): a cached unexpired policy still
+    /// applies; with none, RFC 8461 §3.3 says to deliver as though the
+    /// domain had no MTA-STS policy.
+    FetchFailed(String),
     /// A policy was fetched under this id but the cache refused it (full of
     /// live policies); `mode` and patterns are carried for this answer.
     Uncached {
@@ -174,11 +179,11 @@ pub async fn sts(s: &Sts<'_>, domain: &str) -> Result<StsFound, String> {
     match need {
         FetchNeed::UpToDate => return Ok(StsFound::UpToDate(id.as_str().to_owned())),
         FetchNeed::BackOff { until } => {
-            return Err(format!(
+            return Ok(StsFound::FetchFailed(format!(
                 "policy id {} failed recently; retry after {}",
                 id.as_str(),
                 until.as_secs()
-            ));
+            )));
         }
         FetchNeed::Fetch => {}
     }
@@ -186,16 +191,19 @@ pub async fn sts(s: &Sts<'_>, domain: &str) -> Result<StsFound, String> {
         Ok(body) => store(s, domain, id, &body),
         Err(why) => {
             let _ = lock(s.cache).record_failure(domain.as_bytes(), id, unix_time(now()));
-            Err(why)
+            Ok(StsFound::FetchFailed(why))
         }
     }
 }
 
 fn store(s: &Sts<'_>, domain: &str, id: PolicyId, body: &[u8]) -> Result<StsFound, String> {
-    let policy: Policy = Policy::parse(body, &mut []).map_err(|e| {
-        let _ = lock(s.cache).record_failure(domain.as_bytes(), id, unix_time(now()));
-        format!("policy of {domain}: {e}")
-    })?;
+    let policy: Policy = match Policy::parse(body, &mut []) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = lock(s.cache).record_failure(domain.as_bytes(), id, unix_time(now()));
+            return Ok(StsFound::FetchFailed(format!("policy of {domain}: {e}")));
+        }
+    };
     let stored = lock(s.cache).store(domain.as_bytes(), id, &policy, unix_time(now()));
     match stored {
         Ok(_) => Ok(StsFound::Fetched(id.as_str().to_owned())),
