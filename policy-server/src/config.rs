@@ -126,4 +126,11 @@ mod tests {
         assert!(Config::parse("").unwrap_err().contains("cache_file"));
         assert!(Config::parse("cache_file = \"/x\"\ncapacity = 0").is_err());
     }
+
+    #[test]
+    fn the_shipped_example_parses() {
+        let c = Config::parse(include_str!("../dist/policy-server.toml")).unwrap();
+        assert_eq!(c.line_listen.map(|a| a.port()), Some(8462));
+        assert_eq!(c.map_name, "mta-sts");
+    }
 }
