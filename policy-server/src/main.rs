@@ -110,9 +110,12 @@ async fn check_sts(s: &Arc<Server>, domain: &str) -> Result<StsFound, String> {
         cache: &s.cache,
     };
     let found = resolve::sts(&sts, domain).await;
-    // A stored policy or a recorded failure both change the image.
-    s.dirty.store(true, Ordering::SeqCst);
-    s.changed.notify_one();
+    // A stored policy or a recorded failure change the image; a check
+    // that found the cached id, no record or a DNS failure does not.
+    if matches!(found, Ok(StsFound::Fetched(_) | StsFound::FetchFailed(_))) {
+        s.dirty.store(true, Ordering::SeqCst);
+        s.changed.notify_one();
+    }
     let memo = match &found {
         Ok(StsFound::NoRecord) => Some(Ok("no MTA-STS record".to_owned())),
         Ok(StsFound::FetchFailed(why)) => Some(Ok(format!(
