@@ -3,14 +3,28 @@
 # socketmap answers through Postfix's own client (postmap -q) and its one-
 # line mode; a sending Postfix whose smtp_tls_policy_maps asks it and whose
 # DNS is the test unbound (DANE through the namespace's `options trust-ad`),
-# delivering to the receiving test MX; SIGTERM persists; then the kill test
+# delivering to the receiving test MX; Exim 4.96 with the README's
+# ${readsocket} snippet; SIGTERM persists; then the kill test
 # at each step of a persist (the test-only pause hook). Sourced by run.sh.
+
+# Exim's libraries are installed normally; Exim itself is not (its packages
+# conflict with Postfix's): see policy_server_prepare.
+policy_server_packages() { echo libidn12 libgnutls-dane0 libgnutls30 libpcre2-8-0 libdb5.3 libnsl2; }
 
 policy_server_prepare() {
   local target=${CARGO_TARGET_DIR:-$STACK_ROOT/target}
   say "building mxtrust-policy-server (debug)"
   (cd "$STACK_ROOT" && cargo build -p mxtrust-policy-server --locked)
   PS_BIN=$target/debug/mxtrust-policy-server
+  # Exim 4.96 unpacked into a private folder, never installed.
+  PS_EXIM=$target/stack/exim
+  if [ ! -x "$PS_EXIM/root/usr/sbin/exim4" ]; then
+    say "fetching Exim (apt-get download, dpkg-deb -x)"
+    rm -rf "$PS_EXIM"; mkdir -p "$PS_EXIM/debs"
+    (cd "$PS_EXIM/debs" && apt-get download exim4-daemon-light exim4-base 2>/dev/null) &&
+      for f in "$PS_EXIM"/debs/*.deb; do dpkg-deb -x "$f" "$PS_EXIM/root"; done ||
+      { say "Exim could not be fetched: its cases are skipped"; rm -rf "$PS_EXIM"; }
+  fi
 }
 
 # _ps_config DIR PORT LINE_PORT: a config for a server keeping its cache in DIR.
@@ -181,6 +195,8 @@ EOF
     _ps_restore_receiver
   fi
 
+  _ps_exim
+
   # SIGTERM persists.
   kill -TERM "$main_pid" 2>/dev/null || true
   local i persisted=0
@@ -244,4 +260,76 @@ _ps_kill_test() {
     ok "a corrupt image is set aside and reported; the server runs"
   else nok "corrupt image: $(cat "$K/corrupt.log")"; fi
   _ps_kill_now
+}
+
+# Exim 4.96 as a sender with README.md's ${readsocket} snippet, in its own
+# mount namespace inside the stack's: Exim runs as the compiled-in user
+# Debian-exim (given a passwd line there) and re-execs /usr/sbin/exim4
+# (the unpacked folder is bound there).
+_ps_exim() {
+  if [ ! -x "${PS_EXIM:-}/root/usr/sbin/exim4" ]; then nok "exim: not fetched"; return; fi
+  local X=$STACK_DIR/exim d
+  mkdir -p "$X/spool" "$X/log"
+  { cat /etc/passwd; echo 'Debian-exim:x:64999:64999::/nonexistent:/usr/sbin/nologin'; } >"$X/passwd"
+  { cat /etc/group; echo 'Debian-exim:x:64999:'; } >"$X/group"
+  chown -R 64999:64999 "$X/spool" "$X/log"
+  cat >"$X/exim.conf" <<EOF
+keep_environment =
+spool_directory = $X/spool
+log_file_path = $X/log/%slog
+primary_hostname = sender.example.test
+qualify_domain = sender.example.test
+domainlist local_domains =
+trusted_users = root
+dns_dnssec_ok = 1
+MTASTS = \${readsocket{inet:127.0.0.1:8462}{\$domain\\n}{5s}{}{temp}}
+
+begin routers
+dnslookup:
+  driver = dnslookup
+  dnssec_request_domains = *
+  transport = remote_smtp
+  no_more
+
+begin transports
+remote_smtp:
+  driver = smtp
+  hosts_try_dane = *
+  hosts_require_dane = \${if match{MTASTS}{\\N^dane-only\\N}{*}{}}
+  hosts_require_tls = \${if match{MTASTS}{\\N^(secure |temp)\\N}{*}{}}
+  tls_verify_hosts = \${if match{MTASTS}{\\N^(secure |temp)\\N}{*}{}}
+  tls_verify_cert_hostnames = \${if match{MTASTS}{\\N^(secure |temp)\\N}{*}{}}
+  tls_verify_certificates = $STACK_SMTP_ROOT
+
+begin retry
+*  *  F,1d,10m
+EOF
+  cat >"$X/exim.sh" <<EOF
+#!/bin/sh
+mount --bind $X/passwd /etc/passwd && mount --bind $X/group /etc/group &&
+  mount --bind $PS_EXIM/root/usr/sbin /usr/sbin || exit 70
+exec /usr/sbin/exim4 -C $X/exim.conf "\$@"
+EOF
+  chmod +x "$X/exim.sh"
+  postconf -c "$STACK_PF_CONF" -e default_transport=discard relay_transport=discard
+  stack_postfix_settle
+  stack_exec postfix -c "$STACK_PF_CONF" reload >/dev/null 2>&1
+  for d in sts ta dual wrong bogusmx nopolicy; do
+    printf 'Subject: exim %s\n\ntest\n' "$d" |
+      stack_exec unshare -m "$X/exim.sh" -odq -f sender@sender.example.test "user@$d.example.test"
+  done
+  stack_exec unshare -m "$X/exim.sh" -qff || true
+  _ps_exim_expect() { # DOMAIN WANT(=>|==) PATTERN WHAT
+    local line
+    line=$(grep -m1 " $2 user@$1.example.test" "$X/log/mainlog" || true)
+    if [ -n "$line" ] && [[ "$line" == *$3* ]]; then ok "exim $1: $4"
+    else nok "exim $1: want '$2 ... $3': $(grep "user@$1" "$X/log/mainlog" | tail -1)"; fi
+  }
+  _ps_exim_expect sts "=>" "CV=yes" "delivered, certificate verified (enforce policy)"
+  _ps_exim_expect ta "=>" "CV=dane" "delivered under Exim's DANE (DANE-TA)"
+  _ps_exim_expect dual "=>" "CV=dane" "delivered under Exim's DANE (DANE-EE)"
+  _ps_exim_expect wrong "==" "defer" "deferred (DANE: the TLSA record matches no certificate)"
+  _ps_exim_expect bogusmx "==" "defer" "deferred (bogus MX)"
+  _ps_exim_expect nopolicy "=>" "C=" "delivered (no MTA-STS)"
+  _ps_restore_receiver
 }
