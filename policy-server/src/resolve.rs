@@ -77,15 +77,14 @@ pub async fn dane(resolver: &Resolver, domain: &str) -> Result<DaneFinding, Stri
         }
         _ => Vec::new(),
     };
-    // RFC 7505: a null MX; no mail, nothing to secure.
-    if hosts.iter().any(String::is_empty) {
+    // RFC 7505: a null MX (the root, "." from mxtrust-net); no mail,
+    // nothing to secure.
+    if hosts.iter().any(|h| h.is_empty() || h == ".") {
         return Ok(DaneFinding::NONE);
     }
     hosts.dedup();
     hosts.truncate(MAX_HOSTS);
-    let lookups = hosts
-        .iter()
-        .map(|h| async move { resolver.tlsa(&format!("_25._tcp.{h}")).await });
+    let lookups = hosts.iter().map(|h| host_tlsa(resolver, h));
     let answers = one_after_another(lookups).await;
     let with_tlsa = answers
         .iter()
@@ -99,6 +98,24 @@ pub async fn dane(resolver: &Resolver, domain: &str) -> Result<DaneFinding, Stri
         hosts: hosts.len(),
         with_tlsa,
     })
+}
+
+/// The TLSA RRset that applies to an MX host (RFC 7672 §2.2.2): when the
+/// host is a CNAME and every step of the chain is secure, the one at the
+/// expanded (canonical) name, else, when that has none, the one at the
+/// host's own name.
+async fn host_tlsa(resolver: &Resolver, host: &str) -> mxtrust_net::dns::Answer<TlsaRecord> {
+    let a = resolver.addresses(host, false).await;
+    let canonical = a.canonical_name().to_owned();
+    let secure_chain =
+        !a.cnames.is_empty() && a.cnames.iter().all(|c| c.security == Security::Secure);
+    if secure_chain && canonical != host {
+        let expanded = resolver.tlsa(&format!("_25._tcp.{canonical}")).await;
+        if !matches!(expanded.outcome, Outcome::NoData | Outcome::NxDomain) {
+            return expanded;
+        }
+    }
+    resolver.tlsa(&format!("_25._tcp.{host}")).await
 }
 
 async fn one_after_another<F: std::future::Future>(

@@ -149,6 +149,10 @@ sts.example.test secure match=sts.example.test servername=hostname rc=0
 ee.example.test dane rc=0
 ta.example.test dane rc=0
 bogus.example.test dane rc=0
+cname.example.test dane rc=0
+cnamefb.example.test dane rc=0
+implicit.example.test dane rc=0
+nullmx.example.test rc=1
 unusable.example.test rc=1
 testing.example.test rc=1
 nopolicy.example.test rc=1
