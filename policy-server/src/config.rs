@@ -22,6 +22,12 @@ pub struct Config {
     /// How many domains the cache holds.
     #[serde(default = "default_capacity")]
     pub capacity: usize,
+    /// The shared backend for fleets (`redis://HOST:PORT/DB`); the file is
+    /// kept as well.
+    pub redis_url: Option<String>,
+    /// The prefix of the backend's keys.
+    #[serde(default = "default_redis_prefix")]
+    pub redis_prefix: String,
     /// The DNS resolver (default: the first nameserver in /etc/resolv.conf).
     pub resolver: Option<SocketAddr>,
     /// Take the resolver's AD bit as the DNSSEC status (a validating
@@ -49,6 +55,9 @@ pub struct Config {
 
 fn default_listen() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 8461))
+}
+fn default_redis_prefix() -> String {
+    "mxtrust-sts:".to_owned()
 }
 fn default_map_name() -> String {
     "mta-sts".to_owned()

@@ -5,6 +5,7 @@ mod config;
 mod persist;
 mod proto;
 mod resolve;
+mod shared;
 
 use config::Config;
 use mxtrust::cache::{Lookup, PolicyCache, Slot};
@@ -45,6 +46,8 @@ struct Server {
     refreshing: Mutex<HashSet<String>>,
     dirty: AtomicBool,
     changed: Notify,
+    /// The shared backend, when configured.
+    shared: Option<shared::Shared>,
 }
 
 fn now() -> u64 {
@@ -112,7 +115,10 @@ async fn check_sts(s: &Arc<Server>, domain: &str) -> Result<StsFound, String> {
     let found = resolve::sts(&sts, domain).await;
     // A stored policy or a recorded failure change the image; a check
     // that found the cached id, no record or a DNS failure does not.
-    if matches!(found, Ok(StsFound::Fetched(_) | StsFound::FetchFailed(_))) {
+    if matches!(
+        found,
+        Ok(StsFound::Fetched { .. } | StsFound::FetchFailed(_))
+    ) {
         s.dirty.store(true, Ordering::SeqCst);
         s.changed.notify_one();
     }
@@ -126,8 +132,24 @@ async fn check_sts(s: &Arc<Server>, domain: &str) -> Result<StsFound, String> {
     };
     lock(&s.sts_checked).insert(domain.to_owned(), (now(), memo));
     match &found {
-        Ok(StsFound::Fetched(id)) => {
-            log("policy-fetched", &[("domain", domain), ("policy_id", id)])
+        Ok(StsFound::Fetched {
+            id,
+            body,
+            fetched_at,
+            max_age,
+        }) => {
+            log("policy-fetched", &[("domain", domain), ("policy_id", id)]);
+            if let Some(shared) = &s.shared {
+                let entry = shared::Entry {
+                    id: id.clone(),
+                    fetched_at: *fetched_at,
+                    body: body.clone(),
+                };
+                match shared.put(domain, &entry, *max_age).await {
+                    Ok(()) => log("shared-stored", &[("domain", domain), ("policy_id", id)]),
+                    Err(why) => log("shared-failed", &[("domain", domain), ("reason", &why)]),
+                }
+            }
         }
         Ok(StsFound::Uncached { id, .. }) => log(
             "cache-full",
@@ -185,6 +207,10 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
             None => {}
         }
     }
+    if let Some(answer) = from_shared(s, domain).await {
+        refresh_later(s, domain);
+        return answer;
+    }
     let timeout = Duration::from_secs(s.config.lookup_timeout_secs);
     let found = match tokio::time::timeout(timeout, check_sts(s, domain)).await {
         Ok(f) => f,
@@ -231,6 +257,45 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
         },
         Err(why) => (Answer::Temp(why.clone()), String::new(), why),
     }
+}
+
+/// A domain with nothing cached here: the policy another server stored in
+/// the shared backend, if it is still unexpired, goes into this cache.
+async fn from_shared(s: &Arc<Server>, domain: &str) -> Option<(Answer, String, String)> {
+    let shared = s.shared.as_ref()?;
+    let timeout = Duration::from_secs(2);
+    let entry = match tokio::time::timeout(timeout, shared.get(domain)).await {
+        Ok(Ok(Some(e))) => e,
+        Ok(Ok(None)) => return None,
+        Ok(Err(why)) => {
+            log("shared-failed", &[("domain", domain), ("reason", &why)]);
+            return None;
+        }
+        Err(_) => {
+            log(
+                "shared-failed",
+                &[("domain", domain), ("reason", "timeout")],
+            );
+            return None;
+        }
+    };
+    let policy: mxtrust::policy::Policy =
+        mxtrust::policy::Policy::parse(&entry.body, &mut []).ok()?;
+    let id = mxtrust::sts::PolicyId::new(entry.id.as_bytes()).ok()?;
+    let stored = lock(&s.cache).store(domain.as_bytes(), id, &policy, unix_time(entry.fetched_at));
+    if stored.is_err() {
+        return None;
+    }
+    s.dirty.store(true, Ordering::SeqCst);
+    s.changed.notify_one();
+    // An expired entry is stored (and answers nothing): from_cache is None.
+    let (answer, id, mode) = from_cache(s, domain)?;
+    log("shared-hit", &[("domain", domain), ("policy_id", &id)]);
+    Some((
+        answer,
+        id,
+        format!("{} policy from the shared backend", mode_word(mode)),
+    ))
 }
 
 /// The answer for a next-hop domain, DANE first (see README.md, "What the
@@ -593,7 +658,12 @@ fn run(
             ),
             None => None,
         };
+        let shared = match &config.redis_url {
+            Some(url) => Some(shared::Shared::connect(url, &config.redis_prefix).await?),
+            None => None,
+        };
         let server = Arc::new(Server {
+            shared,
             fetch: fetch::Options {
                 timeout: Duration::from_secs(config.lookup_timeout_secs),
                 roots: ca.map_or(fetch::Roots::Public, fetch::Roots::Only),

@@ -137,7 +137,12 @@ pub enum StsFound {
     /// The cached policy has the record's id.
     UpToDate(String),
     /// A policy was fetched and cached under this id.
-    Fetched(String),
+    Fetched {
+        id: String,
+        body: Vec<u8>,
+        fetched_at: u64,
+        max_age: u32,
+    },
     /// The policy could not be fetched (or a fetch under this id failed
     /// recently, the per-id back-off): a cached unexpired policy still
     /// applies; with none, RFC 8461 §3.3 says to deliver as though the
@@ -221,9 +226,15 @@ fn store(s: &Sts<'_>, domain: &str, id: PolicyId, body: &[u8]) -> Result<StsFoun
             return Ok(StsFound::FetchFailed(format!("policy of {domain}: {e}")));
         }
     };
-    let stored = lock(s.cache).store(domain.as_bytes(), id, &policy, unix_time(now()));
+    let fetched_at = now();
+    let stored = lock(s.cache).store(domain.as_bytes(), id, &policy, unix_time(fetched_at));
     match stored {
-        Ok(_) => Ok(StsFound::Fetched(id.as_str().to_owned())),
+        Ok(_) => Ok(StsFound::Fetched {
+            id: id.as_str().to_owned(),
+            body: body.to_vec(),
+            fetched_at,
+            max_age: policy.max_age(),
+        }),
         Err(_) => Ok(StsFound::Uncached {
             id: id.as_str().to_owned(),
             enforce: (policy.mode() == mxtrust::policy::Mode::Enforce).then(|| {

@@ -9,7 +9,8 @@
 
 # Exim's libraries are installed normally; Exim itself is not (its packages
 # conflict with Postfix's): see policy_server_prepare.
-policy_server_packages() { echo libidn12 libgnutls-dane0 libgnutls30 libpcre2-8-0 libdb5.3 libnsl2; }
+# redis-server for the shared backend (started privately in the namespace).
+policy_server_packages() { echo libidn12 libgnutls-dane0 libgnutls30 libpcre2-8-0 libdb5.3 libnsl2 redis-server; }
 
 policy_server_prepare() {
   local target=${CARGO_TARGET_DIR:-$STACK_ROOT/target}
@@ -212,6 +213,45 @@ EOF
     ok "policy-server persists on SIGTERM"
   else nok "policy-server: no persist on SIGTERM"; fi
   _ps_kill_test
+  _ps_redis
+}
+
+# The shared backend: a server stores a fetched policy in a private
+# redis-server with a TTL no shorter than max_age and is SIGKILLed; a second
+# server with an empty cache file answers from Redis.
+_ps_redis() {
+  local R=$STACK_DIR/psredis ttl pid
+  mkdir -p "$R/a" "$R/b"
+  stack_bg redis redis-server --port 6379 --bind 127.0.0.1 --save "" --appendonly no
+  stack_wait_port tcp 127.0.0.1 6379 redis-server
+  for d in a b; do
+    _ps_config "$R/$d" 8481 8482
+    printf 'redis_url = "redis://127.0.0.1:6379/0"\n' >>"$R/$d/config.toml"
+  done
+  nsenter -t "$STACK_NS_PID" -m -n -- "$PS_BIN" --config "$R/a/config.toml" >"$R/a.log" 2>&1 &
+  pid=$!
+  stack_wait_port tcp 127.0.0.1 8481 "policy server (redis a)"
+  _ps_line 8482 sts.example.test >/dev/null
+  if _ps_wait_log "$R/a.log" "event=shared-stored domain=sts.example.test" 100; then
+    kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+    ttl=$(stack_exec redis-cli -p 6379 TTL mxtrust-sts:sts.example.test)
+    if [ "${ttl:-0}" -ge 86400 ]; then ok "redis: policy stored with TTL $ttl s >= max_age 86400"
+    else nok "redis: TTL '$ttl' shorter than max_age 86400"; fi
+  else
+    kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+    nok "redis: no shared-stored line: $(tail -3 "$R/a.log")"; return
+  fi
+  nsenter -t "$STACK_NS_PID" -m -n -- "$PS_BIN" --config "$R/b/config.toml" >"$R/b.log" 2>&1 &
+  pid=$!
+  stack_wait_port tcp 127.0.0.1 8481 "policy server (redis b)"
+  local got
+  got=$(_ps_line 8482 sts.example.test)
+  if [ "$got" = "secure match=sts.example.test servername=hostname" ] &&
+    grep -q "event=shared-hit domain=sts.example.test" "$R/b.log" &&
+    grep -q "event=cache-loaded entries=0" "$R/b.log"; then
+    ok "redis: after a SIGKILL, a server with an empty cache answers from Redis"
+  else nok "redis: server b said '$got': $(grep -v decision "$R/b.log" | tail -3)"; fi
+  kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
 }
 
 # _ps_start_kill STEP LOGNAME: a server for the kill test, pausing after
