@@ -18,7 +18,15 @@ env_file=$(mktemp /tmp/mxtrust-bench-stack.XXXXXX.env)
 rm -f "$env_file"
 STACK_ENV_FILE=$env_file bash tests/stack/run.sh --infra-only --hold 600 >"$env_file.log" 2>&1 &
 holder=$!
-trap 'kill $holder 2>/dev/null || true; wait $holder 2>/dev/null || true' EXIT
+# The harness runs its stop trap only when its foreground `sleep` of --hold
+# ends: stop that sleep too (the holder's own children), not only the holder.
+stop_stack() {
+  local c
+  for c in $(pgrep -P "$holder" sleep 2>/dev/null); do kill "$c" 2>/dev/null || true; done
+  kill "$holder" 2>/dev/null || true
+  wait "$holder" 2>/dev/null || true
+}
+trap stop_stack EXIT
 for _ in $(seq 600); do [ -s "$env_file" ] && break; sleep 0.2; done
 [ -s "$env_file" ] || { cat "$env_file.log" >&2; exit 1; }
 # shellcheck disable=SC1090
@@ -53,7 +61,7 @@ nsenter -t "$STACK_NS_PID" -m -n -- "$bin" --config "$work/mxtrust.toml" >"$work
 mx_pid=$!
 nsenter -t "$STACK_NS_PID" -m -n -- "$target/bench-venv/bin/mta-sts-daemon" -c "$work/resolver.yml" >"$work/resolver.log" 2>&1 &
 py_pid=$!
-trap 'kill $mx_pid $py_pid 2>/dev/null || true; kill $holder 2>/dev/null || true; wait $holder 2>/dev/null || true' EXIT
+trap 'kill -KILL $mx_pid $py_pid 2>/dev/null || true; stop_stack' EXIT
 sleep 2
 domains=(sts.example.test mismatch.example.test testing.example.test)
 ns sh -c 'ulimit -n 8192; exec "$@"' - "$target/bench-venv/bin/python" "$PWD/benches/python/socketmap_load.py" 8461 mta-sts 1000 "$rounds" "${domains[@]}" >"$work/mxtrust.json"
