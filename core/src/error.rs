@@ -117,6 +117,46 @@ pub enum Error {
 }
 
 impl Error {
+    /// A stable kebab-case code for machine-readable output (JSON, the wasm
+    /// package's `MxtrustError.code`): the C library's `MXTRUST_RESULT_*`
+    /// name in kebab case where it has one (`invalid-reference-name`,
+    /// `tlsa-syntax`...), else the variant's name (`buffer-too-small`). Never
+    /// changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::BufferTooSmall { .. } => "buffer-too-small",
+            Self::InvalidReferenceName => "invalid-reference-name",
+            Self::NoReferenceIds => "no-reference-ids",
+            Self::TooManyReferenceIds => "too-many-reference-ids",
+            Self::EmptyChain => "empty-chain",
+            Self::ChainTooLong => "chain-too-long",
+            Self::CertificateTooLarge => "certificate-too-large",
+            Self::TooManyRecords => "too-many-records",
+            Self::TlsaRdataTooShort => "tlsa-rdata-too-short",
+            Self::TlsaSyntax => "tlsa-syntax",
+            Self::TlsaFieldOutOfRange => "tlsa-field-out-of-range",
+            Self::InvalidHex => "invalid-hex",
+            Self::TlsaDataTooLong => "tlsa-data-too-long",
+            Self::NotTlsa => "not-tlsa",
+            Self::BadDer => "bad-der",
+            Self::UnsupportedParameter => "unsupported-parameter",
+            Self::StsRecordSyntax => "sts-record-syntax",
+            Self::StsMissingId => "sts-missing-id",
+            Self::StsInvalidId => "sts-invalid-id",
+            Self::TlsrptRecordSyntax => "tlsrpt-record-syntax",
+            Self::TlsrptMissingRua => "tlsrpt-missing-rua",
+            Self::TlsrptInvalidUri => "tlsrpt-invalid-uri",
+            Self::TooManyReportUris => "too-many-report-uris",
+            Self::InvalidDomain => "invalid-domain",
+            Self::PolicyTooLargeForCache => "policy-too-large-for-cache",
+            Self::CacheFull => "cache-full",
+            Self::CacheImageCorrupt => "cache-image-corrupt",
+            Self::CacheImageUnsupported => "cache-image-unsupported",
+            Self::IpAddressReference => "ip-address-reference",
+            Self::UnsupportedCriticalExtension => "unsupported-critical-extension",
+        }
+    }
+
     /// A short description, for logs and for the wrappers' error strings.
     pub const fn description(&self) -> &'static str {
         match self {

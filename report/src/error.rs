@@ -62,7 +62,7 @@ pub enum ReadErrorKind {
 impl ReadErrorKind {
     /// A stable kebab-case code for machine-readable output (the wasm
     /// package's `MxtrustError.code`); a TLSA record core rejects carries
-    /// core's code ([`error_code`]).
+    /// core's code ([`mxtrust::Error::code`]).
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotUtf8 => "not-utf8",
@@ -75,52 +75,9 @@ impl ReadErrorKind {
             Self::UnsupportedDirective(_) => "unsupported-directive",
             Self::DigNotAuthenticated => "dig-not-authenticated",
             Self::DigStatus(_) => "dig-status",
-            Self::Tlsa(e) => error_code(*e),
+            Self::Tlsa(e) => e.code(),
             Self::TxtQuoting(_) => "txt-quoting",
         }
-    }
-}
-
-/// A stable kebab-case code for each of core's input errors: the C
-/// library's `MXTRUST_RESULT_*` name in kebab case where it has one
-/// (`invalid-reference-name`, `tlsa-syntax`...), else the variant's name
-/// (`buffer-too-small`, `unsupported-critical-extension`). For the
-/// surfaces that report errors by code (the wasm package's
-/// `MxtrustError.code`); never changes once published.
-pub fn error_code(e: mxtrust::Error) -> &'static str {
-    use mxtrust::Error as E;
-    match e {
-        E::BufferTooSmall { .. } => "buffer-too-small",
-        E::InvalidReferenceName => "invalid-reference-name",
-        E::NoReferenceIds => "no-reference-ids",
-        E::TooManyReferenceIds => "too-many-reference-ids",
-        E::EmptyChain => "empty-chain",
-        E::ChainTooLong => "chain-too-long",
-        E::CertificateTooLarge => "certificate-too-large",
-        E::TooManyRecords => "too-many-records",
-        E::TlsaRdataTooShort => "tlsa-rdata-too-short",
-        E::TlsaSyntax => "tlsa-syntax",
-        E::TlsaFieldOutOfRange => "tlsa-field-out-of-range",
-        E::InvalidHex => "invalid-hex",
-        E::TlsaDataTooLong => "tlsa-data-too-long",
-        E::NotTlsa => "not-tlsa",
-        E::BadDer => "bad-der",
-        E::UnsupportedParameter => "unsupported-parameter",
-        E::StsRecordSyntax => "sts-record-syntax",
-        E::StsMissingId => "sts-missing-id",
-        E::StsInvalidId => "sts-invalid-id",
-        E::TlsrptRecordSyntax => "tlsrpt-record-syntax",
-        E::TlsrptMissingRua => "tlsrpt-missing-rua",
-        E::TlsrptInvalidUri => "tlsrpt-invalid-uri",
-        E::TooManyReportUris => "too-many-report-uris",
-        E::InvalidDomain => "invalid-domain",
-        E::PolicyTooLargeForCache => "policy-too-large-for-cache",
-        E::CacheFull => "cache-full",
-        E::CacheImageCorrupt => "cache-image-corrupt",
-        E::CacheImageUnsupported => "cache-image-unsupported",
-        E::IpAddressReference => "ip-address-reference",
-        E::UnsupportedCriticalExtension => "unsupported-critical-extension",
-        _ => "other-error",
     }
 }
 
@@ -270,7 +227,7 @@ mod tests {
             ReadErrorKind::DigStatus(String::new()),
             ReadErrorKind::TxtQuoting(""),
         ];
-        let mut codes: Vec<&str> = all.iter().map(|e| error_code(*e)).collect();
+        let mut codes: Vec<&str> = all.iter().map(mxtrust::Error::code).collect();
         codes.extend(read.iter().map(ReadErrorKind::code));
         for code in &codes {
             assert!(

@@ -30,4 +30,4 @@ pub mod tlsa_gen;
 pub mod tlsa_text;
 pub mod txt;
 
-pub use error::{ReadError, ReadErrorKind, error_code, text};
+pub use error::{ReadError, ReadErrorKind, text};

@@ -334,7 +334,7 @@ pub enum PlanError {
 
 impl PlanError {
     /// A stable kebab-case code (core's for core's errors, via
-    /// [`crate::error_code`]).
+    /// [`mxtrust::Error::code`]).
     pub fn code(&self) -> &'static str {
         match self {
             Self::NoTtl => "no-ttl",
@@ -342,7 +342,7 @@ impl PlanError {
             Self::Kind(_) => "invalid-kind",
             Self::Policy(..) => "policy-invalid",
             Self::Id(..) => "sts-invalid-id",
-            Self::Core(e) => crate::error_code(*e),
+            Self::Core(e) => e.code(),
         }
     }
 }

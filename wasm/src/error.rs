@@ -2,7 +2,7 @@
 //! `code` (the codes of core and of `mxtrust-report`, plus a few about the
 //! JS boundary itself) and a message.
 
-use mxtrust_report::{ReadError, error_code};
+use mxtrust_report::ReadError;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/error.js")]
@@ -64,7 +64,7 @@ impl Failure {
 
     /// Core's error, with what it was about.
     pub fn core(what: &str, e: mxtrust::Error) -> Self {
-        Self::new(error_code(e), format!("{what}: {e}"))
+        Self::new(e.code(), format!("{what}: {e}"))
     }
 
     /// A reader's error about the input `name`, as `NAME:LINE: reason`.

@@ -8,7 +8,6 @@ use mxtrust::fetch::{self, Response};
 use mxtrust::mx::{self, Mx, MxAnswer, Order};
 use mxtrust_report::decision::{DecisionReport, dnssec_status, tlsa_status, tlsa_usability};
 use mxtrust_report::dns::{MxHostsReport, TlsaBaseReport};
-use mxtrust_report::error_code;
 use mxtrust_report::fetch::FetchReport;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
@@ -356,5 +355,5 @@ pub fn tlsa_owner_name(base: &JsValue, options: &JsValue) -> Result<String> {
     let mut out = [0u8; 320];
     base_domain::tlsa_owner_name(u16::try_from(port).unwrap_or(25), protocol, &base, &mut out)
         .map(str::to_owned)
-        .map_err(|e| Failure::new(error_code(e), format!("base {base:?}: {e}")))
+        .map_err(|e| Failure::new(e.code(), format!("base {base:?}: {e}")))
 }
