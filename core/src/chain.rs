@@ -199,14 +199,14 @@ pub(crate) enum PathError {
 /// [`MAX_CHAIN_LEN`] of them are considered). Returns how many
 /// intermediates the validated path has.
 pub(crate) fn validate<'c>(
-    leaf: &[u8],
+    leaf: &Certificate<'_>,
     intermediates: impl Iterator<Item = &'c [u8]>,
     anchors: &[TrustAnchor<'_>],
     time: UnixTime,
     algorithms: &[&dyn SignatureVerificationAlgorithm],
     on_path: Option<PathCheck<'_>>,
 ) -> Result<usize, PathError> {
-    let leaf_der = CertificateDer::from(leaf);
+    let leaf_der = CertificateDer::from(leaf.der());
     let cn_check = CnConstraints::of(leaf);
     let leaf = EndEntityCert::try_from(&leaf_der).map_err(|_| PathError::MalformedLeaf)?;
     let mut storage: [CertificateDer<'_>; MAX_CHAIN_LEN] =
@@ -246,11 +246,12 @@ struct CnConstraints<'a> {
 }
 
 impl<'a> CnConstraints<'a> {
-    fn of(leaf: &'a [u8]) -> Self {
-        let leaf = Certificate::parse(leaf).ok().filter(|cert| {
-            cert.dns_names().next().is_none() && cert.common_names().any(name::could_name_a_host)
-        });
-        Self { leaf }
+    fn of(leaf: &Certificate<'a>) -> Self {
+        let uses_cn =
+            leaf.dns_names().next().is_none() && leaf.common_names().any(name::could_name_a_host);
+        Self {
+            leaf: uses_cn.then_some(*leaf),
+        }
     }
 
     fn check(&self, path: &webpki::VerifiedPath<'_>) -> Result<(), webpki::Error> {

@@ -350,13 +350,7 @@ pub fn verify(
     {
         return Ok(Outcome::Authenticated(found));
     }
-    let rejected = report.iter().find_map(|status| match status {
-        RecordStatus::Rejected { failure, .. } => Some(*failure),
-        _ => None,
-    });
-    Ok(Outcome::Failed(
-        rejected.or(verifier.malformed).unwrap_or(Failure::NoMatch),
-    ))
+    Ok(Outcome::Failed(first_failure(report, verifier.malformed)))
 }
 
 /// DANE-EE(3) alone (RFC 7672 §3.1.1): [`verify`] for callers that never
@@ -412,13 +406,20 @@ pub fn verify_ee(
     if let Some(found) = authenticated(records, report, &sources, is_ee) {
         return Ok(Outcome::Authenticated(found));
     }
-    let rejected = report.iter().find_map(|status| match status {
-        RecordStatus::Rejected { failure, .. } => Some(*failure),
-        _ => None,
-    });
-    Ok(Outcome::Failed(
-        rejected.or(verifier.malformed).unwrap_or(Failure::NoMatch),
-    ))
+    Ok(Outcome::Failed(first_failure(report, verifier.malformed)))
+}
+
+/// Why no record authenticated the chain: the first rejected record's
+/// failure, else a certificate matching could not read, else no match.
+fn first_failure(report: &[RecordStatus], malformed: Option<Failure>) -> Failure {
+    report
+        .iter()
+        .find_map(|status| match status {
+            RecordStatus::Rejected { failure, .. } => Some(*failure),
+            _ => None,
+        })
+        .or(malformed)
+        .unwrap_or(Failure::NoMatch)
 }
 
 /// The checked inputs of [`verify`] and [`verify_ee`].
@@ -965,10 +966,11 @@ impl<'o> Verifier<'_, 'o> {
             .filter(|(depth, _)| Some(*depth) != anchor_depth)
             .map(|(_, der)| *der)
             .chain(extra);
-        let leaf = self.chain.der(0).unwrap_or(&[]);
+        // The leaf view the name checks use: parsed once per chain.
+        let leaf = self.chain.cert(0)?;
         let options = self.options;
         match chain::validate(
-            leaf,
+            &leaf,
             others,
             anchors,
             options.time,

@@ -242,7 +242,7 @@ pub fn check_certificate(
         return Ok(malformed);
     };
     match chain::validate(
-        leaf,
+        &parsed,
         intermediates.iter().copied(),
         trust_anchors,
         time,
