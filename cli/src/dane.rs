@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use mxtrust::SignatureVerificationAlgorithm;
 use mxtrust::name::ReferenceId;
-use mxtrust::tlsa::{DigestAlgorithm, DigestPreference};
+use mxtrust::tlsa::DigestPreference;
 use mxtrust_report::dane::{self, Check};
 use mxtrust_report::{pem, time, tlsa_text};
 
@@ -118,16 +118,7 @@ enum ProfileArg {
 }
 
 fn parse_digest_preference(text: &str) -> Result<DigestPreference, String> {
-    let order = text
-        .split(',')
-        .map(|name| match name.trim().to_ascii_lowercase().as_str() {
-            "sha256" | "sha-256" | "sha2-256" => Ok(DigestAlgorithm::Sha256),
-            "sha512" | "sha-512" | "sha2-512" => Ok(DigestAlgorithm::Sha512),
-            other => Err(format!("unknown digest '{other}' (sha256 or sha512)")),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    DigestPreference::from_order(&order)
-        .map_err(|_| "name sha256 and/or sha512, each at most once".to_owned())
+    dane::digest_preference(text.split(','))
 }
 
 /// Runs the check and prints the report.

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use mxtrust::name::ReferenceId;
-use mxtrust::{CertUsage, MatchingType, Selector, Tlsa};
+use mxtrust::{CertUsage, MatchingType, Selector};
 
 use mxtrust_report::pem;
+use mxtrust_report::tlsa_gen::{self, KeySource, Request};
 
 use crate::input::{self, InputError};
 
@@ -103,64 +104,68 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         )),
         (owner, None) => owner.clone(),
     };
-    let owner = match &owner {
-        Some(owner) => {
-            if !has_service_labels(owner) {
-                eprintln!(
-                    "mxtrust: warning: owner {owner} does not start with _PORT._tcp. \
-                     (e.g. _25._tcp.{owner}): TLSA records are looked up there (RFC 6698 §3)"
-                );
-            }
-            ReferenceId::new(owner)
-                .map_err(|e| InputError::new(format!("--owner {owner:?}: {e}")))?;
-            let dot = if owner.ends_with('.') { "" } else { "." };
-            format!("{owner}{dot} IN TLSA ")
+    if let Some(owner) = &owner {
+        if !has_service_labels(owner) {
+            eprintln!(
+                "mxtrust: warning: owner {owner} does not start with _PORT._tcp. \
+                 (e.g. _25._tcp.{owner}): TLSA records are looked up there (RFC 6698 §3)"
+            );
         }
-        None => String::new(),
-    };
-    let selector = Selector::from(args.selector);
-    let matching_type = MatchingType::from(args.mtype);
-    if let Some(path) = &args.pubkey {
-        return public_key(args, path, KeySource::PublicKey, &owner, matching_type);
+        ReferenceId::new(owner).map_err(|e| InputError::new(format!("--owner {owner:?}: {e}")))?;
     }
-    if let Some(path) = &args.csr {
-        return public_key(args, path, KeySource::Request, &owner, matching_type);
+    let request = Request {
+        usage: args.usage.map(CertUsage::from),
+        selector: Selector::from(args.selector),
+        matching_type: MatchingType::from(args.mtype),
+        owner: owner.as_deref(),
+    };
+    let key = match (&args.pubkey, &args.csr) {
+        (Some(path), _) => Some((path, KeySource::PublicKey)),
+        (None, Some(path)) => Some((path, KeySource::Request)),
+        (None, None) => None,
+    };
+    if let Some((path, source)) = key {
+        let flag = match source {
+            KeySource::PublicKey => "--pubkey",
+            KeySource::Request => "--csr",
+        };
+        if request.selector != Selector::Spki {
+            return Err(InputError::new(format!(
+                "{flag} makes selector 1 records only (a key has no certificate to select)"
+            )));
+        }
+        let spki = input::key_spki(path, source == KeySource::Request)?;
+        let generated = tlsa_gen::for_key(&spki, source, &request)
+            .map_err(|e| InputError::new(format!("{}: {e}", input::display_name(path))))?;
+        let comment = match source {
+            KeySource::PublicKey => "public key",
+            KeySource::Request => "public key of the certificate request",
+        };
+        println!("{} ; {comment}", line(&generated));
+        return Ok(ExitCode::SUCCESS);
     }
     let Some(cert) = &args.cert else {
         return Err(InputError::new("--cert, --pubkey or --csr is required"));
     };
     let certificates = input::certificates(cert, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?;
-    let only_one = certificates.len() == 1;
-    let mut data = Vec::new();
-    for (depth, der) in certificates.iter().enumerate() {
-        let usage = match args.usage.map(CertUsage::from) {
-            None if depth == 0 => CertUsage::DaneEe,
-            None => CertUsage::DaneTa,
-            Some(usage) if usage.applies_at_depth(depth) => usage,
-            // A file with one CA certificate: the user asks for its TA record.
-            Some(usage) if only_one && usage.applies_at_depth(1) => usage,
-            Some(_) => continue,
+    let generated = tlsa_gen::for_chain(&certificates, &request).map_err(|(depth, e)| {
+        let name = input::display_name(cert);
+        InputError::new(format!("{name}: certificate at depth {depth}: {e}"))
+    })?;
+    for g in &generated {
+        let role = match g.role {
+            "leaf" => ", leaf",
+            "issuer" => ", issuer",
+            _ => "",
         };
-        data.resize(der.len().max(64), 0);
-        let len = mxtrust::tlsa::association_data(der, selector, matching_type, &mut data)
-            .map_err(|e| {
-                let name = crate::input::display_name(cert);
-                InputError::new(format!("{name}: certificate at depth {depth}: {e}"))
-            })?;
-        let record = Tlsa {
-            usage,
-            selector,
-            matching_type,
-            data: data.get(..len).unwrap_or_default(),
-        };
-        let role = match depth {
-            0 if only_one => "",
-            0 => ", leaf",
-            _ => ", issuer",
-        };
-        println!("{owner}{record} ; depth {depth}{role}");
+        println!("{} ; depth {}{role}", line(g), g.depth.unwrap_or_default());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The zone line when an owner was given, else the bare record.
+fn line(g: &tlsa_gen::Generated) -> &str {
+    g.zone_line.as_deref().unwrap_or(&g.record)
 }
 
 /// Whether `owner` starts `_PORT._tcp.`, `_PORT._udp.` or `_PORT._sctp.`.
@@ -170,56 +175,4 @@ fn has_service_labels(owner: &str) -> bool {
     let proto = labels.next();
     port.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         && matches!(proto, Some("_tcp" | "_udp" | "_sctp"))
-}
-
-/// Where the key of `--pubkey` or `--csr` comes from.
-#[derive(Clone, Copy)]
-enum KeySource {
-    /// A SubjectPublicKeyInfo.
-    PublicKey,
-    /// A PKCS#10 certification request (RFC 2986).
-    Request,
-}
-
-impl KeySource {
-    fn flag(self) -> &'static str {
-        match self {
-            Self::PublicKey => "--pubkey",
-            Self::Request => "--csr",
-        }
-    }
-}
-
-/// The record for a public key (selector 1 only).
-fn public_key(
-    args: &Args,
-    path: &std::path::Path,
-    source: KeySource,
-    owner: &str,
-    matching_type: MatchingType,
-) -> Result<ExitCode, InputError> {
-    let name = input::display_name(path);
-    if args.selector != 1 {
-        return Err(InputError::new(format!(
-            "{} makes selector 1 records only (a key has no certificate to select)",
-            source.flag()
-        )));
-    }
-    let comment = match source {
-        KeySource::PublicKey => "public key",
-        KeySource::Request => "public key of the certificate request",
-    };
-    let spki = input::key_spki(path, matches!(source, KeySource::Request))?;
-    let spki = spki.as_slice();
-    let mut data = vec![0u8; spki.len().max(64)];
-    let len = mxtrust::key::association_data(spki, matching_type, &mut data)
-        .map_err(|e| InputError::new(format!("{name}: {e}")))?;
-    let record = Tlsa {
-        usage: args.usage.map_or(CertUsage::DaneEe, CertUsage::from),
-        selector: Selector::Spki,
-        matching_type,
-        data: data.get(..len).unwrap_or_default(),
-    };
-    println!("{owner}{record} ; {comment}");
-    Ok(ExitCode::SUCCESS)
 }

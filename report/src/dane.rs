@@ -498,6 +498,30 @@ fn abbreviate(record: &str) -> String {
     }
 }
 
+/// A digest preference (RFC 7671 §9) from digest names, most preferred
+/// first: `sha256` / `sha-256` / `sha2-256` and `sha512` / `sha-512` /
+/// `sha2-512`, case-insensitive; `--digest-preference sha256,sha512` and
+/// the wasm package's `digestPreference` both read it here.
+///
+/// # Errors
+///
+/// The reason, in words: an unknown name, none, or a name twice.
+pub fn digest_preference<'n>(
+    names: impl IntoIterator<Item = &'n str>,
+) -> Result<mxtrust::tlsa::DigestPreference, String> {
+    use mxtrust::tlsa::DigestAlgorithm;
+    let order = names
+        .into_iter()
+        .map(|name| match name.trim().to_ascii_lowercase().as_str() {
+            "sha256" | "sha-256" | "sha2-256" => Ok(DigestAlgorithm::Sha256),
+            "sha512" | "sha-512" | "sha2-512" => Ok(DigestAlgorithm::Sha512),
+            other => Err(format!("unknown digest '{other}' (sha256 or sha512)")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    mxtrust::tlsa::DigestPreference::from_order(&order)
+        .map_err(|_| "name sha256 and/or sha512, each at most once".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

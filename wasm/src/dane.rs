@@ -2,7 +2,7 @@
 //! has them, to the report documents of `mxtrust-report`.
 
 use mxtrust::name::ReferenceId;
-use mxtrust::tlsa::{DigestAlgorithm, DigestPreference};
+use mxtrust::tlsa::DigestPreference;
 use mxtrust::{
     CertUsage, MatchingType, Selector, SignatureVerificationAlgorithm, Tlsa, TrustAnchor,
 };
@@ -159,19 +159,8 @@ fn digest_preference(value: &JsValue) -> Result<DigestPreference> {
             .map(str::to_owned)
             .collect(),
     };
-    let order = names
-        .iter()
-        .map(|name| match name.trim().to_ascii_lowercase().as_str() {
-            "sha256" | "sha-256" | "sha2-256" => Ok(DigestAlgorithm::Sha256),
-            "sha512" | "sha-512" | "sha2-512" => Ok(DigestAlgorithm::Sha512),
-            other => Err(Failure::argument(format!(
-                "digestPreference: unknown digest '{other}' (sha256 or sha512)"
-            ))),
-        })
-        .collect::<Result<Vec<_>>>()?;
-    DigestPreference::from_order(&order).map_err(|_| {
-        Failure::argument("digestPreference: name sha256 and/or sha512, each at most once")
-    })
+    dane::digest_preference(names.iter().map(String::as_str))
+        .map_err(|why| Failure::argument(format!("digestPreference: {why}")))
 }
 
 /// TLSA input: text (`U S M HEX` lines, zone lines, `dig` output), or an
