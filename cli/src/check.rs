@@ -511,10 +511,11 @@ async fn sts(c: &Context) -> StsObserved {
     let bogus = a.security == dns::Security::Bogus || aaaa.security == dns::Security::Bogus;
     let addresses: Vec<IpAddr> = a.records().iter().chain(aaaa.records()).copied().collect();
     let result = if bogus {
+        let bogus = mxtrust::fetch::TransportFailure::PolicyHostBogus;
         Err((
-            "policy-host-bogus",
-            format!("the addresses of {host} are DNSSEC-bogus: not fetched"),
-            "sts-policy-fetch-error",
+            bogus.code(),
+            format!("{bogus} ({host})"),
+            bogus.result_type().as_str(),
         ))
     } else {
         let options = c.fetch.clone();

@@ -249,6 +249,100 @@ impl fmt::Display for FetchError {
 
 impl core::error::Error for FetchError {}
 
+/// Why a policy fetch produced no HTTP response for [`check_response`] to
+/// judge: what the caller's resolver, TLS stack or HTTP client ran into.
+/// Every one is a failed fetch (RFC 8461 §3.3, as for [`FetchError`]).
+///
+/// The caller classifies its own error (only it knows its stack); this type
+/// holds what follows from the class, so that every surface reports the
+/// same code and the same RFC 8460 result type.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TransportFailure {
+    /// The domain is not a DNS name, so it has no policy URL.
+    InvalidDomain,
+    /// The policy host `mta-sts.<domain>` has no address.
+    NoAddress,
+    /// The policy host's addresses came in a DNSSEC-bogus answer; they are
+    /// not used.
+    PolicyHostBogus,
+    /// The TLS handshake failed on the policy host's certificate: untrusted,
+    /// expired, or not valid for `mta-sts.<domain>` (RFC 8461 §3.3).
+    Certificate,
+    /// No complete response before the caller's deadline (RFC 8461 §3.3
+    /// lets senders impose one).
+    Timeout,
+    /// The connection was refused or lost, or TLS or HTTP failed for a
+    /// reason other than the certificate.
+    Connection,
+}
+
+impl TransportFailure {
+    /// Every failure, in declaration order (for looking one up by its code).
+    pub const ALL: [Self; 6] = [
+        Self::InvalidDomain,
+        Self::NoAddress,
+        Self::PolicyHostBogus,
+        Self::Certificate,
+        Self::Timeout,
+        Self::Connection,
+    ];
+
+    /// A stable kebab-case code for machine-readable output; never changes
+    /// once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::InvalidDomain => "invalid-domain",
+            Self::NoAddress => "no-address",
+            Self::PolicyHostBogus => "policy-host-bogus",
+            Self::Certificate => "certificate-invalid",
+            Self::Timeout => "timeout",
+            Self::Connection => "connection-failed",
+        }
+    }
+
+    /// The failure whose [`code`](Self::code) is `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    /// A short description.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::InvalidDomain => "the domain is not a DNS name: no policy URL",
+            Self::NoAddress => "the policy host has no address",
+            Self::PolicyHostBogus => "the policy host's addresses are DNSSEC-bogus: not fetched",
+            Self::Certificate => {
+                "the policy host's certificate is not valid for mta-sts.<domain> (RFC 8461 3.3)"
+            }
+            Self::Timeout => "no complete response before the timeout",
+            Self::Connection => "the connection to the policy host failed",
+        }
+    }
+
+    /// The RFC 8460 result type a TLSRPT report gives this failure (§4.3.3):
+    /// `sts-webpki-invalid` when the policy host's certificate failed, else
+    /// `sts-policy-fetch-error`.
+    pub const fn result_type(self) -> ResultType {
+        match self {
+            Self::Certificate => ResultType::StsWebpkiInvalid,
+            Self::InvalidDomain
+            | Self::NoAddress
+            | Self::PolicyHostBogus
+            | Self::Timeout
+            | Self::Connection => ResultType::StsPolicyFetchError,
+        }
+    }
+}
+
+impl fmt::Display for TransportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+impl core::error::Error for TransportFailure {}
+
 /// Whether a response to the policy fetch for `domain` may be parsed as its
 /// policy (RFC 8461 §3.2, §3.3). The checks run in the order of
 /// [`FetchError`]'s variants, and the first failure is returned.
@@ -342,6 +436,24 @@ mod tests {
         body_len: 100,
         truncated: false,
     };
+
+    #[test]
+    fn transport_failures_have_distinct_codes_and_map_to_sts_result_types() {
+        for (i, f) in TransportFailure::ALL.into_iter().enumerate() {
+            assert_eq!(TransportFailure::from_code(f.code()), Some(f));
+            for g in &TransportFailure::ALL[i + 1..] {
+                assert_ne!(f.code(), g.code());
+            }
+            let expected = if f == TransportFailure::Certificate {
+                ResultType::StsWebpkiInvalid
+            } else {
+                ResultType::StsPolicyFetchError
+            };
+            assert_eq!(f.result_type(), expected, "{f:?}");
+        }
+        assert_eq!(TransportFailure::from_code("tls-failure"), None);
+        assert_eq!(TransportFailure::from_code(""), None);
+    }
 
     /// (domain, url, is the policy URL)
     const URL_CASES: &[(&str, &str, bool)] = &[

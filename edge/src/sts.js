@@ -4,7 +4,7 @@
 // be used, what the record and the policy say and how long they are cached
 // are the wasm package's rules (checkPolicyResponse, parseStsRecord,
 // parsePolicy, PolicyCache); this file only does the I/O.
-import { checkPolicyResponse, parsePolicy, parseStsRecord, policyUrl, PolicyCache } from "mxtrust";
+import { checkPolicyResponse, parsePolicy, parseStsRecord, policyFetchFailure, policyUrl, PolicyCache } from "mxtrust";
 import { describe, query, txtStrings } from "./dns.js";
 
 export const POLICY_LIMIT = 64 * 1024; // RFC 8461 §3.3: a sender may cap the body; 64 KB is the RFC's example
@@ -49,28 +49,35 @@ async function readCapped(body, limit) {
   return { octets, truncated };
 }
 
-/** A fetch failure the response checker never saw: no HTTP response at all. */
+/**
+ * A fetch failure the response checker never saw: no HTTP response at all.
+ * Only the class is decided here, from what the runtime exposes; its code
+ * and TLSRPT result type are core's (`policyFetchFailure`).
+ */
 function transportFailure(e, timedOut, timeoutMs) {
+  const failure = (code, detail) => {
+    const { code: c, reason, tlsrpt_result_type } = policyFetchFailure(code, detail);
+    return { code: c, reason, tlsrpt_result_type };
+  };
   if (timedOut) {
-    return { code: "timeout", reason: `no complete answer within ${timeoutMs} ms`, tlsrpt_result_type: "sts-policy-fetch-error" };
+    return failure("timeout", `no complete answer within ${timeoutMs} ms`);
   }
   const message = String((e && e.message) || e);
   // The runtime exposes no certificate: a TLS failure is known only by its
   // message. workerd gives JavaScript no cause for a failed handshake (an
   // untrusted or misnamed certificate) but "internal error; reference = …",
   // logging the cause itself, while a refused or reset connection is
-  // "Network connection lost.": the former is taken for a TLS failure.
+  // "Network connection lost.": the former is taken for a certificate failure.
   if (/certificate|x509|tls|ssl|handshake/i.test(message)) {
-    return { code: "tls-failure", reason: message, tlsrpt_result_type: "sts-webpki-invalid" };
+    return failure("certificate-invalid", message);
   }
   if (/^internal error/i.test(message)) {
-    return {
-      code: "tls-failure",
-      reason: `the runtime reported "${message}" and no cause; that is how workerd reports a failed TLS handshake (a certificate that is untrusted or does not name mta-sts.DOMAIN)`,
-      tlsrpt_result_type: "sts-webpki-invalid",
-    };
+    return failure(
+      "certificate-invalid",
+      `the runtime reported "${message}" and no cause; that is how workerd reports a failed TLS handshake (a certificate that is untrusted or does not name mta-sts.DOMAIN)`,
+    );
   }
-  return { code: "connection-failure", reason: message, tlsrpt_result_type: "sts-policy-fetch-error" };
+  return failure("connection-failed", message);
 }
 
 /** Fetches and judges the policy of `domain`; never throws for the domain's own failures. */

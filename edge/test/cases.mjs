@@ -75,7 +75,7 @@ const failures = [
   ["301 not followed", "redirect", { "fetch.status": 301, "fetch.url": "https://mta-sts.redirect.example.test/.well-known/mta-sts.txt", "result.code": "http-status-not-200", "result.tlsrpt_result_type": "sts-policy-fetch-error" }],
   ["text/html", "html", { "fetch.status": 200, "fetch.content_type": "text/html; charset=utf-8", "result.code": "wrong-media-type", "result.tlsrpt_result_type": "sts-policy-invalid" }],
   ["100 KB body stops at 64 KB", "big", { "fetch.status": 200, "fetch.size": 65536, "fetch.truncated": true, "result.code": "too-large", "result.tlsrpt_result_type": "sts-policy-invalid" }],
-  ["a certificate that does not name the policy host", "badcert", { "fetch.status": null, "result.code": "tls-failure", "result.tlsrpt_result_type": "sts-webpki-invalid", "result.reason": (r) => /TLS handshake/.test(r) }],
+  ["a certificate that does not name the policy host", "badcert", { "fetch.status": null, "result.code": "certificate-invalid", "result.tlsrpt_result_type": "sts-webpki-invalid", "result.reason": (r) => /TLS handshake/.test(r) }],
   ["slow answer times out", "slow", { "fetch.status": null, "result.code": "timeout", "result.tlsrpt_result_type": "sts-policy-fetch-error" }],
 ];
 for (const [what, d, wants] of failures) {

@@ -13,6 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use mxtrust::fetch::TransportFailure;
 use mxtrust::limits::MAX_POLICY_LEN;
 use ureq::config::Config;
 use ureq::http::Uri;
@@ -71,54 +72,49 @@ impl Fetched {
     }
 }
 
-/// Why no HTTP response came back.
+/// Why no HTTP response came back: core's class of the failure, which
+/// fixes its code and RFC 8460 result type, and what the HTTP client said.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// The domain has no policy URL (not a DNS name).
-    InvalidDomain,
-    /// The policy host has no address.
-    NoAddress,
-    /// The TLS handshake failed on the server's certificate (RFC 8460
-    /// `sts-webpki-invalid`).
-    Certificate(String),
-    /// The deadline passed.
-    Timeout,
-    /// Another failure (connection refused, a TLS or HTTP protocol error).
-    Other(String),
+pub struct Failure {
+    /// The class (core's rule for its code and result type).
+    pub kind: TransportFailure,
+    /// The HTTP or TLS client's own words, when it gave any.
+    pub detail: Option<String>,
 }
 
 impl Failure {
-    /// A stable kebab-case code.
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidDomain => "invalid-domain",
-            Self::NoAddress => "no-address",
-            Self::Certificate(_) => "certificate-invalid",
-            Self::Timeout => "timeout",
-            Self::Other(_) => "fetch-failed",
+    const fn bare(kind: TransportFailure) -> Self {
+        Self { kind, detail: None }
+    }
+
+    fn with(kind: TransportFailure, detail: String) -> Self {
+        Self {
+            kind,
+            detail: Some(detail),
         }
+    }
+
+    /// A stable kebab-case code (core's [`TransportFailure::code`]).
+    pub const fn code(&self) -> &'static str {
+        self.kind.code()
     }
 
     /// The RFC 8460 result type a TLSRPT report gives it (§4.3.3).
     pub const fn result_type(&self) -> mxtrust::tlsrpt::ResultType {
-        match self {
-            Self::Certificate(_) => mxtrust::tlsrpt::ResultType::StsWebpkiInvalid,
-            _ => mxtrust::tlsrpt::ResultType::StsPolicyFetchError,
-        }
+        self.kind.result_type()
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidDomain => f.write_str("the domain is not a DNS name: no policy URL"),
-            Self::NoAddress => f.write_str("the policy host has no address"),
-            Self::Certificate(e) => write!(f, "the policy host's certificate is not valid: {e}"),
-            Self::Timeout => f.write_str("no complete response before the timeout"),
-            Self::Other(e) => f.write_str(e),
+        match &self.detail {
+            Some(d) => write!(f, "{}: {d}", self.kind),
+            None => write!(f, "{}", self.kind),
         }
     }
 }
+
+impl std::error::Error for Failure {}
 
 /// A ureq resolver that knows one host: the addresses our DNS found.
 #[derive(Debug)]
@@ -157,14 +153,14 @@ impl Resolver for Fixed {
 pub fn policy(domain: &str, addresses: &[IpAddr], options: &Options) -> Result<Fetched, Failure> {
     let mut buf = [0u8; 300];
     let url = mxtrust::fetch::policy_url(domain, &mut buf)
-        .map_err(|_| Failure::InvalidDomain)?
+        .map_err(|_| Failure::bare(TransportFailure::InvalidDomain))?
         .to_owned();
     let mut host_buf = [0u8; 300];
     let host = mxtrust::fetch::policy_host(domain, &mut host_buf)
-        .map_err(|_| Failure::InvalidDomain)?
+        .map_err(|_| Failure::bare(TransportFailure::InvalidDomain))?
         .to_owned();
     if addresses.is_empty() {
-        return Err(Failure::NoAddress);
+        return Err(Failure::bare(TransportFailure::NoAddress));
     }
     let roots = match &options.roots {
         Roots::Public => RootCerts::WebPki,
@@ -221,18 +217,20 @@ pub fn policy(domain: &str, addresses: &[IpAddr], options: &Options) -> Result<F
 
 fn failure(error: &ureq::Error) -> Failure {
     match error {
-        ureq::Error::Timeout(_) => return Failure::Timeout,
+        ureq::Error::Timeout(_) => return Failure::bare(TransportFailure::Timeout),
         ureq::Error::Io(e) => {
             if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 return match tls {
-                    rustls::Error::InvalidCertificate(c) => Failure::Certificate(c.to_string()),
-                    other => Failure::Other(format!("TLS: {other}")),
+                    rustls::Error::InvalidCertificate(c) => {
+                        Failure::with(TransportFailure::Certificate, c.to_string())
+                    }
+                    other => Failure::with(TransportFailure::Connection, format!("TLS: {other}")),
                 };
             }
         }
         _ => {}
     }
-    Failure::Other(error.to_string())
+    Failure::with(TransportFailure::Connection, error.to_string())
 }
 
 /// The public roots the policy fetch trusts by default (Mozilla's, from

@@ -1,7 +1,7 @@
 //! Whether an MTA-STS policy fetch response may be used (RFC 8461 §3.2,
 //! §3.3; core's [`mxtrust::fetch::check_response`]), as a document.
 
-use mxtrust::fetch::FetchError;
+use mxtrust::fetch::{FetchError, TransportFailure};
 use serde::Serialize;
 
 /// The verdict on a policy fetch response.
@@ -9,9 +9,12 @@ use serde::Serialize;
 pub struct FetchReport {
     /// Whether the body may be parsed as the domain's policy.
     pub usable: bool,
-    /// Why not, as core's code (`wrong-url`, `redirect-followed`,
-    /// `http-status-not-200`, `no-media-type`, `wrong-media-type`,
-    /// `too-large`).
+    /// Why not, as core's code: a [`FetchError`] (`wrong-url`,
+    /// `redirect-followed`, `http-status-not-200`, `no-media-type`,
+    /// `wrong-media-type`, `too-large`) or, when there was no response, a
+    /// [`TransportFailure`] (`invalid-domain`, `no-address`,
+    /// `policy-host-bogus`, `certificate-invalid`, `timeout`,
+    /// `connection-failed`).
     pub code: Option<&'static str>,
     /// Why not, in words.
     pub reason: Option<String>,
@@ -35,6 +38,21 @@ impl FetchReport {
                 reason: Some(e.to_string()),
                 tlsrpt_result_type: Some(e.result_type().as_str()),
             },
+        }
+    }
+
+    /// The document of a fetch that got no response at all: core's code and
+    /// result type for `failure`, and the caller's own words for what its
+    /// stack reported, if any.
+    pub fn transport(failure: TransportFailure, detail: Option<&str>) -> Self {
+        Self {
+            usable: false,
+            code: Some(failure.code()),
+            reason: Some(match detail {
+                Some(d) if !d.is_empty() => format!("{failure}: {d}"),
+                _ => failure.to_string(),
+            }),
+            tlsrpt_result_type: Some(failure.result_type().as_str()),
         }
     }
 }

@@ -14,6 +14,7 @@ export {
   policyHost,
   isPolicyUrl,
   checkPolicyResponse,
+  policyFetchFailure,
   mxHosts,
   tlsaBaseDomains,
   tlsaOwnerName,

@@ -427,6 +427,26 @@ export function checkPolicyResponse(
   response: PolicyResponse,
 ): { usable: boolean; code: string | null; reason: string | null; tlsrpt_result_type: string | null };
 
+/** Why a policy fetch got no HTTP response: core's `fetch::TransportFailure` codes. */
+export type PolicyFetchFailure =
+  | "invalid-domain"
+  | "no-address"
+  | "policy-host-bogus"
+  | "certificate-invalid"
+  | "timeout"
+  | "connection-failed";
+
+/**
+ * The document of a policy fetch that got no response at all: core's code
+ * and RFC 8460 result type (`sts-webpki-invalid` for `certificate-invalid`,
+ * else `sts-policy-fetch-error`), with `detail` (the runtime's own words)
+ * in `reason`. Throws `MxtrustError` `invalid-argument` for an unknown code.
+ */
+export function policyFetchFailure(
+  code: PolicyFetchFailure,
+  detail?: string | null,
+): { usable: false; code: PolicyFetchFailure; reason: string; tlsrpt_result_type: string };
+
 /** The MX hosts to try (RFC 5321 §5.1, RFC 7505). */
 export interface MxHostsReport {
   route: "hosts" | "implicit-mx" | "null-mx" | "no-such-domain" | "no-usable-mx";

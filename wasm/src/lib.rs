@@ -130,6 +130,13 @@ pub fn check_policy_response(domain: JsValue, response: JsValue) -> JsResult {
     Ok(to_js(&rules::check_response(&domain, &response)?)?)
 }
 
+/// The document of a policy fetch that got no response at all (core's
+/// `fetch::TransportFailure`, by its code).
+#[wasm_bindgen(js_name = policyFetchFailure)]
+pub fn policy_fetch_failure(code: JsValue, detail: JsValue) -> JsResult {
+    Ok(to_js(&rules::fetch_failure(&code, &detail)?)?)
+}
+
 /// The MX hosts to try (RFC 5321 §5.1, RFC 7505).
 #[wasm_bindgen(js_name = mxHosts)]
 pub fn mx_hosts(domain: JsValue, answer: JsValue, options: JsValue) -> JsResult {

@@ -189,6 +189,29 @@ pub fn check_response(domain: &JsValue, response: &JsValue) -> Result<FetchRepor
     Ok(FetchReport::new(fetch::check_response(&domain, &response)))
 }
 
+/// `policyFetchFailure(code, detail?)`: the document of a fetch that got no
+/// response, from the caller's class of its failure (core's
+/// `TransportFailure` code).
+pub fn fetch_failure(code: &JsValue, detail: &JsValue) -> Result<FetchReport> {
+    let code = js::string(code, 64, "code")?;
+    let failure = fetch::TransportFailure::from_code(&code).ok_or_else(|| {
+        Failure::argument(format!(
+            "code must be one of {}",
+            fetch::TransportFailure::ALL
+                .iter()
+                .map(|f| format!("\"{}\"", f.code()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    let detail = if js::absent(detail) {
+        None
+    } else {
+        Some(js::string(detail, 8192, "detail")?)
+    };
+    Ok(FetchReport::transport(failure, detail.as_deref()))
+}
+
 /// `mxHosts(domain, answer, options?)`.
 pub fn mx_hosts(domain: &JsValue, answer: &JsValue, options: &JsValue) -> Result<MxHostsReport> {
     let domain = js::string(domain, MAX_NAME_INPUT, "domain")?;

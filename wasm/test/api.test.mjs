@@ -19,6 +19,7 @@ import {
   parseTlsa,
   parseTlsrptRecord,
   policyAllowsMx,
+  policyFetchFailure,
   policyHost,
   policyUrl,
   tlsaBaseDomains,
@@ -359,6 +360,24 @@ test("policy fetch rules", () => {
   throwsCode(() => policyUrl(1), "invalid-argument");
   throwsCode(() => checkPolicyResponse("example.com", { url: "x" }), "invalid-argument");
   throwsCode(() => checkPolicyResponse("example.com", { ...response, status: 2000 }), "invalid-argument");
+});
+
+test("policyFetchFailure: core's code and result type for a fetch with no response", () => {
+  assert.deepEqual(policyFetchFailure("certificate-invalid", "unknown issuer"), {
+    usable: false,
+    code: "certificate-invalid",
+    reason: "the policy host's certificate is not valid for mta-sts.<domain> (RFC 8461 3.3): unknown issuer",
+    tlsrpt_result_type: "sts-webpki-invalid",
+  });
+  for (const code of ["invalid-domain", "no-address", "policy-host-bogus", "timeout", "connection-failed"]) {
+    const doc = policyFetchFailure(code);
+    assert.equal(doc.code, code);
+    assert.equal(doc.usable, false);
+    assert.equal(doc.tlsrpt_result_type, "sts-policy-fetch-error", code);
+    assert.ok(!doc.reason.endsWith(": "), doc.reason);
+  }
+  throwsCode(() => policyFetchFailure("tls-failure"), "invalid-argument");
+  throwsCode(() => policyFetchFailure(7), "invalid-argument");
 });
 
 test("mxHosts", () => {
