@@ -13,11 +13,12 @@ use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use mxtrust::TrustAnchor;
+use mxtrust::decision::DnssecStatus;
 use mxtrust_net::dns::{self, Answer, Outcome, Resolver, TrustAnchors, Validation};
 use mxtrust_net::{fetch, smtp};
 use mxtrust_report::check::{
-    self, Connection, Fetch, FetchResponse, Found, HostObserved, Lookup, Observed, Security,
-    Session, StsObserved, TlsaData, TlsaObserved, Trust,
+    self, Connection, Fetch, FetchResponse, Found, HostObserved, Lookup, Observed, Session,
+    StsObserved, TlsaData, TlsaObserved, Trust,
 };
 use mxtrust_report::{pem, time};
 use mxtrust_rustls::KeyType;
@@ -298,7 +299,7 @@ async fn observe(c: &Context) -> Result<Observed, InputError> {
                 .collect::<Vec<_>>()
                 .join(", ")
         },
-        mx.security,
+        mx.security.code(),
         route.code()
     ));
     let hosts: Vec<HostObserved> = {
@@ -373,7 +374,7 @@ async fn probe_host(
         "{name}: {} address{} ({}), TLSA {}, decision {}",
         host.addresses.len(),
         if host.addresses.len() == 1 { "" } else { "es" },
-        host.a.security.and(host.aaaa.security).code(),
+        host.a.security.weaker(host.aaaa.security).code(),
         host.tlsa.asked.last().map_or_else(
             || "not asked".to_owned(),
             |(owner, l, d)| format!(
@@ -508,7 +509,7 @@ async fn sts(c: &Context) -> StsObserved {
     let url = mxtrust::fetch::policy_url(domain, &mut url_buf)
         .unwrap_or_default()
         .to_owned();
-    let bogus = a.security == dns::Security::Bogus || aaaa.security == dns::Security::Bogus;
+    let bogus = a.security == DnssecStatus::Bogus || aaaa.security == DnssecStatus::Bogus;
     let addresses: Vec<IpAddr> = a.records().iter().chain(aaaa.records()).copied().collect();
     let result = if bogus {
         let bogus = mxtrust::fetch::TransportFailure::PolicyHostBogus;
@@ -550,15 +551,9 @@ async fn sts(c: &Context) -> StsObserved {
 
 /// The report's view of a DNS answer.
 fn lookup<T>(answer: &Answer<T>) -> Lookup {
-    let security = |s: dns::Security| match s {
-        dns::Security::Secure => Security::Secure,
-        dns::Security::Insecure => Security::Insecure,
-        dns::Security::Bogus => Security::Bogus,
-        dns::Security::Indeterminate => Security::Indeterminate,
-    };
     Lookup {
         name: answer.name.clone(),
-        security: security(answer.security),
+        security: answer.security,
         found: match answer.outcome {
             Outcome::Records(_) => Found::Records,
             Outcome::NoData => Found::NoData,
@@ -568,7 +563,7 @@ fn lookup<T>(answer: &Answer<T>) -> Lookup {
         cnames: answer
             .cnames
             .iter()
-            .map(|c| (c.owner.clone(), c.target.clone(), security(c.security)))
+            .map(|c| (c.owner.clone(), c.target.clone(), c.security))
             .collect(),
         detail: match (&answer.detail, answer.tries) {
             (Some(d), n) if n > 1 => Some(format!("{d}; asked {n} times")),

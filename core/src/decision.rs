@@ -22,6 +22,52 @@ pub enum DnssecStatus {
     LookupError,
 }
 
+impl DnssecStatus {
+    /// Every status, from the strongest to the weakest (the order
+    /// [`weaker`](Self::weaker) ranks them in).
+    pub const ALL: [Self; 4] = [Self::Secure, Self::Insecure, Self::LookupError, Self::Bogus];
+
+    /// A stable kebab-case code (`secure`, `insecure`, `bogus`,
+    /// `lookup-error`) for machine-readable output; never changes once
+    /// published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Secure => "secure",
+            Self::Insecure => "insecure",
+            Self::Bogus => "bogus",
+            Self::LookupError => "lookup-error",
+        }
+    }
+
+    /// The status whose [`code`](Self::code) is `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The status of data that depends on two answers (an A and an AAAA
+    /// RRset, or an alias and its target): the weaker one. Secure is the
+    /// strongest, then insecure, then a failed lookup; bogus is the weakest,
+    /// because a validation failure is evidence of tampering (RFC 4035 §5.5)
+    /// where a failed lookup is not.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::decision::DnssecStatus::{Bogus, Insecure, LookupError, Secure};
+    /// assert_eq!(Secure.weaker(Insecure), Insecure);
+    /// assert_eq!(LookupError.weaker(Bogus), Bogus);
+    /// ```
+    #[must_use]
+    pub fn weaker(self, other: Self) -> Self {
+        let rank = |s: Self| Self::ALL.iter().position(|&a| a == s).unwrap_or(usize::MAX);
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 /// DNSSEC status of the TLSA RRset of the MX host (RFC 7672 §2.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TlsaStatus {
@@ -37,6 +83,34 @@ pub enum TlsaStatus {
     LookupError,
 }
 
+impl TlsaStatus {
+    /// Every status.
+    pub const ALL: [Self; 5] = [
+        Self::SecureWithRecords,
+        Self::SecureEmpty,
+        Self::Insecure,
+        Self::Bogus,
+        Self::LookupError,
+    ];
+
+    /// A stable kebab-case code (`secure-with-records`, `secure-empty`,
+    /// `insecure`, `bogus`, `lookup-error`); never changes once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::SecureWithRecords => "secure-with-records",
+            Self::SecureEmpty => "secure-empty",
+            Self::Insecure => "insecure",
+            Self::Bogus => "bogus",
+            Self::LookupError => "lookup-error",
+        }
+    }
+
+    /// The status whose [`code`](Self::code) is `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 /// Whether any TLSA record is usable (computed by the DANE engine,
 /// RFC 7672 §2.2 / RFC 6698 §4.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +122,22 @@ pub enum TlsaUsability {
 }
 
 impl TlsaUsability {
+    /// A stable kebab-case code (`some-usable`, `all-unusable`); never
+    /// changes once published.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::SomeUsable => "some-usable",
+            Self::AllUnusable => "all-unusable",
+        }
+    }
+
+    /// The usability whose [`code`](Self::code) is `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::SomeUsable, Self::AllUnusable]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
     /// The usability of a TLSA RRset under a profile and digest preference
     /// (see [`crate::tlsa::any_usable`]).
     pub fn of(
@@ -241,6 +331,33 @@ fn sts_decision(sts: StsState) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_weaker_dnssec_status_wins_and_bogus_is_weakest() {
+        use DnssecStatus::{Bogus, Insecure, LookupError, Secure};
+        assert_eq!(Secure.weaker(Insecure), Insecure);
+        assert_eq!(Insecure.weaker(Secure), Insecure);
+        assert_eq!(Insecure.weaker(LookupError), LookupError);
+        assert_eq!(LookupError.weaker(Bogus), Bogus);
+        assert_eq!(Bogus.weaker(LookupError), Bogus);
+        assert_eq!(Bogus.weaker(Secure), Bogus);
+        assert_eq!(Secure.weaker(Secure), Secure);
+    }
+
+    #[test]
+    fn status_codes_round_trip() {
+        for s in DnssecStatus::ALL {
+            assert_eq!(DnssecStatus::from_code(s.code()), Some(s));
+        }
+        for s in TlsaStatus::ALL {
+            assert_eq!(TlsaStatus::from_code(s.code()), Some(s));
+        }
+        for u in [TlsaUsability::SomeUsable, TlsaUsability::AllUnusable] {
+            assert_eq!(TlsaUsability::from_code(u.code()), Some(u));
+        }
+        assert_eq!(DnssecStatus::from_code("indeterminate"), None);
+        assert_eq!(DnssecStatus::from_code("Secure"), None);
+    }
     use Action as A;
     use DnssecStatus as D;
     use ResultType as R;

@@ -4,7 +4,7 @@
 // connect to port 25 nor read a peer certificate: POSTed chains complete
 // the DANE verdicts. Every rule (MX hosts, TLSA names, decisions, matching)
 // is the wasm package's.
-import { checkSts, decide, mxHosts, parseTlsa, parseTlsrptRecord, policyAllowsMx, tlsaBaseDomains, verifyDane } from "mxtrust";
+import { checkSts, decide, mxHosts, parseTlsa, parseTlsrptRecord, policyAllowsMx, tlsaBaseDomains, verifyDane, weakerDnssecStatus } from "mxtrust";
 import { describe, query, status, tlsaLines, txtStrings } from "./dns.js";
 import { discover } from "./sts.js";
 
@@ -14,10 +14,6 @@ const NOTE =
   "DNSSEC statuses are the DNS-over-HTTPS resolver's claim (its AD bit and RCODE), not validated here. " +
   "An edge worker cannot connect to port 25 nor see a server's certificate: POST /api/check with a chain per MX host to complete the DANE verdicts.";
 
-function worst(a, b) {
-  const order = ["secure", "insecure", "bogus", "lookup-error"];
-  return order[Math.max(order.indexOf(a), order.indexOf(b))];
-}
 
 // The public roots (mxtrust/roots, 171 KB of JS) load only when a posted
 // chain needs the MTA-STS certificate check (RFC 8461 §4.2).
@@ -30,7 +26,7 @@ async function rootsFor(given) {
 
 async function host(env, exchange, sts, chain, roots) {
   const [a, aaaa] = await Promise.all([query(env, exchange, "A"), query(env, exchange, "AAAA")]);
-  const addresses = worst(status(a), status(aaaa));
+  const addresses = weakerDnssecStatus(status(a), status(aaaa));
   const cnames = a.cnames.map((c) => ({ ...c, status: status(a) }));
   const out = { host: exchange, addresses: { a: describe(a), aaaa: describe(aaaa), status: addresses, count: a.answers.length + aaaa.answers.length } };
   let bases = tlsaBaseDomains({ mxHost: exchange, cnames, addresses });

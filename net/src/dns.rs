@@ -44,76 +44,23 @@ use hickory_resolver::proto::op::{
 };
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 use hickory_resolver::{ConnectionProvider, PoolContext, TlsConfig};
-use mxtrust::decision::DnssecStatus;
 
 /// Most CNAME records followed from one name (RFC 1034 §3.6.2 has no
 /// limit; resolvers stop around 8 to 16).
 pub const MAX_CNAME_STEPS: usize = 8;
 
-/// The DNSSEC status of an answer (RFC 4035 §4.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Security {
-    /// Validated from a trust anchor (or the resolver says so, AD).
-    Secure,
-    /// Provably unsigned, or under no trust anchor (or no AD).
-    Insecure,
-    /// Failed validation.
-    Bogus,
-    /// Unknown: the lookup failed (timeout, SERVFAIL).
-    Indeterminate,
-}
+/// The DNSSEC status of an answer (RFC 4035 §4.3): core's, so that
+/// every surface names and combines statuses alike
+/// ([`DnssecStatus::weaker`]).
+pub use mxtrust::decision::DnssecStatus;
 
-impl Security {
-    /// A stable lowercase code.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Secure => "secure",
-            Self::Insecure => "insecure",
-            Self::Bogus => "bogus",
-            Self::Indeterminate => "indeterminate",
-        }
-    }
-
-    /// The status of data that depends on both: the weaker one (secure,
-    /// insecure, indeterminate, bogus, from strongest).
-    #[must_use]
-    pub fn and(self, other: Self) -> Self {
-        let rank = |s: Self| match s {
-            Self::Secure => 0,
-            Self::Insecure => 1,
-            Self::Indeterminate => 2,
-            Self::Bogus => 3,
-        };
-        if rank(other) > rank(self) {
-            other
-        } else {
-            self
-        }
-    }
-
-    /// Core's status for the per-MX decision ([`mxtrust::decision`]).
-    pub const fn status(self) -> DnssecStatus {
-        match self {
-            Self::Secure => DnssecStatus::Secure,
-            Self::Insecure => DnssecStatus::Insecure,
-            Self::Bogus => DnssecStatus::Bogus,
-            Self::Indeterminate => DnssecStatus::LookupError,
-        }
-    }
-
-    fn of_proof(proof: Proof) -> Self {
-        match proof {
-            Proof::Secure => Self::Secure,
-            Proof::Insecure => Self::Insecure,
-            Proof::Bogus => Self::Bogus,
-            Proof::Indeterminate => Self::Indeterminate,
-        }
-    }
-}
-
-impl fmt::Display for Security {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+/// hickory's per-record proof as a status.
+const fn of_proof(proof: Proof) -> DnssecStatus {
+    match proof {
+        Proof::Secure => DnssecStatus::Secure,
+        Proof::Insecure => DnssecStatus::Insecure,
+        Proof::Bogus => DnssecStatus::Bogus,
+        Proof::Indeterminate => DnssecStatus::LookupError,
     }
 }
 
@@ -139,7 +86,7 @@ pub struct Cname {
     /// Its target, without the trailing dot.
     pub target: String,
     /// The DNSSEC status of the CNAME answer.
-    pub security: Security,
+    pub security: DnssecStatus,
 }
 
 /// An answer: what was found at the end of the CNAME chain, and the status
@@ -149,7 +96,7 @@ pub struct Answer<T> {
     /// The name asked for, without the trailing dot.
     pub name: String,
     /// The DNSSEC status: the weakest of every step and the final answer.
-    pub security: Security,
+    pub security: DnssecStatus,
     /// What was found.
     pub outcome: Outcome<T>,
     /// The CNAME records followed, in order.
@@ -403,13 +350,13 @@ impl fmt::Debug for Resolver {
 
 /// The answer to one query at one name: records, a CNAME, or nothing.
 enum Single {
-    Records(Vec<Record>, Security),
-    Cname(Name, Security),
-    NoData(Security),
-    NxDomain(Security),
+    Records(Vec<Record>, DnssecStatus),
+    Cname(Name, DnssecStatus),
+    NoData(DnssecStatus),
+    NxDomain(DnssecStatus),
     /// No usable answer: indeterminate, or bogus when the data is known to
     /// have failed validation.
-    Failed(String, Security),
+    Failed(String, DnssecStatus),
     /// No response at all from the upstream.
     NoResponse(String),
 }
@@ -421,10 +368,10 @@ impl Single {
         matches!(
             self,
             Self::Failed(..)
-                | Self::Records(_, Security::Bogus | Security::Indeterminate)
-                | Self::Cname(_, Security::Bogus | Security::Indeterminate)
-                | Self::NoData(Security::Bogus | Security::Indeterminate)
-                | Self::NxDomain(Security::Bogus | Security::Indeterminate)
+                | Self::Records(_, DnssecStatus::Bogus | DnssecStatus::LookupError)
+                | Self::Cname(_, DnssecStatus::Bogus | DnssecStatus::LookupError)
+                | Self::NoData(DnssecStatus::Bogus | DnssecStatus::LookupError)
+                | Self::NxDomain(DnssecStatus::Bogus | DnssecStatus::LookupError)
         )
     }
 }
@@ -647,7 +594,7 @@ impl Resolver {
     ) -> Answer<T> {
         let mut answer = Answer {
             name: name.trim_end_matches('.').to_owned(),
-            security: Security::Secure,
+            security: DnssecStatus::Secure,
             outcome: Outcome::Failed,
             cnames: Vec::new(),
             detail: None,
@@ -660,7 +607,7 @@ impl Resolver {
                 n
             }
             Err(e) => {
-                answer.security = Security::Indeterminate;
+                answer.security = DnssecStatus::LookupError;
                 answer.detail = Some(format!("not a domain name: {e}"));
                 return answer;
             }
@@ -671,13 +618,13 @@ impl Resolver {
             answer.detail = detail;
             match single {
                 Single::Cname(target, security) if answer.cnames.len() < MAX_CNAME_STEPS => {
-                    answer.security = answer.security.and(security);
+                    answer.security = answer.security.weaker(security);
                     if answer
                         .cnames
                         .iter()
                         .any(|c| c.owner == display_name(&target))
                     {
-                        answer.security = answer.security.and(Security::Indeterminate);
+                        answer.security = answer.security.weaker(DnssecStatus::LookupError);
                         answer.detail = Some("the CNAME chain loops".to_owned());
                         return answer;
                     }
@@ -689,33 +636,33 @@ impl Resolver {
                     current = target;
                 }
                 Single::Cname(..) => {
-                    answer.security = answer.security.and(Security::Indeterminate);
+                    answer.security = answer.security.weaker(DnssecStatus::LookupError);
                     answer.detail = Some(format!("more than {MAX_CNAME_STEPS} CNAME records"));
                     return answer;
                 }
                 Single::Records(records, security) => {
-                    answer.security = answer.security.and(security);
+                    answer.security = answer.security.weaker(security);
                     answer.outcome =
                         Outcome::Records(records.iter().filter_map(|r| convert(&r.data)).collect());
                     return answer;
                 }
                 Single::NoData(security) => {
-                    answer.security = answer.security.and(security);
+                    answer.security = answer.security.weaker(security);
                     answer.outcome = Outcome::NoData;
                     return answer;
                 }
                 Single::NxDomain(security) => {
-                    answer.security = answer.security.and(security);
+                    answer.security = answer.security.weaker(security);
                     answer.outcome = Outcome::NxDomain;
                     return answer;
                 }
                 Single::Failed(why, security) => {
-                    answer.security = answer.security.and(security);
+                    answer.security = answer.security.weaker(security);
                     answer.detail = Some(why);
                     return answer;
                 }
                 Single::NoResponse(why) => {
-                    answer.security = answer.security.and(Security::Indeterminate);
+                    answer.security = answer.security.weaker(DnssecStatus::LookupError);
                     answer.detail = Some(why);
                     answer.no_response = true;
                     return answer;
@@ -736,7 +683,7 @@ impl Resolver {
                     (self.validated(name, rtype, anchors).await, None)
                 }
                 Validation::Local(_) => (
-                    self.unvalidated(name, rtype, Security::Insecure).await,
+                    self.unvalidated(name, rtype, DnssecStatus::Insecure).await,
                     Some("under no trust anchor: insecure".to_owned()),
                 ),
                 Validation::ResolverAd => self.resolver_ad(name, rtype).await,
@@ -773,7 +720,7 @@ impl Resolver {
                 if let cname @ Single::Cname(..) = classify(&response, name, rtype, None) {
                     return cname;
                 }
-                let security = Security::of_proof(proof);
+                let security = of_proof(proof);
                 if response.response_code == ResponseCode::NXDomain {
                     Single::NxDomain(security)
                 } else {
@@ -784,7 +731,7 @@ impl Resolver {
                 let security = no
                     .soa
                     .as_ref()
-                    .map_or(Security::Indeterminate, |soa| Security::of_proof(soa.proof));
+                    .map_or(DnssecStatus::LookupError, |soa| of_proof(soa.proof));
                 if no.response_code == ResponseCode::NXDomain {
                     Single::NxDomain(security)
                 } else {
@@ -792,14 +739,14 @@ impl Resolver {
                 }
             }
             Err(NetError::Dns(DnsError::DnssecBogus)) => {
-                Single::Failed("failed validation".to_owned(), Security::Bogus)
+                Single::Failed("failed validation".to_owned(), DnssecStatus::Bogus)
             }
             Err(e) => failed(&e),
         }
     }
 
     /// A plain query; the status is the one given.
-    async fn unvalidated(&self, name: &Name, rtype: RecordType, security: Security) -> Single {
+    async fn unvalidated(&self, name: &Name, rtype: RecordType, security: DnssecStatus) -> Single {
         let result = self
             .upstream
             .lookup(Query::query(name.clone(), rtype), request_options(false))
@@ -832,7 +779,7 @@ impl Resolver {
                     ) =>
                 {
                     (
-                        classify(&r, name, rtype, Some(Security::Bogus)),
+                        classify(&r, name, rtype, Some(DnssecStatus::Bogus)),
                         Some(
                             "the resolver answers SERVFAIL, and serves the data with checking \
                              disabled (CD): it failed the resolver's validation"
@@ -841,15 +788,15 @@ impl Resolver {
                     )
                 }
                 _ => (
-                    Single::Failed("SERVFAIL".to_owned(), Security::Indeterminate),
+                    Single::Failed("SERVFAIL".to_owned(), DnssecStatus::LookupError),
                     None,
                 ),
             };
         }
         let security = if response.authentic_data {
-            Security::Secure
+            DnssecStatus::Secure
         } else {
-            Security::Insecure
+            DnssecStatus::Insecure
         };
         let note = if response.authentic_data {
             "the resolver's AD bit"
@@ -877,11 +824,11 @@ fn classify(
     response: &DnsResponse,
     name: &Name,
     rtype: RecordType,
-    given: Option<Security>,
+    given: Option<DnssecStatus>,
 ) -> Single {
     match response.response_code {
         ResponseCode::NoError | ResponseCode::NXDomain => {}
-        code => return Single::Failed(code.to_string(), Security::Indeterminate),
+        code => return Single::Failed(code.to_string(), DnssecStatus::LookupError),
     }
     let at_name = |t: RecordType| -> Vec<Record> {
         response
@@ -895,8 +842,8 @@ fn classify(
         given.unwrap_or_else(|| {
             records
                 .iter()
-                .map(|r| Security::of_proof(r.proof))
-                .fold(Security::Secure, Security::and)
+                .map(|r| of_proof(r.proof))
+                .fold(DnssecStatus::Secure, DnssecStatus::weaker)
         })
     };
     let records = at_name(rtype);
@@ -924,11 +871,11 @@ fn classify(
         .collect();
     let security = given.unwrap_or_else(|| {
         if proofs.iter().any(|r| r.proof == Proof::Bogus) {
-            Security::Bogus
+            DnssecStatus::Bogus
         } else if proofs.iter().any(|r| r.proof == Proof::Secure) {
-            Security::Secure
+            DnssecStatus::Secure
         } else {
-            Security::Insecure
+            DnssecStatus::Insecure
         }
     });
     if response.response_code == ResponseCode::NXDomain {
@@ -944,7 +891,7 @@ fn failed(e: &NetError) -> Single {
         NetError::Timeout | NetError::Io(_) | NetError::NoConnections => {
             Single::NoResponse(format!("no response from the resolver ({})", failure(e)))
         }
-        e => Single::Failed(failure(e), Security::Indeterminate),
+        e => Single::Failed(failure(e), DnssecStatus::LookupError),
     }
 }
 
@@ -996,17 +943,6 @@ fn display_name(name: &Name) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn weakest_status_wins() {
-        use Security::*;
-        assert_eq!(Secure.and(Insecure), Insecure);
-        assert_eq!(Insecure.and(Secure), Insecure);
-        assert_eq!(Insecure.and(Indeterminate), Indeterminate);
-        assert_eq!(Indeterminate.and(Bogus), Bogus);
-        assert_eq!(Bogus.and(Secure), Bogus);
-        assert_eq!(Secure.and(Secure), Secure);
-    }
 
     #[test]
     fn resolv_conf() {

@@ -6,7 +6,7 @@ use mxtrust::cache::{FetchNeed, PolicyCache};
 use mxtrust::policy::Policy;
 use mxtrust::sts::{self, PolicyId};
 use mxtrust::time::unix_time;
-use mxtrust_net::dns::{Outcome, Resolver, Security, TlsaRecord};
+use mxtrust_net::dns::{DnssecStatus, Outcome, Resolver, TlsaRecord};
 use mxtrust_net::fetch;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -63,7 +63,7 @@ pub fn any_usable(records: &[TlsaRecord]) -> bool {
 pub async fn dane(resolver: &Resolver, domain: &str) -> Result<DaneFinding, String> {
     let mx = resolver.mx(domain).await;
     match (&mx.outcome, mx.security) {
-        (_, Security::Bogus) => return Err(format!("MX of {domain}: DNSSEC-bogus")),
+        (_, DnssecStatus::Bogus) => return Err(format!("MX of {domain}: DNSSEC-bogus")),
         (Outcome::Failed, _) => {
             return Err(format!(
                 "MX of {domain}: {}",
@@ -71,7 +71,7 @@ pub async fn dane(resolver: &Resolver, domain: &str) -> Result<DaneFinding, Stri
             ));
         }
         (Outcome::NxDomain, _) => return Ok(DaneFinding::NONE),
-        (_, s) if s != Security::Secure => return Ok(DaneFinding::NONE),
+        (_, s) if s != DnssecStatus::Secure => return Ok(DaneFinding::NONE),
         _ => {}
     }
     let mut hosts: Vec<String> = match &mx.outcome {
@@ -96,8 +96,8 @@ pub async fn dane(resolver: &Resolver, domain: &str) -> Result<DaneFinding, Stri
     let with_tlsa = answers
         .iter()
         .filter(|a| match (&a.outcome, a.security) {
-            (Outcome::Records(r), Security::Secure) => any_usable(r),
-            (_, Security::Bogus) | (Outcome::Failed, _) => true,
+            (Outcome::Records(r), DnssecStatus::Secure) => any_usable(r),
+            (_, DnssecStatus::Bogus) | (Outcome::Failed, _) => true,
             _ => false,
         })
         .count();
@@ -115,7 +115,7 @@ async fn host_tlsa(resolver: &Resolver, host: &str) -> mxtrust_net::dns::Answer<
     let a = resolver.addresses(host, false).await;
     let canonical = a.canonical_name().to_owned();
     let secure_chain =
-        !a.cnames.is_empty() && a.cnames.iter().all(|c| c.security == Security::Secure);
+        !a.cnames.is_empty() && a.cnames.iter().all(|c| c.security == DnssecStatus::Secure);
     if secure_chain && canonical != host {
         let expanded = resolver.tlsa(&format!("_25._tcp.{canonical}")).await;
         if !matches!(expanded.outcome, Outcome::NoData | Outcome::NxDomain) {
@@ -180,7 +180,7 @@ fn now() -> u64 {
 /// to, storing it in the cache (or a failure, for the per-id back-off).
 pub async fn sts(s: &Sts<'_>, domain: &str) -> Result<StsFound, String> {
     let txt = s.resolver.txt(&format!("_mta-sts.{domain}")).await;
-    if txt.security == Security::Bogus {
+    if txt.security == DnssecStatus::Bogus {
         return Err(format!("_mta-sts.{domain}: DNSSEC-bogus"));
     }
     let records: Vec<Vec<&[u8]>> = match &txt.outcome {
@@ -271,7 +271,7 @@ async fn fetch_policy(s: &Sts<'_>, domain: &str) -> Result<Vec<u8>, String> {
     let host = format!("mta-sts.{domain}");
     let a = s.resolver.addresses(&host, false).await;
     let aaaa = s.resolver.addresses(&host, true).await;
-    if a.security == Security::Bogus || aaaa.security == Security::Bogus {
+    if a.security == DnssecStatus::Bogus || aaaa.security == DnssecStatus::Bogus {
         return Err(format!("{host}: DNSSEC-bogus addresses"));
     }
     let addresses: Vec<IpAddr> = a.records().iter().chain(aaaa.records()).copied().collect();

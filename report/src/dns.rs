@@ -7,8 +7,6 @@ use mxtrust::base_domain::{Candidate, Protocol, TlsaBase};
 use mxtrust::mx::{Mx, Route};
 use serde::Serialize;
 
-use crate::decision::dnssec_status_name;
-
 /// The hosts an MX answer yields.
 #[derive(Clone, Debug, Serialize)]
 pub struct MxHostsReport {
@@ -139,7 +137,7 @@ impl TlsaBaseReport {
                     .map(|c| CandidateReport::new(&c, port, protocol));
             }
             TlsaBase::NotApplicable => {}
-            TlsaBase::Indeterminate(status) => report.status = Some(dnssec_status_name(*status)),
+            TlsaBase::Indeterminate(status) => report.status = Some(status.code()),
         }
         report
     }

@@ -15,6 +15,7 @@ export {
   isPolicyUrl,
   checkPolicyResponse,
   policyFetchFailure,
+  weakerDnssecStatus,
   mxHosts,
   tlsaBaseDomains,
   tlsaOwnerName,

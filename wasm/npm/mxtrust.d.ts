@@ -397,6 +397,13 @@ export interface DecisionReport {
 /** What to do for one MX host: DANE before MTA-STS (RFC 7672 §2.2, RFC 8461 §2). */
 export function decide(options: DecideOptions): DecisionReport;
 
+/**
+ * The DNSSEC status of data that depends on two answers (an A and an AAAA
+ * RRset, an alias and its target): the weaker, from secure through
+ * insecure and lookup-error to bogus. @throws {MxtrustError} `invalid-argument`
+ */
+export function weakerDnssecStatus(a: DnssecStatus, b: DnssecStatus): DnssecStatus;
+
 /** `https://mta-sts.<domain>/.well-known/mta-sts.txt` (RFC 8461 §3.2). @throws {MxtrustError} `invalid-domain` */
 export function policyUrl(domain: string): string;
 

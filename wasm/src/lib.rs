@@ -106,6 +106,13 @@ pub fn decide(options: JsValue) -> JsResult {
     Ok(to_js(&rules::decide(&options)?)?)
 }
 
+/// The DNSSEC status of data that depends on two answers: the weaker
+/// (core's `DnssecStatus::weaker`).
+#[wasm_bindgen(js_name = weakerDnssecStatus)]
+pub fn weaker_dnssec_status(a: JsValue, b: JsValue) -> Result<String, JsValue> {
+    Ok(rules::weaker_dnssec(&a, &b)?.to_owned())
+}
+
 /// `https://mta-sts.<domain>/.well-known/mta-sts.txt`.
 #[wasm_bindgen(js_name = policyUrl)]
 pub fn policy_url(domain: JsValue) -> Result<String, JsValue> {

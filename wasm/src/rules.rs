@@ -3,10 +3,10 @@
 //! that it only does I/O.
 
 use mxtrust::base_domain::{self, CnameStep, Protocol};
-use mxtrust::decision::{self, MxInputs, StsState, TlsaStatus};
+use mxtrust::decision::{self, DnssecStatus, MxInputs, StsState, TlsaStatus, TlsaUsability};
 use mxtrust::fetch::{self, Response};
 use mxtrust::mx::{self, Mx, MxAnswer, Order};
-use mxtrust_report::decision::{DecisionReport, dnssec_status, tlsa_status, tlsa_usability};
+use mxtrust_report::decision::DecisionReport;
 use mxtrust_report::dns::{MxHostsReport, TlsaBaseReport};
 use mxtrust_report::fetch::FetchReport;
 use wasm_bindgen::JsValue;
@@ -35,9 +35,9 @@ pub fn random(out: &mut [u8]) -> Result<()> {
     })
 }
 
-fn dnssec(value: &JsValue, what: &str) -> Result<decision::DnssecStatus> {
+fn dnssec(value: &JsValue, what: &str) -> Result<DnssecStatus> {
     let name = js::string(value, 32, what)?;
-    dnssec_status(&name).ok_or_else(|| {
+    DnssecStatus::from_code(&name).ok_or_else(|| {
         Failure::argument(format!(
             "{what} must be \"secure\", \"insecure\", \"bogus\" or \"lookup-error\""
         ))
@@ -46,11 +46,16 @@ fn dnssec(value: &JsValue, what: &str) -> Result<decision::DnssecStatus> {
 
 fn tlsa(value: &JsValue, what: &str) -> Result<TlsaStatus> {
     let name = js::string(value, 32, what)?;
-    tlsa_status(&name).ok_or_else(|| {
+    TlsaStatus::from_code(&name).ok_or_else(|| {
         Failure::argument(format!(
             "{what} must be \"secure-with-records\", \"secure-empty\", \"insecure\", \"bogus\" or \"lookup-error\""
         ))
     })
+}
+
+/// `weakerDnssecStatus(a, b)`: core's `DnssecStatus::weaker`.
+pub fn weaker_dnssec(a: &JsValue, b: &JsValue) -> Result<&'static str> {
+    Ok(dnssec(a, "a")?.weaker(dnssec(b, "b")?).code())
 }
 
 /// `decide({mxRrset, addresses, tlsa, tlsaUsability?, sts})`.
@@ -68,10 +73,10 @@ pub fn decide(options: &JsValue) -> Result<DecisionReport> {
                 "tlsaUsability (\"some-usable\" or \"all-unusable\") is required with tlsa \"secure-with-records\"",
             ));
         }
-        decision::TlsaUsability::SomeUsable
+        TlsaUsability::SomeUsable
     } else {
         let name = js::string(&usability, 32, "tlsaUsability")?;
-        tlsa_usability(&name).ok_or_else(|| {
+        TlsaUsability::from_code(&name).ok_or_else(|| {
             Failure::argument("tlsaUsability must be \"some-usable\" or \"all-unusable\"")
         })?
     };

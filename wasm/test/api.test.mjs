@@ -20,6 +20,7 @@ import {
   parseTlsrptRecord,
   policyAllowsMx,
   policyFetchFailure,
+  weakerDnssecStatus,
   policyHost,
   policyUrl,
   tlsaBaseDomains,
@@ -360,6 +361,16 @@ test("policy fetch rules", () => {
   throwsCode(() => policyUrl(1), "invalid-argument");
   throwsCode(() => checkPolicyResponse("example.com", { url: "x" }), "invalid-argument");
   throwsCode(() => checkPolicyResponse("example.com", { ...response, status: 2000 }), "invalid-argument");
+});
+
+test("weakerDnssecStatus ranks secure, insecure, lookup-error, bogus", () => {
+  const order = ["secure", "insecure", "lookup-error", "bogus"];
+  for (const [i, a] of order.entries()) {
+    for (const [j, b] of order.entries()) {
+      assert.equal(weakerDnssecStatus(a, b), order[Math.max(i, j)], `${a} ${b}`);
+    }
+  }
+  throwsCode(() => weakerDnssecStatus("secure", "indeterminate"), "invalid-argument");
 });
 
 test("policyFetchFailure: core's code and result type for a fetch with no response", () => {

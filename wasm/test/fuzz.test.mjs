@@ -102,6 +102,7 @@ const calls = [
   () => m.isPolicyUrl(randomString(), randomString()),
   () => m.checkPolicyResponse(randomString(), nearlyValid({ url: "https://mta-sts.example.com/.well-known/mta-sts.txt", status: 200, contentType: "text/plain", bodyLength: 10 })),
   () => m.policyFetchFailure(random() < 0.5 ? pick(["timeout", "certificate-invalid", randomString()]) : randomValue(), random() < 0.5 ? randomString() : randomValue()),
+  () => m.weakerDnssecStatus(pick(["secure", "bogus", randomString()]), randomValue()),
   () => m.mxHosts(randomString(), random() < 0.5 ? [nearlyValid({ preference: 10, exchange: "mx.example.com" })] : randomValue(), randomValue()),
   () => m.tlsaBaseDomains(nearlyValid({ mxHost: "mx.example.com", cnames: [{ owner: "mx.example.com", target: "x.example.net", status: "secure" }], addresses: "secure", firstLookup: "secure-empty" })),
   () => m.tlsaOwnerName(randomString(), randomValue()),

@@ -1,7 +1,7 @@
 //! The live-check document and how [`build`] fills it from what was
 //! observed.
 
-use mxtrust::decision::{Action, Decision, TlsaStatus};
+use mxtrust::decision::{Action, Decision, DnssecStatus, TlsaStatus};
 use mxtrust::policy::{Mode, Policy};
 use mxtrust::tlsa::DigestPreference;
 use mxtrust::{CertUsage, SignatureVerificationAlgorithm, Tlsa, TrustAnchor, sts};
@@ -67,7 +67,8 @@ pub struct DnsReport {
 pub struct AnswerReport {
     /// The name asked.
     pub name: String,
-    /// `secure`, `insecure`, `bogus`, `indeterminate`.
+    /// Core's `DnssecStatus` code: `secure`, `insecure`, `bogus`,
+    /// `lookup-error`.
     pub dnssec: &'static str,
     /// `records`, `no-data`, `nxdomain`, `failed`.
     pub found: &'static str,
@@ -266,7 +267,7 @@ JSON report (--json), keys always present:
                        deferred), reason, tlsrpt_result_type, tls {version,
                        cipher}, error {code, message}, dane (as dane --json),
                        sts {certificate, failure, failure_code}, chain[]
-  answers              name, dnssec (secure, insecure, bogus, indeterminate),
+  answers              name, dnssec (secure, insecure, bogus, lookup-error),
                        found (records, no-data, nxdomain, failed), cnames[], detail";
 
 /// How [`build`] checks chains.
@@ -515,7 +516,7 @@ fn outcome_words(l: &Lookup) -> String {
 fn defer_reason(observed: &Observed, host: &HostObserved) -> String {
     let mut bad = Vec::new();
     let mut note = |what: &str, l: &Lookup| {
-        if matches!(l.security, Security::Bogus | Security::Indeterminate) {
+        if matches!(l.security, DnssecStatus::Bogus | DnssecStatus::LookupError) {
             bad.push(format!(
                 "{what} {} is {}{}",
                 l.name,
@@ -620,7 +621,7 @@ impl Context<'_> {
         let (tlsa, _, owner) = tlsa_outcome(self.host);
         let dane = match (tlsa, owner) {
             (TlsaStatus::SecureEmpty, Some(o)) => format!("no TLSA records at {o} (secure denial)"),
-            (TlsaStatus::Insecure, _) if self.observed.mx.0.security != Security::Secure => {
+            (TlsaStatus::Insecure, _) if self.observed.mx.0.security != DnssecStatus::Secure => {
                 "the MX answer is not DNSSEC-signed".to_owned()
             }
             (TlsaStatus::Insecure, _) => "the host's DNS answers are not DNSSEC-signed".to_owned(),
@@ -869,7 +870,7 @@ fn findings(report: &CheckReport, route: &Route, mx: &Lookup) -> Vec<Finding> {
             ),
         ),
     }
-    if matches!(route, Route::NullMx) && mx.security == Security::Bogus {
+    if matches!(route, Route::NullMx) && mx.security == DnssecStatus::Bogus {
         add(
             "mx".to_owned(),
             "mx-bogus",

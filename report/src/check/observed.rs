@@ -5,57 +5,6 @@ use std::net::IpAddr;
 
 use mxtrust::decision::DnssecStatus;
 
-/// The DNSSEC status of an answer (RFC 4035 §4.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Security {
-    /// Validated (or the resolver said so with AD).
-    Secure,
-    /// Provably unsigned, under no trust anchor, or no AD.
-    Insecure,
-    /// Failed validation.
-    Bogus,
-    /// The lookup failed.
-    Indeterminate,
-}
-
-impl Security {
-    /// `secure`, `insecure`, `bogus` or `indeterminate`.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Secure => "secure",
-            Self::Insecure => "insecure",
-            Self::Bogus => "bogus",
-            Self::Indeterminate => "indeterminate",
-        }
-    }
-
-    /// Core's status.
-    pub const fn status(self) -> DnssecStatus {
-        match self {
-            Self::Secure => DnssecStatus::Secure,
-            Self::Insecure => DnssecStatus::Insecure,
-            Self::Bogus => DnssecStatus::Bogus,
-            Self::Indeterminate => DnssecStatus::LookupError,
-        }
-    }
-
-    /// The weaker of two (secure, insecure, indeterminate, bogus).
-    #[must_use]
-    pub fn and(self, other: Self) -> Self {
-        let rank = |s: Self| match s {
-            Self::Secure => 0,
-            Self::Insecure => 1,
-            Self::Indeterminate => 2,
-            Self::Bogus => 3,
-        };
-        if rank(other) > rank(self) {
-            other
-        } else {
-            self
-        }
-    }
-}
-
 /// What a lookup found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Found {
@@ -87,11 +36,11 @@ pub struct Lookup {
     /// The name asked for.
     pub name: String,
     /// Its DNSSEC status, the weakest along the CNAME chain.
-    pub security: Security,
+    pub security: DnssecStatus,
     /// What was found.
     pub found: Found,
     /// The CNAME records followed: owner, target, status.
-    pub cnames: Vec<(String, String, Security)>,
+    pub cnames: Vec<(String, String, DnssecStatus)>,
     /// Why, when that needs saying (`SERVFAIL`, `timeout`...).
     pub detail: Option<String>,
 }

@@ -4,7 +4,9 @@
 
 use mxtrust::Tlsa;
 use mxtrust::base_domain::{self, TlsaBase};
-use mxtrust::decision::{self, Action, Decision, MxInputs, StsState, TlsaStatus, TlsaUsability};
+use mxtrust::decision::{
+    self, Action, Decision, DnssecStatus, MxInputs, StsState, TlsaStatus, TlsaUsability,
+};
 use mxtrust::mx::{self, Mx, MxAnswer, Order};
 use mxtrust::policy::{Mode, Policy};
 use mxtrust::tlsa::{DigestPreference, ProfileKind};
@@ -117,11 +119,11 @@ pub fn tlsa_candidates(host: &str, a: &Lookup, aaaa: &Lookup) -> Result<Vec<Stri
         .map(|(owner, target, security)| base_domain::CnameStep {
             owner,
             target,
-            status: security.status(),
+            status: *security,
         })
         .collect();
-    let addresses = a.security.and(aaaa.security);
-    match base_domain::candidates(host, &steps, addresses.status()) {
+    let addresses = a.security.weaker(aaaa.security);
+    match base_domain::candidates(host, &steps, addresses) {
         Ok(TlsaBase::Candidates(c)) => Ok(c
             .iter()
             .map(|c| tlsa_text::tlsa_name(25, "tcp", c.tlsa_base_domain()))
@@ -143,14 +145,14 @@ pub fn tlsa_next(answer: &Lookup) -> bool {
 
 pub(super) fn tlsa_status(answer: &Lookup, has_records: bool) -> TlsaStatus {
     match (answer.security, answer.found) {
-        (Security::Secure, Found::Records) if has_records => TlsaStatus::SecureWithRecords,
-        (Security::Secure, Found::Records | Found::NoData | Found::NxDomain) => {
+        (DnssecStatus::Secure, Found::Records) if has_records => TlsaStatus::SecureWithRecords,
+        (DnssecStatus::Secure, Found::Records | Found::NoData | Found::NxDomain) => {
             TlsaStatus::SecureEmpty
         }
-        (Security::Secure | Security::Indeterminate, Found::Failed)
-        | (Security::Indeterminate, _) => TlsaStatus::LookupError,
-        (Security::Insecure, _) => TlsaStatus::Insecure,
-        (Security::Bogus, _) => TlsaStatus::Bogus,
+        (DnssecStatus::Secure | DnssecStatus::LookupError, Found::Failed)
+        | (DnssecStatus::LookupError, _) => TlsaStatus::LookupError,
+        (DnssecStatus::Insecure, _) => TlsaStatus::Insecure,
+        (DnssecStatus::Bogus, _) => TlsaStatus::Bogus,
     }
 }
 
@@ -242,8 +244,8 @@ pub(super) fn tlsa_outcome(host: &HostObserved) -> (TlsaStatus, Vec<Tlsa<'_>>, O
     )
 }
 
-fn address_security(host: &HostObserved) -> Security {
-    host.a.security.and(host.aaaa.security)
+fn address_security(host: &HostObserved) -> DnssecStatus {
+    host.a.security.weaker(host.aaaa.security)
 }
 
 /// What a sender does for `host` (core's [`decision::decide`]): DANE
@@ -251,8 +253,8 @@ fn address_security(host: &HostObserved) -> Security {
 pub fn decide(mx: &Lookup, host: &HostObserved, policy: Option<&Policy<'_>>) -> Decision {
     let (tlsa, records, _) = tlsa_outcome(host);
     decision::decide(MxInputs {
-        mx_rrset: mx.security.status(),
-        addresses: address_security(host).status(),
+        mx_rrset: mx.security,
+        addresses: address_security(host),
         tlsa,
         tlsa_usability: TlsaUsability::of(
             &records,

@@ -1,4 +1,4 @@
-use mxtrust::decision::TlsaStatus;
+use mxtrust::decision::{DnssecStatus, TlsaStatus};
 
 use super::rules::tlsa_status;
 use super::*;
@@ -9,7 +9,7 @@ const ROOT: &[u8] = include_bytes!("../../../tests/fixtures/dane/p256-root.der")
 /// The fixtures' validity (2025 to 2035).
 const TIME: u64 = 1_795_870_800;
 
-fn answer(name: &str, security: Security, found: Found) -> Lookup {
+fn answer(name: &str, security: DnssecStatus, found: Found) -> Lookup {
     Lookup {
         name: name.to_owned(),
         security,
@@ -19,8 +19,8 @@ fn answer(name: &str, security: Security, found: Found) -> Lookup {
     }
 }
 
-fn host(name: &str, tlsa: Vec<TlsaData>, tlsa_security: Security) -> HostObserved {
-    let secure = |n: &str, f| answer(n, Security::Secure, f);
+fn host(name: &str, tlsa: Vec<TlsaData>, tlsa_security: DnssecStatus) -> HostObserved {
+    let secure = |n: &str, f| answer(n, DnssecStatus::Secure, f);
     let found = if tlsa.is_empty() {
         Found::NxDomain
     } else {
@@ -69,7 +69,7 @@ fn observed(
             record: (
                 answer(
                     &format!("_mta-sts.{domain}"),
-                    Security::Secure,
+                    DnssecStatus::Secure,
                     Found::NxDomain,
                 ),
                 Vec::new(),
@@ -80,7 +80,7 @@ fn observed(
         tlsrpt: (
             answer(
                 &format!("_smtp._tls.{domain}"),
-                Security::Secure,
+                DnssecStatus::Secure,
                 Found::NxDomain,
             ),
             Vec::new(),
@@ -112,7 +112,7 @@ fn full_leaf() -> Vec<TlsaData> {
 
 fn mx_of(domain: &str) -> (Lookup, Vec<(u16, String)>) {
     (
-        answer(domain, Security::Secure, Found::Records),
+        answer(domain, DnssecStatus::Secure, Found::Records),
         vec![(10, format!("mx.{domain}"))],
     )
 }
@@ -121,7 +121,7 @@ fn mx_of(domain: &str) -> (Lookup, Vec<(u16, String)>) {
 #[test]
 fn routes() {
     let d = "example.com";
-    let secure = |f| answer(d, Security::Secure, f);
+    let secure = |f| answer(d, DnssecStatus::Secure, f);
     type Row = (Lookup, Vec<(u16, String)>, Route);
     let cases: Vec<Row> = vec![
         (
@@ -154,7 +154,7 @@ fn routes() {
             Route::TooManyMx,
         ),
         (
-            answer(d, Security::Indeterminate, Found::Failed),
+            answer(d, DnssecStatus::LookupError, Found::Failed),
             Vec::new(),
             Route::Unknown,
         ),
@@ -171,7 +171,7 @@ fn dane_ee_authenticated() {
         "example.com",
         mx,
         records,
-        vec![host("mx.example.com", full_leaf(), Security::Secure)],
+        vec![host("mx.example.com", full_leaf(), DnssecStatus::Secure)],
     );
     let report = build_with_root(&o);
     assert_eq!(report.outcome, "authenticated", "{:?}", report.findings);
@@ -191,7 +191,7 @@ fn bogus_tlsa_defers_without_judging_the_chain() {
         "example.com",
         mx,
         records,
-        vec![host("mx.example.com", full_leaf(), Security::Bogus)],
+        vec![host("mx.example.com", full_leaf(), DnssecStatus::Bogus)],
     );
     let report = build_with_root(&o);
     let c = &report.hosts[0].connections[0];
@@ -217,10 +217,14 @@ fn mta_sts_enforce_validated_and_not_listed() {
             "example.test",
             mx,
             records,
-            vec![host("mx.example.test", Vec::new(), Security::Secure)],
+            vec![host("mx.example.test", Vec::new(), DnssecStatus::Secure)],
         );
         o.sts.record = (
-            answer("_mta-sts.example.test", Security::Secure, Found::Records),
+            answer(
+                "_mta-sts.example.test",
+                DnssecStatus::Secure,
+                Found::Records,
+            ),
             vec![vec![b"v=STSv1; id=1;".to_vec()]],
         );
         o.sts.fetch = Some(Fetch {
@@ -255,10 +259,10 @@ fn policy_404_and_redirect_are_findings() {
             "example.com",
             mx,
             records,
-            vec![host("mx.example.com", Vec::new(), Security::Secure)],
+            vec![host("mx.example.com", Vec::new(), DnssecStatus::Secure)],
         );
         o.sts.record = (
-            answer("_mta-sts.example.com", Security::Secure, Found::Records),
+            answer("_mta-sts.example.com", DnssecStatus::Secure, Found::Records),
             vec![vec![b"v=STSv1; id=1;".to_vec()]],
         );
         o.sts.fetch = Some(Fetch {
@@ -286,7 +290,7 @@ fn policy_404_and_redirect_are_findings() {
 fn null_mx_is_no_mail() {
     let o = observed(
         "example.com",
-        answer("example.com", Security::Secure, Found::Records),
+        answer("example.com", DnssecStatus::Secure, Found::Records),
         vec![(0, String::new())],
         Vec::new(),
     );
@@ -299,38 +303,38 @@ fn null_mx_is_no_mail() {
 fn tlsa_statuses() {
     let cases = [
         (
-            Security::Secure,
+            DnssecStatus::Secure,
             Found::Records,
             true,
             TlsaStatus::SecureWithRecords,
         ),
         (
-            Security::Secure,
+            DnssecStatus::Secure,
             Found::NxDomain,
             false,
             TlsaStatus::SecureEmpty,
         ),
         (
-            Security::Secure,
+            DnssecStatus::Secure,
             Found::NoData,
             false,
             TlsaStatus::SecureEmpty,
         ),
         (
-            Security::Insecure,
+            DnssecStatus::Insecure,
             Found::Records,
             true,
             TlsaStatus::Insecure,
         ),
-        (Security::Bogus, Found::Records, true, TlsaStatus::Bogus),
+        (DnssecStatus::Bogus, Found::Records, true, TlsaStatus::Bogus),
         (
-            Security::Indeterminate,
+            DnssecStatus::LookupError,
             Found::Failed,
             false,
             TlsaStatus::LookupError,
         ),
         (
-            Security::Secure,
+            DnssecStatus::Secure,
             Found::Failed,
             false,
             TlsaStatus::LookupError,
