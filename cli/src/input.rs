@@ -7,6 +7,7 @@ use std::path::Path;
 
 use mxtrust::TrustAnchor;
 use mxtrust_report::ReadErrorKind;
+use mxtrust_report::tlsa_gen::{self, KeyError, KeySource};
 use mxtrust_report::tlsa_text::{self, Ignored, ReadOptions, Record};
 
 /// Input the tool cannot use: a missing or unreadable file, malformed
@@ -171,33 +172,23 @@ fn trust_anchor(der: &[u8]) -> Result<TrustAnchor<'_>, mxtrust::Error> {
 }
 
 /// The SubjectPublicKeyInfo (DER) of a public key file (PEM `PUBLIC KEY`
-/// or DER) or, with `request`, of a PKCS#10 certificate request (PEM
+/// or DER) or of a PKCS#10 certificate request (PEM
 /// `CERTIFICATE REQUEST` / `NEW CERTIFICATE REQUEST` or DER).
 ///
 /// # Errors
 ///
 /// A file that cannot be read or holds no such object.
-pub fn key_spki(path: &Path, request: bool) -> Result<Vec<u8>, InputError> {
+pub fn key_spki(path: &Path, source: KeySource) -> Result<Vec<u8>, InputError> {
     let name = display_name(path);
-    let (what, labels): (_, &[&'static str]) = if request {
-        (
-            "a certificate request file",
-            &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"],
-        )
-    } else {
-        ("a public key file", &["PUBLIC KEY"])
+    let what = match source {
+        KeySource::PublicKey => "a public key file",
+        KeySource::Request => "a certificate request file",
     };
     let bytes = read_bytes(path, mxtrust_report::pem::MAX_OBJECT_INPUT_LEN, what)?;
-    let (_, der) = mxtrust_report::pem::object(&bytes, labels)
-        .map_err(|e| InputError::new(e.in_input(&name)))?;
-    if !request {
-        return Ok(der);
-    }
-    mxtrust::csr::spki_of(&der)
-        .map(<[u8]>::to_vec)
-        .map_err(|e| {
-            InputError::new(format!(
-                "{name}: not a PKCS#10 certificate request (RFC 2986): {e}"
-            ))
+    tlsa_gen::key_spki(&bytes, source).map_err(|e| {
+        InputError::new(match e {
+            KeyError::Read(e) => e.in_input(&name),
+            e @ KeyError::NotARequest(_) => format!("{name}: {e}"),
         })
+    })
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use mxtrust::rollover::Kind;
 use mxtrust_report::rollover::{self as rollover_report, PlanReport};
+use mxtrust_report::tlsa_gen::KeySource;
 use mxtrust_report::{pem, time, tlsa_text};
 
 use crate::dane::ALGORITHMS;
@@ -181,8 +182,8 @@ fn dane(args: &DaneArgs) -> Result<PlanReport, InputError> {
         None => None,
     };
     let next_key = match (&args.next_key, &args.next_csr) {
-        (Some(path), _) => Some(input::key_spki(path, false)?),
-        (None, Some(path)) => Some(input::key_spki(path, true)?),
+        (Some(path), _) => Some(input::key_spki(path, KeySource::PublicKey)?),
+        (None, Some(path)) => Some(input::key_spki(path, KeySource::Request)?),
         (None, None) => None,
     };
     rollover_report::plan_dane(&rollover_report::DaneInputs {

@@ -134,7 +134,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
                 "{flag} makes selector 1 records only (a key has no certificate to select)"
             )));
         }
-        let spki = input::key_spki(path, source == KeySource::Request)?;
+        let spki = input::key_spki(path, source)?;
         let generated = tlsa_gen::for_key(&spki, source, &request)
             .map_err(|e| InputError::new(format!("{}: {e}", input::display_name(path))))?;
         let comment = match source {

@@ -8,8 +8,13 @@
 //! at depth 0 (3, 1): the first certificate only; with one that applies
 //! above it (2, 0): the certificates after the first, or the only one given.
 
+use core::fmt;
+
 use mxtrust::{CertUsage, Error, MatchingType, Selector, Tlsa};
 use serde::Serialize;
+
+use crate::ReadError;
+use crate::pem;
 
 /// One record to publish.
 #[derive(Clone, Debug, Serialize)]
@@ -53,6 +58,57 @@ pub enum KeySource {
     PublicKey,
     /// A PKCS#10 certification request (RFC 2986).
     Request,
+}
+
+impl KeySource {
+    /// The PEM labels its objects carry (RFC 7468 §13 and §7, with the
+    /// `NEW CERTIFICATE REQUEST` some tools still write).
+    pub const fn pem_labels(self) -> &'static [&'static str] {
+        match self {
+            Self::PublicKey => &["PUBLIC KEY"],
+            Self::Request => &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"],
+        }
+    }
+}
+
+/// Why a key input gave no SubjectPublicKeyInfo.
+#[derive(Clone, Debug)]
+pub enum KeyError {
+    /// The input holds no such object (see [`KeySource::pem_labels`]).
+    Read(ReadError),
+    /// The object is not a PKCS#10 certification request core can read.
+    NotARequest(Error),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Read(e) => write!(f, "{}", e.in_input("input")),
+            Self::NotARequest(e) => {
+                write!(f, "not a PKCS#10 certificate request (RFC 2986): {e}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// The DER SubjectPublicKeyInfo in a key input: the `PUBLIC KEY` object
+/// itself, or the key a certification request asks to certify
+/// (core's [`mxtrust::csr::spki_of`]).
+///
+/// # Errors
+///
+/// [`KeyError::Read`] when `bytes` holds no object with one of the
+/// source's labels, [`KeyError::NotARequest`] when a request cannot be read.
+pub fn key_spki(bytes: &[u8], source: KeySource) -> Result<Vec<u8>, KeyError> {
+    let (_, der) = pem::object(bytes, source.pem_labels()).map_err(KeyError::Read)?;
+    match source {
+        KeySource::PublicKey => Ok(der),
+        KeySource::Request => mxtrust::csr::spki_of(&der)
+            .map(<[u8]>::to_vec)
+            .map_err(KeyError::NotARequest),
+    }
 }
 
 /// The records for `certificates` (DER, leaf first).
@@ -147,5 +203,35 @@ fn generated(
         record,
         depth,
         role,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSR: &[u8] = include_bytes!("../../examples/p256-next.csr");
+    /// The certificate whose key examples/p256-next.csr asks to certify.
+    const CERT: &[u8] = include_bytes!("../../tests/fixtures/dane/p256-leaf-p384.der");
+
+    #[test]
+    fn a_request_gives_the_key_it_asks_to_certify() {
+        let cert = mxtrust::cert::Certificate::parse(CERT).unwrap();
+        assert_eq!(key_spki(CSR, KeySource::Request).unwrap(), cert.spki());
+    }
+
+    #[test]
+    fn a_key_input_must_carry_its_sources_label() {
+        // A request is not a public key.
+        assert!(matches!(
+            key_spki(CSR, KeySource::PublicKey),
+            Err(KeyError::Read(_))
+        ));
+        let empty_sequence =
+            b"-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----\n";
+        assert!(matches!(
+            key_spki(empty_sequence, KeySource::Request),
+            Err(KeyError::NotARequest(_))
+        ));
     }
 }

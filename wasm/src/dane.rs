@@ -8,7 +8,7 @@ use mxtrust::{
 };
 use mxtrust_report::dane::{self, Check};
 use mxtrust_report::pem;
-use mxtrust_report::tlsa_gen::{self, KeySource, Request};
+use mxtrust_report::tlsa_gen::{self, KeyError, KeySource, Request};
 use mxtrust_report::tlsa_text::{self, Ignored, ReadOptions, Record, RecordsReport};
 use wasm_bindgen::JsValue;
 
@@ -333,35 +333,25 @@ pub fn generate(options: &JsValue) -> Result<Vec<tlsa_gen::Generated>> {
             Failure::core(&format!("chain: certificate at depth {depth}"), e)
         });
     }
-    let (value, source, what, labels): (_, _, _, &[&'static str]) = if js::absent(&csr) {
-        (
-            &public_key,
-            KeySource::PublicKey,
-            "publicKey",
-            &["PUBLIC KEY"],
-        )
+    let (value, source, what) = if js::absent(&csr) {
+        (&public_key, KeySource::PublicKey, "publicKey")
     } else {
-        (
-            &csr,
-            KeySource::Request,
-            "csr",
-            &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"],
-        )
+        (&csr, KeySource::Request, "csr")
     };
     let bytes = js::text_or_bytes(value, pem::MAX_OBJECT_INPUT_LEN, what)?;
-    let (_, der) = pem::object(&bytes, labels).map_err(|e| Failure::read(what, &e))?;
-    let spki = match source {
-        KeySource::PublicKey => der.as_slice(),
-        KeySource::Request => mxtrust::csr::spki_of(&der)
-            .map_err(|e| Failure::core("csr: not a PKCS#10 certificate request (RFC 2986)", e))?,
-    };
+    let spki = tlsa_gen::key_spki(&bytes, source).map_err(|e| match e {
+        KeyError::Read(e) => Failure::read(what, &e),
+        KeyError::NotARequest(e) => {
+            Failure::core("csr: not a PKCS#10 certificate request (RFC 2986)", e)
+        }
+    })?;
     if request.selector != Selector::Spki {
         return Err(Failure::core(
             &format!("{what} makes selector 1 records only (a key has no certificate to select)"),
             mxtrust::Error::UnsupportedParameter,
         ));
     }
-    tlsa_gen::for_key(spki, source, &request)
+    tlsa_gen::for_key(&spki, source, &request)
         .map(|g| vec![g])
         .map_err(|e| Failure::core(what, e))
 }
