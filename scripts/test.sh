@@ -105,7 +105,7 @@ if [ "$mode" = full ]; then
   step "fixtures agree with openssl" fixtures
   step "benchmarks build (they run with benches/run.sh, not here)" benches_build
   step "C library: header drift, C tests under ASan/UBSan and valgrind, install" c_library
-  step "real stack: DNSSEC (nsd, unbound), Postfix STARTTLS, the C client" real_stack
+  step "real stack: DNSSEC (nsd, unbound), Postfix, Exim, Redis, workerd; every surface's cases" real_stack
   step "wasm package: build, wasm-bindgen tests in Node, node --test on the packed package" wasm_package
   step "fuzz smoke run" fuzz_smoke
 fi
