@@ -276,7 +276,13 @@ async function domain(focus) {
       if (body.error.line) e.line = body.error.line;
       throw e;
     }
-    for (const host of body.hosts || []) ensureChainField(host.host);
+    // One chain field per MX host of this answer: fields of another
+    // domain's hosts go.
+    const names = new Set((body.hosts || []).map((x) => x.host));
+    for (const t of $$("#dom-chains textarea")) if (!names.has(t.dataset.host)) t.closest(".field").remove();
+    for (const host of names) ensureChainField(host);
+    // The verdicts are incomplete without the servers' chains: offer the fields.
+    if (names.size) $("#dom-more").open = true;
     saveState();
     show(out, render.domain(body), focus);
   } catch (e) {
@@ -357,10 +363,13 @@ function loadState(mode, p) {
   return filled;
 }
 
+let focusHeading = false;
 function route() {
   const p = new URLSearchParams(location.hash.slice(1));
   const mode = currentMode();
   setMode(mode);
+  if (focusHeading) $(`#h-${mode}`).focus();
+  focusHeading = false;
   const onlyMode = [...p.keys()].every((k) => k === "mode");
   if (onlyMode) {
     saveState();
@@ -394,6 +403,9 @@ async function main() {
     });
   }
   window.addEventListener("hashchange", route);
+  // A mode chosen from the tabs: focus its heading, so that the next Tab
+  // stop is its first field rather than the other tabs.
+  for (const a of $$(".tabs a")) a.addEventListener("click", () => (focusHeading = true));
   route();
   document.body.dataset.ready = "true";
 }

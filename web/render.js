@@ -13,6 +13,9 @@ export const OUTCOME = {
 
 const STATUS_TONE = { matched: "ok", "not-matched": "bad", unusable: "warn", rejected: "bad", valid: "ok", invalid: "bad", expired: "bad", "not-yet-valid": "bad" };
 
+/** Nodes separated by commas. */
+const join = (nodes) => nodes.flatMap((n, i) => (i ? [", ", n] : [n]));
+
 export const when = (unix) => new Date(unix * 1000).toISOString().replace(".000Z", "Z");
 
 /** The verdict box: a heading that takes focus, then lines of detail. */
@@ -31,7 +34,7 @@ function tlsrptLine(type) {
 
 // ------------------------------------------------------------------ DANE
 
-export function daneReport(r, { heading = true } = {}) {
+export function daneReport(r, { dnssec = null } = {}) {
   const o = OUTCOME[r.outcome] || { tone: "warn", icon: "?", title: r.outcome };
   let how = null;
   if (r.outcome === "authenticated") {
@@ -62,7 +65,7 @@ export function daneReport(r, { heading = true } = {}) {
       h("div", { class: "hints", role: "note" }, h("h3", {}, "Likely mistake"), h("ul", {}, r.hints.map((x) => h("li", { "data-hint": x.code }, x.message)))),
     );
   }
-  out.push(h("section", { class: "panel", "aria-label": "TLSA records" }, h("h3", {}, "Record by record"), daneRecords(r), dnssecNote(r.records), ignored(r.ignored)));
+  out.push(h("section", { class: "panel", "aria-label": "TLSA records" }, h("h3", {}, "Record by record"), daneRecords(r), dnssec ? h("p", { class: "meta" }, dnssec) : dnssecNote(r.records), ignored(r.ignored)));
   out.push(h("section", { class: "panel", "aria-label": "The chain" }, h("h3", {}, "The chain the server presented"), chain(r.chain)));
   return out;
 }
@@ -169,7 +172,7 @@ export function rollover(plan, current, next) {
       [
         current ? ["Current chain against the published RRset: ", chip(OUTCOME[current.outcome]?.title || current.outcome, OUTCOME[current.outcome]?.tone), current.failure ? ` (${current.failure})` : ""] : null,
         next ? ["Next chain against the published RRset: ", chip(OUTCOME[next.outcome]?.title || next.outcome, OUTCOME[next.outcome]?.tone), next.failure ? ` (${next.failure})` : ""] : null,
-        publish ? ["Missing from the RRset: ", publish.records.map((r) => code(r)).reduce((a, b) => [a, ", ", b])] : null,
+        publish ? ["Missing from the RRset: ", join(publish.records.map((r) => code(r)))] : null,
         plan.problem ? [plan.problem.message, " ", chip(plan.problem.code)] : null,
         h("span", { class: "meta" }, `Planned at ${when(plan.time)}.`),
       ],
@@ -209,7 +212,7 @@ export function policy(report, text, record) {
       tone === "bad" ? "✘" : tone === "warn" ? "!" : "✔",
       report.valid ? `Valid policy, mode ${report.mode}` : "Invalid policy",
       [
-        report.valid ? [`max_age ${report.max_age} s; mx: `, report.mx.length ? report.mx.map((m) => code(m)).reduce((a, b) => [a, ", ", b]) : "none"] : null,
+        report.valid ? [`max_age ${report.max_age} s; mx: `, report.mx.length ? join(report.mx.map((m) => code(m))) : "none"] : null,
         `${report.errors.length} error${report.errors.length === 1 ? "" : "s"}, ${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}.`,
         tlsrptLine(report.tlsrpt_result_type),
       ],
@@ -322,7 +325,7 @@ export function domain(doc) {
         ["MX RRset", [dns(doc.mx.dns), " ", doc.mx.route ? chip(doc.mx.route) : null, doc.mx.hosts ? ` ${doc.mx.hosts.description}` : ""]],
         ["MX decision", doc.mx.decision ? decisionLine(doc.mx.decision) : null],
         ["MTA-STS", stsLine(doc.sts)],
-        ["TLSRPT", doc.tlsrpt.found ? ["reports to ", doc.tlsrpt.rua.map((u) => code(u.uri)).reduce((a, b) => [a, ", ", b])] : [chip(doc.tlsrpt.unavailable || "no-record", "warn"), " ", doc.tlsrpt.reason || "no _smtp._tls record: nobody receives failure reports"]],
+        ["TLSRPT", doc.tlsrpt.found ? ["reports to ", join(doc.tlsrpt.rua.map((u) => code(u.uri)))] : [chip(doc.tlsrpt.unavailable || "no-record", "warn"), " ", doc.tlsrpt.reason || "no _smtp._tls record: nobody receives failure reports"]],
         ["Imported", doc.imported ? [code(doc.imported.source), ` of ${doc.imported.time ? when(doc.imported.time) : "unknown time"}, outcome `, chip(doc.imported.outcome || "—")] : null],
       ]),
     ),
@@ -339,7 +342,7 @@ function stsLine(s) {
   if (!s) return "—";
   const parts = [];
   if (s.record) parts.push(s.record.found ? ["record id ", code(s.record.id), "; "] : [chip(s.record.unavailable || "no-record", "warn"), " "]);
-  if (s.policy) parts.push(s.policy.valid ? [`policy mode ${s.policy.mode}, mx `, s.policy.mx.map((m) => code(m)).reduce((a, b) => [a, ", ", b], [])] : chip("policy invalid", "bad"));
+  if (s.policy) parts.push(s.policy.valid ? [`policy mode ${s.policy.mode}, mx `, join(s.policy.mx.map((m) => code(m)))] : chip("policy invalid", "bad"));
   if (s.result) parts.push([" ", chip(s.result.code, s.result.tlsrpt_result_type ? "bad" : ""), s.result.reason ? ` ${s.result.reason}` : ""]);
   return parts;
 }
@@ -381,7 +384,7 @@ function hostCard(host, doc) {
       ["MTA-STS", host.sts ? [`mode ${host.sts.mode}, `, host.sts.mx_allowed === null ? "" : chip(host.sts.mx_allowed ? "host allowed" : "host not allowed", host.sts.mx_allowed ? "ok" : "bad")] : "no valid policy"],
       ["Missing", want.length ? h("ul", { class: "missing" }, want.map((x) => h("li", {}, x))) : "nothing"],
     ]),
-    host.dane && host.dane.outcome ? h("div", { class: "host-dane" }, h("h4", {}, "DANE verdict of the pasted chain"), daneReport(host.dane)) : null,
+    host.dane && host.dane.outcome ? h("div", { class: "host-dane" }, h("h4", {}, "DANE verdict of the pasted chain"), daneReport(host.dane, { dnssec: "DNSSEC: the edge API's resolver set the AD bit on these records (its claim; see the note above)." })) : null,
     host.sts_certificate && host.sts_certificate.outcome ? h("div", { class: "host-sts" }, stsCheck(host.sts_certificate)) : null,
     host.imported ? importedBlock(host.imported) : null,
   );
