@@ -113,6 +113,24 @@ describe("DANE mode", () => {
     });
   }
 
+  test("dig output without the ad flag: refused at its line until the operator vouches for it", async () => {
+    const noAd = example("dig-answer.txt").replace("flags: qr rd ra ad;", "flags: qr rd ra;");
+    assert.notEqual(noAd, example("dig-answer.txt"));
+    const page = await open(browser, `${base}#mode=dane`);
+    await daneCheck(page, { chain: rsaChain, tlsa: noAd });
+    const e = await fieldError(page, "dane-tlsa");
+    assert.equal(e?.code, "dig-not-authenticated");
+    assert.match(e.text, /^⚠?\s*Line 5: /);
+    await daneCheck(page, { chain: rsaChain, tlsa: noAd, unchecked: true });
+    await page.waitForSelector("#out-dane .verdict");
+    assert.equal((await shownDane(page, "#out-dane")).outcome, "authenticated");
+    assert.match(await page.textContent("#out-dane"), /DNSSEC: not checked for records 1, 2/);
+    await daneCheck(page, { chain: rsaChain, tlsa: example("dig-answer.txt") });
+    await page.waitForSelector("#out-dane .verdict");
+    assert.match(await page.textContent("#out-dane"), /records 1, 2 came with the ad flag/);
+    await page.context().close();
+  });
+
   test("the likely mistake is in words: leaf only", async () => {
     const page = await open(browser, `${base}#mode=dane`);
     await daneCheck(page, { chain: rsaLeaf, tlsa: TA });
@@ -479,6 +497,9 @@ describe("the page as a whole", () => {
       test(`${mode}, ${colorScheme}: axe-core finds no serious or critical violation; screenshots at desktop and phone width`, async () => {
         const page = await open(browser, `${base}#mode=${mode}`, { colorScheme });
         await fill[mode](page);
+        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor.match(/\d+/g).slice(0, 3).map(Number));
+        const sum = bg.reduce((a, b) => a + b, 0);
+        assert.ok(colorScheme === "dark" ? sum < 150 : sum > 600, `a ${colorScheme} background: rgb(${bg})`);
         assert.deepEqual(await axe(page), []);
         await screenshot(page, `${mode}-desktop-${colorScheme}`);
         await page.setViewportSize({ width: 390, height: 844 });
