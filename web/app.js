@@ -121,7 +121,7 @@ function rollover(focus) {
   const form = $("#form-rollover");
   clearErrors(form);
   const out = $("#out-rollover");
-  const fields = { tlsa: "roll-tlsa", chain: "roll-chain", next: "roll-next", names: "roll-names", ttl: "roll-ttl" };
+  const fields = { tlsa: "roll-tlsa", chain: "roll-chain", next: "roll-next", names: "roll-names", ttl: "roll-ttl", publishedAt: "roll-published", time: "roll-published" };
   try {
     const ttlText = value("roll-ttl").trim();
     if (ttlText && !/^\d+$/.test(ttlText)) throw new FieldError("ttl", "the TTL is a whole number of seconds", "invalid-ttl");
@@ -130,7 +130,14 @@ function rollover(focus) {
     const names = list(value("roll-names"));
     const tlsa = value("roll-tlsa");
     const chain = value("roll-chain");
-    const plan = planDaneRollover({ tlsa, chain, next: { [nextKind]: nextText }, names, ttl: ttlText ? Number(ttlText) : undefined });
+    const plan = planDaneRollover({
+      tlsa,
+      chain,
+      next: { [nextKind]: nextText },
+      names,
+      ttl: ttlText ? Number(ttlText) : undefined,
+      publishedAt: optional(value("roll-published")),
+    });
     // The RRset is the operator's own: its DNSSEC status is theirs to vouch for.
     const current = verifyDane({ chain, tlsa, names, dnssecUnchecked: true });
     let next = null;

@@ -163,12 +163,20 @@ export function generated(records) {
 export function rollover(plan, current, next) {
   const out = [];
   const publish = plan.steps.find((s) => s.step === "publish" && s.records.length);
+  const change = plan.steps.find((s) => s.step === "switch");
   const tone = plan.problem ? "bad" : plan.safe_now ? "ok" : "warn";
+  const title = plan.problem
+    ? "The rollover is not safe as asked"
+    : publish
+      ? "Not yet: publish the next key's record first"
+      : plan.safe_now
+        ? "Ready: the RRset holds the next key's record, switch now"
+        : `The RRset holds the next key's record: switch after ${change ? when(change.at) : "the TTL"}`;
   out.push(
     verdict(
       tone,
       tone === "ok" ? "✔" : tone === "bad" ? "✘" : "!",
-      plan.problem ? "The rollover is not safe as asked" : plan.safe_now ? "Ready: the RRset already holds the next key's record" : "Not yet: publish the next key's record first",
+      title,
       [
         current ? ["Current chain against the published RRset: ", chip(OUTCOME[current.outcome]?.title || current.outcome, OUTCOME[current.outcome]?.tone), current.failure ? ` (${current.failure})` : ""] : null,
         next ? ["Next chain against the published RRset: ", chip(OUTCOME[next.outcome]?.title || next.outcome, OUTCOME[next.outcome]?.tone), next.failure ? ` (${next.failure})` : ""] : null,

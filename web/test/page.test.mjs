@@ -224,7 +224,8 @@ describe("Records to publish", () => {
     await page.context().close();
   });
 
-  async function plan(page, { tlsa, chain, next, ttl = "3600" }) {
+  async function plan(page, { tlsa, chain, next, ttl = "3600", published = "" }) {
+    await page.fill("#roll-published", published);
     await page.fill("#roll-tlsa", tlsa);
     await page.fill("#roll-chain", chain);
     await page.fill("#roll-next", next);
@@ -249,18 +250,29 @@ describe("Records to publish", () => {
     await page.context().close();
   });
 
-  test("rollover: rollover.tlsa already holds the next key: ready, as the CLI plans", async () => {
-    const page = await open(browser, `${base}#mode=publish`);
-    await plan(page, { tlsa: example("rollover.tlsa"), chain: example("p256-chain.pem"), next: example("p256-next-chain.pem") });
-    await page.waitForSelector("#out-rollover .verdict");
-    const doc = cli("rollover", "dane", "--tlsa-file", exampleFile("rollover.tlsa"), "--chain", exampleFile("p256-chain.pem"), "--next-chain", exampleFile("p256-next-chain.pem"), "--name", "mx.example.test", "--ttl", "3600");
-    assert.equal(await page.getAttribute("#out-rollover .verdict", "data-safe-now"), String(doc.safe_now));
-    assert.match(await page.textContent("#out-rollover .verdict"), doc.safe_now ? /Ready/ : /Not yet/);
-    assert.match(await page.textContent("#out-rollover .verdict"), /Next chain against the published RRset: Authenticated/);
-    await page.context().close();
-  });
+  // [what, RRset unchanged since, title]: rollover.tlsa holds the next key's record.
+  const ready = [
+    ["published just now: wait one TTL before switching", "", /holds the next key's record: switch after 20\d\d-/],
+    ["published two hours ago: switch now", new Date(Date.now() - 7200e3).toISOString().replace(/\.\d+Z$/, "Z"), /Ready: the RRset holds the next key's record, switch now/],
+  ];
+  for (const [what, published, title] of ready) {
+    test(`rollover: rollover.tlsa already holds the next key, ${what}, as the CLI plans`, async () => {
+      const page = await open(browser, `${base}#mode=publish`);
+      await plan(page, { tlsa: example("rollover.tlsa"), chain: example("p256-chain.pem"), next: example("p256-next-chain.pem"), published });
+      await page.waitForSelector("#out-rollover .verdict");
+      const args = ["rollover", "dane", "--tlsa-file", exampleFile("rollover.tlsa"), "--chain", exampleFile("p256-chain.pem"), "--next-chain", exampleFile("p256-next-chain.pem"), "--name", "mx.example.test", "--ttl", "3600"];
+      if (published) args.push("--published-at", published);
+      const doc = cli(...args);
+      assert.equal(await page.getAttribute("#out-rollover .verdict", "data-safe-now"), String(doc.safe_now));
+      assert.equal(doc.safe_now, Boolean(published));
+      assert.match(await page.textContent("#out-rollover .verdict"), title);
+      assert.deepEqual(await page.$$eval("#out-rollover [data-step]", (n) => n.map((x) => x.dataset.step)), doc.steps.map((s) => s.step));
+      assert.match(await page.textContent("#out-rollover .verdict"), /Next chain against the published RRset: Authenticated/);
+      await page.context().close();
+    });
+  }
 
-  test("rollover bad input: no TTL, a TTL that is no number, a next key that is not PEM", async () => {
+  test("rollover bad input: no TTL, a TTL that is no number, a next key that is not PEM, a bad time", async () => {
     const page = await open(browser, `${base}#mode=publish`);
     await plan(page, { tlsa: example("rollover.tlsa"), chain: example("p256-chain.pem"), next: example("p256-next.csr"), ttl: "" });
     assert.equal((await fieldError(page, "roll-ttl"))?.code, "no-ttl");
@@ -270,6 +282,8 @@ describe("Records to publish", () => {
     assert.equal((await fieldError(page, "roll-next"))?.code, "not-pem-or-der");
     await plan(page, { tlsa: "3 1 1 xyz", chain: example("p256-chain.pem"), next: example("p256-next.csr") });
     assert.ok(await fieldError(page, "roll-tlsa"));
+    await plan(page, { tlsa: example("rollover.tlsa"), chain: example("p256-chain.pem"), next: example("p256-next.csr"), published: "last week" });
+    assert.equal((await fieldError(page, "roll-published"))?.code, "invalid-time");
     await page.context().close();
   });
 });
