@@ -318,8 +318,15 @@ const ACTION_TONE = {
   defer: "bad",
 };
 
+// A DNSSEC status from the edge API is its resolver's AD bit: say whose claim it is.
 const dns = (d) =>
-  d ? [chip(d.status || d.rcode, { secure: "ok", insecure: "warn" }[d.status] || "bad"), d.rcode && d.rcode !== "NOERROR" ? ` ${d.rcode}` : ""] : "—";
+  d
+    ? [
+        chip(d.status || d.rcode, { secure: "ok", insecure: "warn" }[d.status] || "bad"),
+        d.rcode && d.rcode !== "NOERROR" ? ` ${d.rcode}` : "",
+        d.source === "resolver-claim" ? h("span", { class: "meta" }, " (the resolver's claim)") : "",
+      ]
+    : "—";
 
 export function domain(doc) {
   const out = [];

@@ -131,6 +131,18 @@ describe("DANE mode", () => {
     await page.context().close();
   });
 
+  test("input is text, never markup: nothing pasted runs", async () => {
+    const page = await open(browser, `${base}#mode=dane`);
+    const evil = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+    await daneCheck(page, { chain: `${evil}\n${rsaChain}`, tlsa: `${evil}\n`, names: evil });
+    assert.match(await page.textContent('#form-dane p.error:not([hidden])'), /<img src=x|not a valid|TLSA/, "an error, its text as typed");
+    await daneCheck(page, { chain: `${evil}\n${rsaChain}`, tlsa: example("rsa.tlsa"), names: `mx.example.test ${evil}` });
+    assert.ok(await fieldError(page, "dane-names"));
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.equal(await page.$$eval("main img, main script", (n) => n.length), 0);
+    await page.context().close();
+  });
+
   test("the likely mistake is in words: leaf only", async () => {
     const page = await open(browser, `${base}#mode=dane`);
     await daneCheck(page, { chain: rsaLeaf, tlsa: TA });
