@@ -51,7 +51,7 @@ function showError(form, e, fields, codes) {
   const el = id ? document.getElementById(id) : null;
   const slot = el ? document.getElementById(`${id}-error`) : $(`#${form.id.replace("form-", "")}-form-error`);
   const text = (e.message || String(e)).replace(/^[A-Za-z.[\]0-9]+(:\d+)?: /, "");
-  slot.replaceChildren(e.line ? `Line ${e.line}: ` : "", text, e.code ? [" ", chip(e.code, "bad")] : "");
+  slot.replaceChildren(e.line ? `Line ${e.line}: ` : "", text, ...(e.code ? [" ", chip(e.code, "bad")] : []));
   slot.hidden = false;
   slot.dataset.code = e.code || "";
   if (el) {

@@ -267,7 +267,7 @@ function listing(text, report) {
   return h(
     "div",
     {},
-    whole.length ? h("ul", { class: "plain" }, whole.map((p) => h("li", { class: `problem ${p.level}` }, chip(p.level, p.level === "error" ? "bad" : "warn"), " ", p.message, " ", chip(p.kind)))) : null,
+    whole.length ? h("ul", { class: "plain" }, whole.map((p) => h("li", { class: `problem is-${p.level}` }, chip(p.level, p.level === "error" ? "bad" : "warn"), " ", p.message, " ", chip(p.kind)))) : null,
     h(
       "div",
       { class: "listing", role: "list", "aria-label": "Policy lines" },
@@ -276,7 +276,7 @@ function listing(text, report) {
         const level = here.some((p) => p.level === "error") ? "error" : here.length ? "warning" : "";
         return h(
           "div",
-          { class: `ln ${level}`.trim(), role: "listitem", "data-line": i + 1 },
+          { class: level ? `ln is-${level}` : "ln", role: "listitem", "data-line": i + 1 },
           h("span", { class: "no" }, String(i + 1)),
           h("span", { class: "tx" }, l === "" ? " " : l),
           here.map((p) => h("span", { class: "note" }, `${p.level === "error" ? "Error" : "Warning"} (${p.kind}): ${p.message}`)),

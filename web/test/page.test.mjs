@@ -169,6 +169,7 @@ describe("DANE mode", () => {
       assert.ok(e, `an error next to #${id}`);
       assert.equal(e.code, code);
       assert.match(e.text, text);
+      assert.ok(e.text.trim().endsWith(code) && !/\[object /.test(e.text), `the message, then its code: ${e.text}`);
       assert.ok(e.invalid && e.focused && e.describedBy, "aria-invalid, focused, described by the error");
       assert.equal(await page.$$eval("#out-dane > *", (n) => n.length), 0, "no verdict next to an error");
       // Another field's error is gone once the input is right again.
@@ -333,7 +334,12 @@ describe("MTA-STS mode", () => {
     await page.waitForSelector("#out-sts .verdict");
     const doc = cli("sts-policy", f, "--mx", "mx.example.test");
     assert.ok(doc.errors.length + doc.warnings.length > 0, "the case has problems to show");
-    const shown = await page.$$eval(".listing .ln", (n) => n.map((l) => ({ line: Number(l.dataset.line), level: l.classList.contains("error") ? "error" : l.classList.contains("warning") ? "warning" : "", notes: [...l.querySelectorAll(".note")].map((x) => x.textContent) })));
+    // Every line, flagged or not, keeps the listing's columns: its number, then its text.
+    const layout = await page.$$eval(".listing .ln", (n) =>
+      n.map((l) => [l.children[0].className, l.children[1].className, getComputedStyle(l, "::before").content, l.children[0].getBoundingClientRect().left === n[0].children[0].getBoundingClientRect().left]),
+    );
+    for (const row of layout) assert.deepEqual(row, ["no", "tx", "none", true]);
+    const shown = await page.$$eval(".listing .ln", (n) => n.map((l) => ({ line: Number(l.dataset.line), level: l.classList.contains("is-error") ? "error" : l.classList.contains("is-warning") ? "warning" : "", notes: [...l.querySelectorAll(".note")].map((x) => x.textContent) })));
     for (const [level, list] of [["error", doc.errors], ["warning", doc.warnings]]) {
       for (const p of list.filter((p) => p.line > 0)) {
         const ln = shown.find((s) => s.line === p.line);
