@@ -172,6 +172,7 @@ describe("DANE mode", () => {
       assert.ok(e.text.trim().endsWith(code) && !/\[object /.test(e.text), `the message, then its code: ${e.text}`);
       assert.ok(e.invalid && e.focused && e.describedBy, "aria-invalid, focused, described by the error");
       assert.equal(await page.$$eval("#out-dane > *", (n) => n.length), 0, "no verdict next to an error");
+      if (code === "invalid-hex") await screenshot(page, "dane-bad-input-desktop-light");
       // Another field's error is gone once the input is right again.
       await daneCheck(page, { chain: rsaChain, tlsa: example("rsa.tlsa") });
       await page.waitForSelector("#out-dane .verdict");
@@ -324,9 +325,12 @@ describe("MTA-STS mode", () => {
     await page.context().close();
   });
 
-  test("a broken policy: every error and warning on its numbered line, as the CLI reports them", async () => {
-    const text = "version: STSv1\nmode: enforce \n\nmx: mx.example.test\nmax_age: 99999999\nmx: -bad-.example\n";
-    const f = file("bad-policy.txt", text);
+  const broken = [
+    ["warnings only", "warnings", "version: STSv1\nmode: enforce \n\nmx: mx.example.test\nmax_age: 99999999\nmx: -bad-.example\n"],
+    ["an error", "error", "version: STSv1\nmode: enforcing\n\nmx: mx.example.test\nmax_age: 86400\n"],
+  ];
+  for (const [what, name, text] of broken) test(`a broken policy, ${what}: every error and warning on its numbered line, as the CLI reports them`, async () => {
+    const f = file(`policy-${name}.txt`, text);
     const page = await open(browser, `${base}#mode=sts`);
     await page.fill("#sts-policy", text);
     await page.fill("#sts-mx", "mx.example.test");
@@ -351,6 +355,7 @@ describe("MTA-STS mode", () => {
     assert.deepEqual(flagged, [...new Set([...doc.errors, ...doc.warnings].map((p) => p.line).filter((l) => l > 0))].sort((a, b) => a - b));
     assert.equal(await page.getAttribute("#out-sts .verdict", "data-valid"), String(doc.valid));
     if (!doc.valid) assert.equal((await fieldError(page, "sts-policy"))?.code, doc.errors[0].kind);
+    await screenshot(page, `sts-policy-${name}-desktop-light`);
     await page.context().close();
   });
 
