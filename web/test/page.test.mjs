@@ -5,6 +5,7 @@
 // serves the page (default: web/serve.mjs on a free loopback port).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createPublicKey } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -221,6 +222,21 @@ describe("Records to publish", () => {
     const lines = await page.$$eval("#generated .zone-line", (n) => n.map((x) => x.textContent));
     const next = example("rollover.tlsa").trim().split("\n").pop();
     assert.deepEqual(lines, [`_25._tcp.mx.example.test. IN TLSA ${next}`]);
+    await page.context().close();
+  });
+
+  test("a public key gives the record of a certificate not issued yet, as mxtrust tlsa --pubkey", async () => {
+    const key = createPublicKey(readFileSync(join(repo, "tests/fixtures/dane/p256-leaf-p384.key.pem"))).export({ type: "spki", format: "pem" });
+    const page = await open(browser, `${base}#mode=publish`);
+    await page.fill("#pub-input", key);
+    await page.fill("#pub-host", "mx.example.test");
+    await page.click("#form-publish button[type=submit]");
+    await page.waitForSelector("#generated");
+    const lines = await page.$$eval("#generated .zone-line", (n) => n.map((x) => x.textContent));
+    const want = cliText("tlsa", "--pubkey", file("next.pub.pem", key), "--host", "mx.example.test").trim().split("\n").map((l) => l.replace(/ ;.*$/, ""));
+    assert.deepEqual(lines, want);
+    assert.equal(want.length, 1);
+    assert.ok(lines[0].endsWith(example("rollover.tlsa").trim().split("\n").pop()), "the next key of rollover.tlsa");
     await page.context().close();
   });
 
