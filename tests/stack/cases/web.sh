@@ -5,7 +5,7 @@
 # validating unbound (edge/test/doh-relay.mjs in front, as cases/edge.sh
 # does) and the policy host trusted through the test CA. Debian's chromium,
 # driven by playwright-core, runs the Domain mode against the stack's zones
-# (web/test/domain.test.mjs): the page must show the API's decisions, the
+# (web/test/domain-cases.mjs): the page must show the API's decisions, the
 # DANE verdict of a pasted chain, the MTA-STS certificate check, and the
 # verdicts of a real `mxtrust check --json` imported. Sourced by run.sh.
 
@@ -64,6 +64,6 @@ web_cases() {
       "not ok "*) nok "web: ${line#not ok }" ;;
       *) printf '%s\n' "$line" ;;
     esac
-  done < <(stack_exec node "$STACK_ROOT/web/test/domain.test.mjs" "http://$WEB_ADDR:8080/" \
-             "$STACK_SMTP_CHAIN" "$STACK_DIR/web/check.json" 2>&1 || echo "not ok domain.test.mjs exited non-zero")
+  done < <(stack_exec node "$STACK_ROOT/web/test/domain-cases.mjs" "http://$WEB_ADDR:8080/" \
+             "$STACK_SMTP_CHAIN" "$STACK_DIR/web/check.json" 2>&1 || echo "not ok domain-cases.mjs exited non-zero")
 }

@@ -2,7 +2,7 @@
 // which serves the page and /api/check on one origin as deployed, inside
 // the real stack's namespace (tests/stack/cases/web.sh):
 //
-//   node domain.test.mjs BASE_URL CHAIN_PEM CHECK_JSON
+//   node domain-cases.mjs BASE_URL CHAIN_PEM CHECK_JSON
 //
 // CHAIN_PEM is the chain the stack's Postfix presents; CHECK_JSON the
 // output of `mxtrust check ee.example.test --json` run against the stack.
@@ -153,7 +153,7 @@ try {
   say(offOrigin(page, base.replace(/\/$/, ""), (u) => u.startsWith("http://127.0.0.1:9/")).length === 0, "every request went to the page's own origin (page and API)", offOrigin(page, base).join(" "));
   await page.context().close();
 } catch (e) {
-  say(false, "domain.test.mjs ran to the end", e.stack);
+  say(false, "domain-cases.mjs ran to the end", e.stack);
 } finally {
   await browser.close();
   console.log(`# screenshots: ${SCREENSHOTS}`);
