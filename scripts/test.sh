@@ -90,6 +90,9 @@ real_stack() { bash tests/stack/run.sh; }
 # binaryen when missing), runs the bindings under Node, then node --test
 # and tsc over the packed tarball installed in a fresh folder.
 wasm_package() { bash wasm/test.sh; }
+# The checker page (web/) in Debian's chromium: every mode against the
+# CLI's verdicts, axe-core, screenshots; the package wasm/test.sh just built.
+web_page() { MXTRUST_WASM_FRESH=1 bash web/test.sh; }
 # Every target builds and runs 15 seconds from seeded corpora (fuzz/ is its
 # own workspace); longer runs are manual, see fuzz/smoke.sh.
 fuzz_smoke() { bash fuzz/smoke.sh 15; }
@@ -107,6 +110,7 @@ if [ "$mode" = full ]; then
   step "C library: header drift, C tests under ASan/UBSan and valgrind, install" c_library
   step "real stack: DNSSEC (nsd, unbound), Postfix, Exim, Redis, workerd; every surface's cases" real_stack
   step "wasm package: build, wasm-bindgen tests in Node, node --test on the packed package" wasm_package
+  step "checker page: every mode in chromium, axe-core, screenshots" web_page
   step "fuzz smoke run" fuzz_smoke
 fi
 

@@ -150,6 +150,31 @@ The API answers at <code>/api/dane</code>, <code>/api/policy</code>, <code>/api/
 (see <code>edge/README.md</code>).</p></main></body></html>
 `;
 
+// workerd's disk service answers every file as application/octet-stream,
+// and browsers run no module script (nor render a page) of that type:
+// the type comes from the extension then. Wrangler's assets set their own.
+const TYPES = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  mjs: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  json: "application/json",
+  wasm: "application/wasm",
+  png: "image/png",
+  svg: "image/svg+xml",
+  txt: "text/plain; charset=utf-8",
+};
+
+function typed(res, path) {
+  const type = res.headers.get("content-type");
+  const ext = /\.([a-z0-9]+)$/.exec(path)?.[1];
+  if ((type && type !== "application/octet-stream") || !TYPES[ext]) return res;
+  const headers = new Headers(res.headers);
+  headers.set("content-type", TYPES[ext]);
+  headers.set("x-content-type-options", "nosniff");
+  return new Response(res.body, { status: res.status, headers });
+}
+
 // Static assets: the checker page in web/ (wrangler's [assets] binding, or
 // workerd's disk service with ASSETS_PREFIX), else a placeholder index.
 async function asset(request, env) {
@@ -160,7 +185,7 @@ async function asset(request, env) {
     const prefix = env.ASSETS_PREFIX || "";
     try {
       const res = await env.ASSETS.fetch(new Request(new URL(prefix + path, url), { method: request.method }));
-      if (res.status === 200) return res;
+      if (res.status === 200) return typed(res, path);
     } catch {
       // web/ is absent or unreadable: as not found.
     }
