@@ -559,6 +559,9 @@ maillog_file_prefixes = $D/pf
 maillog_file = $STACK_MAILLOG
 smtpd_tls_chain_files = $D/pf/leaf.key.pem, $D/pf/chain.pem, $D/pf/rsa-leaf.key.pem, $D/pf/rsa-chain.pem
 smtpd_tls_security_level = may
+# TLS 1.2 and 1.3 (mbed TLS 2.28, the C client's second build, has 1.2 only).
+smtpd_tls_protocols = >=TLSv1.2
+smtpd_tls_mandatory_protocols = >=TLSv1.2
 smtpd_tls_loglevel = 1
 smtp_dns_support_level = disabled
 smtp_tls_security_level = none
