@@ -146,10 +146,7 @@ impl ServerCertVerifier for ChainCapture {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let chain = std::iter::once(end_entity)
-            .chain(intermediates)
-            .map(|c| c.clone().into_owned())
-            .collect();
+        let chain = owned_chain(end_entity, intermediates);
         *self.chain.lock().unwrap_or_else(PoisonError::into_inner) = Some(chain);
         Ok(ServerCertVerified::assertion())
     }
@@ -181,6 +178,17 @@ impl ServerCertVerifier for ChainCapture {
             .filter(|s| self.offers(*s))
             .collect()
     }
+}
+
+/// The presented chain, leaf first, as owned certificates.
+pub(crate) fn owned_chain(
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+) -> Vec<CertificateDer<'static>> {
+    std::iter::once(end_entity)
+        .chain(intermediates)
+        .map(|c| c.clone().into_owned())
+        .collect()
 }
 
 /// A client configuration for TLS 1.2 and 1.3 that verifies with

@@ -16,6 +16,7 @@ use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
 
+use crate::capture::owned_chain;
 use crate::{Outcome, Refusal, Report, Verdict};
 
 /// The DANE inputs for one MX host: its TLSA RRset (`_25._tcp.<host>`,
@@ -317,20 +318,15 @@ impl ServerCertVerifier for MxVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let chain: Vec<&[u8]> = std::iter::once(end_entity)
-            .chain(intermediates)
-            .map(|c| c.as_ref())
-            .collect();
+        let presented = owned_chain(end_entity, intermediates);
+        let chain: Vec<&[u8]> = presented.iter().map(|c| c.as_ref()).collect();
         let time = time::unix_time(now.as_secs());
         let (outcome, refusal) = match &self.rule {
             Rule::Dane(dane) => dane.judge(&chain, time, &self.algorithms),
             Rule::Sts(sts) => sts.judge(&chain, time, &self.algorithms),
         };
         self.report.set(Verdict {
-            presented: std::iter::once(end_entity)
-                .chain(intermediates)
-                .map(|c| c.clone().into_owned())
-                .collect(),
+            presented,
             outcome,
             refusal,
             signature_verified: false,

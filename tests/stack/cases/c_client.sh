@@ -97,16 +97,8 @@ c_client_run_cases() {
 
 c_client_cases() {
   # MTA-STS inputs: the client does not fetch policies; it is given the
-  # bodies (the ones the policy host serves) and PKIX roots: the fixture
-  # P-256 root (which issued Postfix's chain) or an unrelated one (the
-  # fixture RSA root).
-  local S=$STACK_DIR/sts
-  mkdir -p "$S"
-  cp "$STACK_SMTP_ROOT" "$S/roots-ok.pem"
-  openssl x509 -inform DER -in "$STACK_FIX/rsa-root.der" -out "$S/roots-other.pem"
-  cp "$STACK_WWW/mta-sts.sts.example.test/.well-known/mta-sts.txt" "$S/enforce.txt"
-  cp "$STACK_WWW/mta-sts.ee.example.test/.well-known/mta-sts.txt" "$S/enforce-other.txt"
-  cp "$STACK_WWW/mta-sts.testing.example.test/.well-known/mta-sts.txt" "$S/testing.txt"
+  # bodies the policy host serves and PKIX roots.
+  stack_sts_inputs "$STACK_DIR/sts"
   export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:exitcode=86:print_stacktrace=1
   C_CLIENT=$C_CLIENT_OUT/mxclient-openssl C_CLIENT_TAG="" c_client_run_cases
   C_CLIENT=$C_CLIENT_OUT/mxclient-openssl-asan C_CLIENT_TAG=" [asan]" c_client_run_cases

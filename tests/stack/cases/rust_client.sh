@@ -47,16 +47,9 @@ rust_client_case() {
 }
 
 rust_client_cases() {
-  # The MTA-STS inputs of cases/c_client.sh: the policy bodies the policy
-  # host serves, the P-256 root that issued Postfix's chain, and an
-  # unrelated root (the fixture RSA root).
-  local S=$STACK_DIR/sts-rust
-  mkdir -p "$S"
-  cp "$STACK_SMTP_ROOT" "$S/roots-ok.pem"
-  openssl x509 -inform DER -in "$STACK_FIX/rsa-root.der" -out "$S/roots-other.pem"
-  cp "$STACK_WWW/mta-sts.sts.example.test/.well-known/mta-sts.txt" "$S/enforce.txt"
-  cp "$STACK_WWW/mta-sts.ee.example.test/.well-known/mta-sts.txt" "$S/enforce-other.txt"
-  cp "$STACK_WWW/mta-sts.testing.example.test/.well-known/mta-sts.txt" "$S/testing.txt"
+  # The MTA-STS inputs of cases/c_client.sh: policy bodies and roots.
+  local S=$STACK_DIR/sts
+  stack_sts_inputs "$S"
 
   rust_client_case dane-ee      ee.example.test       0 yes decision=require-dane verdict=authenticated \
                                                           signature=yes records=matched sent=yes
