@@ -309,6 +309,22 @@ pub fn decide(inputs: MxInputs) -> Decision {
     }
 }
 
+/// The MTA-STS part alone (RFC 8461 §4.1, §4.2, §5), for a connection to
+/// which DANE does not apply (no secure TLSA records for the host): what
+/// [`decide`] answers then. For callers that already know DANE is out, such
+/// as a TLS verifier configured with an MTA-STS policy.
+///
+/// # Examples
+///
+/// ```
+/// use mxtrust::decision::{decide_sts, Action, StsState};
+/// let d = decide_sts(StsState::Enforce { mx_allowed: false });
+/// assert_eq!(d.action, Action::SkipMx); // RFC 8461 §4.2
+/// ```
+pub fn decide_sts(sts: StsState) -> Decision {
+    sts_decision(sts)
+}
+
 /// The MTA-STS part (RFC 8461 §4.1, §4.2, §5).
 fn sts_decision(sts: StsState) -> Decision {
     match sts {

@@ -4,10 +4,13 @@
  * For a recipient domain it looks up the MX RRset, the MX host's A RRset
  * and its TLSA RRset (_25._tcp.<host>) with DNSSEC validation through
  * libunbound, asks libmxtrust what RFC 7672 / RFC 8461 require for that MX
- * host, connects, does EHLO and STARTTLS with OpenSSL's libssl with
- * OpenSSL's own certificate verification switched off, and gives the chain
- * the server presented to libmxtrust. It never calls OpenSSL's DANE or host
- * name functions: the TLS library only moves bytes; mxtrust decides.
+ * host, connects, does EHLO and STARTTLS with the TLS library's own
+ * certificate verification switched off, and gives the chain the server
+ * presented to libmxtrust. It is built twice: on OpenSSL's libssl
+ * (tls_openssl.c), whose DANE and host name functions it never calls, and
+ * on mbed TLS 2.28 (tls_mbedtls.c), which has no DANE at all. Either way
+ * the TLS library only moves bytes and checks the handshake signature;
+ * mxtrust decides.
  *
  * One line per MX host tried, e.g.
  *   mx=mx.example.com verdict=authenticated record=0 depth=0 result_type=-
@@ -35,13 +38,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <unbound.h>
 
 #include "mxtrust.h"
+#include "tls.h"
 
 /* libmxtrust's strings (struct mxtrust_str) are pointer and length, not
  * NUL-terminated: print them with "%.*s" and STR_ARG(s). STR_ARG evaluates
@@ -88,7 +88,7 @@ struct options {
 
 static struct options opt;
 
-static void debug(const char *fmt, ...)
+void debug(const char *fmt, ...)
 {
     if (!opt.verbose)
         return;
@@ -213,7 +213,7 @@ static int mx_cmp(const void *a, const void *b)
 
 struct smtp {
     int fd;
-    SSL *ssl;
+    struct tls *tls;
     char buf[8192];
     size_t len;
 };
@@ -223,9 +223,9 @@ static bool smtp_write(struct smtp *s, const char *line)
     size_t n = strlen(line), off = 0;
     debug("C: %.*s", (int)(n >= 2 ? n - 2 : n), line);
     while (off < n) {
-        if (s->ssl != NULL) {
+        if (s->tls != NULL) {
             size_t w = 0;
-            if (SSL_write_ex(s->ssl, line + off, n - off, &w) != 1)
+            if (!tls_write(s->tls, line + off, n - off, &w))
                 return false;
             off += w;
         } else {
@@ -244,9 +244,9 @@ static bool smtp_fill(struct smtp *s)
 {
     if (s->len >= sizeof s->buf)
         return false;
-    if (s->ssl != NULL) {
+    if (s->tls != NULL) {
         size_t r = 0;
-        if (SSL_read_ex(s->ssl, s->buf + s->len, sizeof s->buf - s->len, &r) != 1)
+        if (!tls_read(s->tls, s->buf + s->len, sizeof s->buf - s->len, &r))
             return false;
         s->len += r;
         return true;
@@ -317,7 +317,7 @@ static int connect_ipv4(const unsigned char addr[4], unsigned port)
     return fd;
 }
 
-/* The presented chain, DER, leaf first, as libssl received it. */
+/* The presented chain, DER, leaf first, as the TLS library received it. */
 struct chain {
     unsigned char *der[MAX_CHAIN];
     size_t len[MAX_CHAIN];
@@ -327,34 +327,13 @@ struct chain {
 static void chain_free(struct chain *c)
 {
     for (size_t i = 0; i < c->count; i++)
-        OPENSSL_free(c->der[i]);
+        free(c->der[i]);
     c->count = 0;
-}
-
-static bool chain_take(SSL *ssl, struct chain *c)
-{
-    /* On the client side the peer chain includes the leaf. */
-    STACK_OF(X509) *sk = SSL_get_peer_cert_chain(ssl);
-    c->count = 0;
-    if (sk == NULL || sk_X509_num(sk) <= 0)
-        return false;
-    int n = sk_X509_num(sk);
-    for (int i = 0; i < n && c->count < MAX_CHAIN; i++) {
-        unsigned char *der = NULL;
-        int len = i2d_X509(sk_X509_value(sk, i), &der);
-        if (len <= 0)
-            return false;
-        c->der[c->count] = der;
-        c->len[c->count] = (size_t)len;
-        c->count++;
-    }
-    return true;
 }
 
 /* An open session: plain, or after STARTTLS. */
 struct session {
     struct smtp smtp;
-    SSL_CTX *ctx;
     bool starttls_offered;
 };
 
@@ -363,28 +342,11 @@ static void session_close(struct session *s, bool send_quit)
     int code;
     if (send_quit && smtp_write(&s->smtp, "QUIT\r\n"))
         (void)smtp_reply(&s->smtp, &code, NULL);
-    if (s->smtp.ssl != NULL) {
-        (void)SSL_shutdown(s->smtp.ssl);
-        SSL_free(s->smtp.ssl);
-        s->smtp.ssl = NULL;
-    }
-    if (s->ctx != NULL) {
-        SSL_CTX_free(s->ctx);
-        s->ctx = NULL;
-    }
+    tls_close(s->smtp.tls);
+    s->smtp.tls = NULL;
     if (s->smtp.fd >= 0) {
         close(s->smtp.fd);
         s->smtp.fd = -1;
-    }
-}
-
-static void print_ssl_errors(void)
-{
-    unsigned long e;
-    char msg[256];
-    while ((e = ERR_get_error()) != 0) {
-        ERR_error_string_n(e, msg, sizeof msg);
-        debug("openssl: %s", msg);
     }
 }
 
@@ -407,10 +369,10 @@ static bool session_open(struct session *s, const unsigned char addr[4])
 }
 
 /*
- * STARTTLS, then the handshake. Certificate verification by OpenSSL is off
- * (SSL_VERIFY_NONE, no trust store, no host name): the chain is only
- * collected here and judged by mxtrust afterwards. SNI carries the TLSA base
- * domain (RFC 7672 §8.1).
+ * STARTTLS, then the handshake. Certificate verification by the TLS library
+ * is off (no trust store, no host name; tls.h): the chain is only collected
+ * here and judged by mxtrust afterwards. SNI carries the TLSA base domain
+ * (RFC 7672 §8.1).
  */
 static bool session_starttls(struct session *s, const char *sni, struct chain *chain)
 {
@@ -419,21 +381,12 @@ static bool session_starttls(struct session *s, const char *sni, struct chain *c
         return false;
     if (s->smtp.len != 0) /* pipelined plaintext after 220: refuse (CVE-2011-0411 class) */
         return false;
-    s->ctx = SSL_CTX_new(TLS_client_method());
-    if (s->ctx == NULL)
-        goto tls_error;
-    SSL_CTX_set_verify(s->ctx, SSL_VERIFY_NONE, NULL);
-    if (SSL_CTX_set_min_proto_version(s->ctx, TLS1_2_VERSION) != 1)
-        goto tls_error;
-    s->smtp.ssl = SSL_new(s->ctx);
-    if (s->smtp.ssl == NULL || SSL_set_fd(s->smtp.ssl, s->smtp.fd) != 1 ||
-        SSL_set_tlsext_host_name(s->smtp.ssl, sni) != 1)
-        goto tls_error;
-    if (SSL_connect(s->smtp.ssl) != 1)
-        goto tls_error;
-    debug("TLS: %s %s", SSL_get_version(s->smtp.ssl), SSL_get_cipher_name(s->smtp.ssl));
-    if (chain != NULL && !chain_take(s->smtp.ssl, chain))
-        goto tls_error;
+    s->smtp.tls = tls_start(s->smtp.fd, sni);
+    if (s->smtp.tls == NULL)
+        return false;
+    if (chain != NULL &&
+        !tls_peer_chain(s->smtp.tls, chain->der, chain->len, MAX_CHAIN, &chain->count))
+        return false;
     /* RFC 3207: discard knowledge from before TLS; EHLO again. */
     char line[NAME_MAX_TEXT + 16];
     snprintf(line, sizeof line, "EHLO %s\r\n", opt.helo);
@@ -441,9 +394,6 @@ static bool session_starttls(struct session *s, const char *sni, struct chain *c
     if (!smtp_write(&s->smtp, line) || !smtp_reply(&s->smtp, &code, &ignored) || code != 250)
         return false;
     return true;
-tls_error:
-    print_ssl_errors();
-    return false;
 }
 
 /* ---- per MX host ---------------------------------------------------------- */
@@ -693,7 +643,7 @@ static void sts_free(struct sts *st)
     free(st->body);
     st->body = NULL;
     for (size_t i = 0; i < st->roots_count; i++)
-        OPENSSL_free((void *)st->roots[i].data);
+        free((void *)st->roots[i].data);
     st->roots_count = 0;
 }
 
@@ -720,35 +670,20 @@ static bool read_file(const char *path, unsigned char **out, size_t *out_len)
 
 static bool load_roots(const char *path, struct sts *st)
 {
-    BIO *bio = BIO_new_file(path, "r");
-    if (bio == NULL) {
-        fprintf(stderr, "mxclient: %s: cannot open\n", path);
-        print_ssl_errors();
+    unsigned char *der[MAX_ROOTS];
+    size_t len[MAX_ROOTS];
+    long n = tls_read_pem(path, der, len, MAX_ROOTS);
+    if (n <= 0) {
+        fprintf(stderr, "mxclient: %s: %s\n", path,
+                n == 0 ? "no certificates" : "unreadable, unusable or too many certificates");
         return false;
     }
-    X509 *x;
-    bool ok = true;
-    while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-        unsigned char *der = NULL;
-        int len = i2d_X509(x, &der);
-        X509_free(x);
-        if (len <= 0 || st->roots_count == MAX_ROOTS) {
-            OPENSSL_free(der);
-            fprintf(stderr, "mxclient: %s: unusable or too many certificates\n", path);
-            ok = false;
-            break;
-        }
-        st->roots[st->roots_count].data = der;
-        st->roots[st->roots_count].len = (size_t)len;
-        st->roots_count++;
+    for (long i = 0; i < n; i++) {
+        st->roots[i].data = der[i];
+        st->roots[i].len = len[i];
     }
-    ERR_clear_error(); /* the end of the file reads as "no start line" */
-    BIO_free(bio);
-    if (ok && st->roots_count == 0) {
-        fprintf(stderr, "mxclient: %s: no certificates\n", path);
-        ok = false;
-    }
-    return ok;
+    st->roots_count = (size_t)n;
+    return true;
 }
 
 /* Looks up _mta-sts.<domain>; with a valid record, parses the policy body. */
@@ -877,9 +812,9 @@ static enum outcome sts_check(const char *host, const struct sts *st, const stru
 
 /* ---- one MX host ---------------------------------------------------------------- */
 
-static const char *tls_version(const struct session *s)
+static const char *session_tls_version(const struct session *s)
 {
-    return s->smtp.ssl != NULL ? SSL_get_version(s->smtp.ssl) : "none";
+    return s->smtp.tls != NULL ? tls_version(s->smtp.tls) : "none";
 }
 
 /*
@@ -937,11 +872,11 @@ static enum outcome mx_connect(const char *host, const struct ub_result *a, uint
             break;
         case MXTRUST_ACTION_REQUIRE_TLS_UNAUTHENTICATED:
             printf("mx=%s verdict=unauthenticated-tls reason=all-tlsa-unusable tls=%s result_type=%.*s\n",
-                   host, tls_version(&s), STR_ARG(result_type_token(report)));
+                   host, session_tls_version(&s), STR_ARG(result_type_token(report)));
             result = OUT_DELIVERABLE;
             break;
         case MXTRUST_ACTION_OPPORTUNISTIC:
-            printf("mx=%s verdict=opportunistic tls=%s result_type=-\n", host, tls_version(&s));
+            printf("mx=%s verdict=opportunistic tls=%s result_type=-\n", host, session_tls_version(&s));
             result = OUT_DELIVERABLE;
             break;
         case MXTRUST_ACTION_REQUIRE_STS:

@@ -14,6 +14,7 @@
 #   stack_on_exit CMD       run CMD (eval'd) on exit, before the stack stops
 #   stack_policy HOST BODY  serve BODY at https://HOST/.well-known/mta-sts.txt
 #   stack_postfix_settle    after editing main.cf/master.cf (see there)
+#   stack_sts_inputs DIR    MTA-STS policy bodies and roots for clients (see there)
 #   ok / nok / stack_summary, stack_dig_expect, stack_check_infra
 #
 # Every server listens on 127.0.0.0/8 inside a network namespace of its own,
@@ -164,6 +165,21 @@ stack_policy_type() { # HOST TYPE: answer HOST's policy with Content-Type TYPE
 stack_policy_delay() { # HOST SECONDS: answer HOST's policy SECONDS late
   mkdir -p "$STACK_WWW/$1/.well-known"
   printf '%s' "$2" >"$STACK_WWW/$1/.well-known/mta-sts.txt.delay"
+}
+
+# MTA-STS inputs for clients that do not fetch policies (cases/c_client.sh,
+# cases/rust_client.sh): the bodies the policy host serves (enforce.txt
+# lists sts.example.test, enforce-other.txt other.example.test, testing.txt
+# *.example.test) and PKIX roots: the fixture P-256 root that issued
+# Postfix's chain (roots-ok.pem) or an unrelated one, the fixture RSA root
+# (roots-other.pem).
+stack_sts_inputs() { # DIR
+  mkdir -p "$1"
+  cp "$STACK_SMTP_ROOT" "$1/roots-ok.pem"
+  openssl x509 -inform DER -in "$STACK_FIX/rsa-root.der" -out "$1/roots-other.pem"
+  cp "$STACK_WWW/mta-sts.sts.example.test/.well-known/mta-sts.txt" "$1/enforce.txt"
+  cp "$STACK_WWW/mta-sts.ee.example.test/.well-known/mta-sts.txt" "$1/enforce-other.txt"
+  cp "$STACK_WWW/mta-sts.testing.example.test/.well-known/mta-sts.txt" "$1/testing.txt"
 }
 
 stack_start() {
@@ -559,6 +575,9 @@ maillog_file_prefixes = $D/pf
 maillog_file = $STACK_MAILLOG
 smtpd_tls_chain_files = $D/pf/leaf.key.pem, $D/pf/chain.pem, $D/pf/rsa-leaf.key.pem, $D/pf/rsa-chain.pem
 smtpd_tls_security_level = may
+# TLS 1.2 and 1.3 (mbed TLS 2.28, the C client's second build, has 1.2 only).
+smtpd_tls_protocols = >=TLSv1.2
+smtpd_tls_mandatory_protocols = >=TLSv1.2
 smtpd_tls_loglevel = 1
 smtp_dns_support_level = disabled
 smtp_tls_security_level = none

@@ -1,13 +1,15 @@
 # shellcheck shell=bash
 # The C client's cases: ffi/examples/mxclient.c, an appliance-style client
-# (libunbound for DNSSEC, libssl with verification off, libmxtrust for every
-# decision), resolving through the namespace's /etc/resolv.conf (unbound)
-# and connecting to Postfix on the MX address, port 25. Every case runs with
-# the client as built and with an ASan/UBSan build. Sourced by run.sh.
+# (libunbound for DNSSEC, a TLS library with its verification off,
+# libmxtrust for every decision), resolving through the namespace's
+# /etc/resolv.conf (unbound) and connecting to Postfix on the MX address,
+# port 25. It is built on OpenSSL's libssl and on mbed TLS 2.28 (no DANE at
+# all; TLS 1.2 only, which Postfix must offer and must have used). Every
+# case runs with each build as built and under ASan/UBSan. Sourced by run.sh.
 
 # Debian packages this surface needs besides the stack's (run.sh installs
 # every surface's in one apt-get call).
-c_client_packages="libunbound-dev libssl-dev pkg-config gcc make"
+c_client_packages="libunbound-dev libssl-dev libmbedtls-dev pkg-config gcc make"
 
 c_client_prepare() {
   local target=${CARGO_TARGET_DIR:-$STACK_ROOT/target}
@@ -15,26 +17,30 @@ c_client_prepare() {
   mkdir -p "$C_CLIENT_OUT"
   # make rebuilds on a new source, header or libmxtrust.a; a change of the
   # flags here must rebuild too.
-  local f
-  for f in "$C_CLIENT_OUT/mxclient" "$C_CLIENT_OUT/mxclient-asan"; do
+  local f tls
+  for f in "$C_CLIENT_OUT"/mxclient*; do
     [ "$f" -nt "${BASH_SOURCE[0]}" ] || rm -f "$f"
   done
-  say "building libmxtrust (release) and ffi/examples/mxclient"
+  say "building libmxtrust (release) and ffi/examples/mxclient on OpenSSL and on mbed TLS"
   (cd "$STACK_ROOT" && cargo build -p mxtrust-ffi --release --locked)
-  make -s -C "$STACK_ROOT/ffi/examples" OUT="$C_CLIENT_OUT/mxclient" MXTRUST_LIBDIR="$target/release"
-  # The same client under ASan/UBSan: a leak or memory error on any path
-  # fails the case (exit 86, never expected).
-  make -s -C "$STACK_ROOT/ffi/examples" OUT="$C_CLIENT_OUT/mxclient-asan" MXTRUST_LIBDIR="$target/release" \
-    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+  for tls in openssl mbedtls; do
+    make -s -C "$STACK_ROOT/ffi/examples" TLS=$tls OUT="$C_CLIENT_OUT/mxclient-$tls" MXTRUST_LIBDIR="$target/release"
+    # The same client under ASan/UBSan: a leak or memory error on any path
+    # fails the case (exit 86, never expected).
+    make -s -C "$STACK_ROOT/ffi/examples" TLS=$tls OUT="$C_CLIENT_OUT/mxclient-$tls-asan" MXTRUST_LIBDIR="$target/release" \
+      CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+  done
 }
 
 c_client_connects() { grep -c 'postfix/smtpd\[[0-9]*\]: connect from' "$STACK_MAILLOG" 2>/dev/null || true; }
 c_client_tls_sessions() { grep -c 'TLS connection established from' "$STACK_MAILLOG" 2>/dev/null || true; }
+c_client_last_tls() { grep 'TLS connection established from' "$STACK_MAILLOG" 2>/dev/null | tail -1 | sed 's/.*: \(TLSv[0-9.]*\) with.*/\1/'; }
 
 # c_client_case NAME "[OPTIONS] DOMAIN" EXIT CONNECTS(yes|no) FIELD...
 # Every FIELD must be on the client's line (e.g. verdict=authenticated), the
 # exit status must be EXIT, and Postfix must have logged a TLS session
-# (yes) or no connection at all (no).
+# (yes), of version $C_CLIENT_TLS_VERSION when set, or no connection at
+# all (no).
 c_client_case() {
   local name=$1 domain=$2 want_rc=$3 want_connect=$4; shift 4
   local before_c before_t out rc=0 field bad="" err="$STACK_DIR/client-$name.err"
@@ -56,7 +62,10 @@ c_client_case() {
   done
   case "$want_connect" in
     yes) [ "$after_c" -gt "$before_c" ] || bad+=" server-saw-no-connection"
-         [ "$after_t" -gt "$before_t" ] || bad+=" server-saw-no-tls" ;;
+         [ "$after_t" -gt "$before_t" ] || bad+=" server-saw-no-tls"
+         if [ -n "${C_CLIENT_TLS_VERSION:-}" ] && [ "$(c_client_last_tls)" != "$C_CLIENT_TLS_VERSION" ]; then
+           bad+=" server-saw-$(c_client_last_tls)(want $C_CLIENT_TLS_VERSION)"
+         fi ;;
     no)  [ "$after_c" = "$before_c" ] || bad+=" server-was-contacted" ;;
   esac
   name="$name${C_CLIENT_TAG:-}"
@@ -88,17 +97,12 @@ c_client_run_cases() {
 
 c_client_cases() {
   # MTA-STS inputs: the client does not fetch policies; it is given the
-  # bodies (the ones the policy host serves) and PKIX roots: the fixture
-  # P-256 root (which issued Postfix's chain) or an unrelated one (the
-  # fixture RSA root).
-  local S=$STACK_DIR/sts
-  mkdir -p "$S"
-  cp "$STACK_SMTP_ROOT" "$S/roots-ok.pem"
-  openssl x509 -inform DER -in "$STACK_FIX/rsa-root.der" -out "$S/roots-other.pem"
-  cp "$STACK_WWW/mta-sts.sts.example.test/.well-known/mta-sts.txt" "$S/enforce.txt"
-  cp "$STACK_WWW/mta-sts.ee.example.test/.well-known/mta-sts.txt" "$S/enforce-other.txt"
-  cp "$STACK_WWW/mta-sts.testing.example.test/.well-known/mta-sts.txt" "$S/testing.txt"
+  # bodies the policy host serves and PKIX roots.
+  stack_sts_inputs "$STACK_DIR/sts"
   export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:exitcode=86:print_stacktrace=1
-  C_CLIENT=$C_CLIENT_OUT/mxclient C_CLIENT_TAG="" c_client_run_cases
-  C_CLIENT=$C_CLIENT_OUT/mxclient-asan C_CLIENT_TAG=" [asan]" c_client_run_cases
+  C_CLIENT=$C_CLIENT_OUT/mxclient-openssl C_CLIENT_TAG="" c_client_run_cases
+  C_CLIENT=$C_CLIENT_OUT/mxclient-openssl-asan C_CLIENT_TAG=" [asan]" c_client_run_cases
+  # mbed TLS 2.28 speaks TLS 1.2 only: Postfix must have offered and used it.
+  C_CLIENT=$C_CLIENT_OUT/mxclient-mbedtls C_CLIENT_TAG=" [mbedtls]" C_CLIENT_TLS_VERSION=TLSv1.2 c_client_run_cases
+  C_CLIENT=$C_CLIENT_OUT/mxclient-mbedtls-asan C_CLIENT_TAG=" [mbedtls asan]" C_CLIENT_TLS_VERSION=TLSv1.2 c_client_run_cases
 }
