@@ -128,7 +128,7 @@ async fn resolver(trust_anchor: &Path) -> Result<Resolver, String> {
 }
 
 fn tlsa_status(answer: &Answer<dns::TlsaRecord>) -> TlsaStatus {
-    match (answer.security.status(), &answer.outcome) {
+    match (answer.security, &answer.outcome) {
         (DnssecStatus::Secure, Outcome::Records(_)) => TlsaStatus::SecureWithRecords,
         (DnssecStatus::Secure, Outcome::NoData | Outcome::NxDomain) => TlsaStatus::SecureEmpty,
         (DnssecStatus::Insecure, _) => TlsaStatus::Insecure,
@@ -186,8 +186,8 @@ async fn deliver(args: &Args) -> Result<ExitCode, String> {
         None => None,
     };
     let decision = decision::decide(MxInputs {
-        mx_rrset: mx.security.status(),
-        addresses: addresses.security.status(),
+        mx_rrset: mx.security,
+        addresses: addresses.security,
         tlsa: tlsa_status(&tlsa),
         tlsa_usability: TlsaUsability::of(
             &parsed,
