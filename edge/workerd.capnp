@@ -16,11 +16,11 @@ const config :Workerd.Config = (
     # Outbound fetches: public addresses only (workerd's default), the
     # system's trusted CAs.
     (name = "internet", network = (allow = ["public"], tlsOptions = (trustBrowserCas = true))),
-    # The checker page (issue #14) is web/ at the top of the tree. workerd
-    # refuses a disk service whose directory is missing, and web/ may not
-    # exist yet: the service is the tree's top, and the worker asks it only
-    # for ASSETS_PREFIX/PATH (plain path characters, no dot segments), with
-    # a placeholder page while web/ is absent. workerd takes the path from
+    # The checker page is web/ at the top of the tree. workerd refuses a
+    # disk service whose directory is missing, so the service is the tree's
+    # top, and the worker asks it only for ASSETS_PREFIX/PATH (plain path
+    # characters, no dot segments), with a placeholder page where web/ holds
+    # no page. workerd takes the path from
     # the working directory: run it in edge/.
     (name = "tree", disk = (path = "..", writable = false)),
   ],

@@ -145,7 +145,7 @@ async function api(request, env, path) {
 const PLACEHOLDER = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mxtrust edge</title></head>
 <body><main><h1>mxtrust edge</h1>
-<p>The checker page is not built yet: <code>web/</code> does not exist in this tree (issue #14 fills it).
+<p>This worker serves no checker page: it has no <code>ASSETS</code> binding, or its <code>web/</code> holds no <code>index.html</code>.
 The API answers at <code>/api/dane</code>, <code>/api/policy</code>, <code>/api/sts?domain=D</code> and <code>/api/check?domain=D</code>
 (see <code>edge/README.md</code>).</p></main></body></html>
 `;

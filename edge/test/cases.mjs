@@ -221,7 +221,7 @@ for (const [what, run, status, code] of errors) {
   const p = await call("OPTIONS", `${W}/api/dane`, undefined, { origin: o, "access-control-request-method": "POST" });
   say(p.status === 204 && /POST/.test(p.headers.get("access-control-allow-methods") || ""), "cors: preflight", `${p.status}`);
   const page = await call("GET", `${W}/`);
-  say(page.status === 200 && /web\/<\/code> does not exist/.test(page.body._text), "page: the placeholder while web/ is absent", `${page.status}`);
+  say(page.status === 200 && /serves no checker page/.test(page.body._text), "page: the placeholder where no web/ page is served", `${page.status}`);
   const miss = await call("GET", `${W}/../Cargo.toml`);
   say(miss.status === 404, "page: nothing outside web/ is served", `${miss.status}`);
 }

@@ -58,6 +58,18 @@ say() { printf '%s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
 ok()  { STACK_PASS=$((STACK_PASS + 1)); say "ok   $*"; }
 nok() { STACK_FAIL=$((STACK_FAIL + 1)); say "FAIL $*"; }
+# Counts a test script's "ok NAME" and "not ok NAME" lines (on stdin) as
+# this run's checks, named "PREFIX: NAME"; other lines are shown as they are.
+count_results() {
+  local prefix=$1 line
+  while IFS= read -r line; do
+    case "$line" in
+      "ok "*) ok "$prefix: ${line#ok }" ;;
+      "not ok "*) nok "$prefix: ${line#not ok }" ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done
+}
 stack_elapsed() { awk -v a="$STACK_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 stack_summary() { STACK_SUMMARY_DONE=1; say "$STACK_PASS passed, $STACK_FAIL failed"; [ "$STACK_FAIL" = 0 ]; }
 

@@ -60,13 +60,6 @@ edge_start() {
 
 edge_cases() {
   edge_start
-  local line
-  while IFS= read -r line; do
-    case "$line" in
-      "ok "*) ok "edge: ${line#ok }" ;;
-      "not ok "*) nok "edge: ${line#not ok }" ;;
-      *) printf '%s\n' "$line" ;;
-    esac
-  done < <(stack_exec node "$STACK_ROOT/edge/test/cases.mjs" "http://$EDGE_ADDR" \
+  count_results edge < <(stack_exec node "$STACK_ROOT/edge/test/cases.mjs" "http://$EDGE_ADDR" \
              "$STACK_SMTP_CHAIN" 2>&1 || echo "not ok cases.mjs exited non-zero")
 }

@@ -52,18 +52,12 @@ CAPNP
 }
 
 web_cases() {
-  local target=${CARGO_TARGET_DIR:-$STACK_ROOT/target} line
+  local target=${CARGO_TARGET_DIR:-$STACK_ROOT/target}
   web_start
   # What mxtrust check saw on port 25, for the page to import.
   cat "$STACK_CA" "$STACK_SMTP_ROOT" >"$STACK_DIR/web/roots.pem"
   stack_exec "$target/debug/mxtrust" check ee.example.test --trust-ad --resolver "$STACK_DNS_ADDR" \
     --ca-file "$STACK_DIR/web/roots.pem" --connect-timeout 2 -q --json >"$STACK_DIR/web/check.json" || true
-  while IFS= read -r line; do
-    case "$line" in
-      "ok "*) ok "web: ${line#ok }" ;;
-      "not ok "*) nok "web: ${line#not ok }" ;;
-      *) printf '%s\n' "$line" ;;
-    esac
-  done < <(stack_exec node "$STACK_ROOT/web/test/domain-cases.mjs" "http://$WEB_ADDR:8080/" \
+  count_results web < <(stack_exec node "$STACK_ROOT/web/test/domain-cases.mjs" "http://$WEB_ADDR:8080/" \
              "$STACK_SMTP_CHAIN" "$STACK_DIR/web/check.json" 2>&1 || echo "not ok domain-cases.mjs exited non-zero")
 }
