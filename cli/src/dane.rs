@@ -149,9 +149,9 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         args.dnssec_unchecked,
     )?;
     if records.is_empty() {
-        return Err(InputError::new(
-            "no TLSA records for this name: the --tlsa-file holds none that count",
-        ));
+        return Err(InputError::new(tlsa_text::no_records_reason(
+            &tlsa_name, &ignored,
+        )));
     }
     let anchor_ders = match (&args.trust_anchors, args.profile) {
         (Some(path), ProfileArg::Generic) => input::certificates(

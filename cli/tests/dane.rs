@@ -726,7 +726,21 @@ fn records_of_other_owners_are_reported_and_ignored() {
     // Another port: nothing in the file is for it.
     let run = dane(&["--tlsa-file", &file, "--port", "465"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stderr.contains("no TLSA records"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("no TLSA records for _465._tcp.mx.example.test; "),
+        "{}",
+        run.stderr
+    );
+    // It names what the input holds instead, and where.
+    assert!(
+        run.stderr.contains(&format!(
+            "left out: 1 record of tlsa.example.net (the owner is not \
+             _465._tcp.mx.example.test; first at {file}:11), 1 of _25._tcp.other.example.test"
+        )),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -237,6 +237,46 @@ pub fn tlsa_name(port: u16, proto: &str, host: &str) -> String {
     format!("_{port}._{proto}.{host}")
 }
 
+/// Why no record counts for `tlsa_name`, in words: the records that were
+/// read but left out (another owner, an alias), by owner, so that a user
+/// who asked about the wrong name sees which one the data is for.
+pub fn no_records_reason(tlsa_name: &str, ignored: &[Ignored]) -> String {
+    let mut text = format!("no TLSA records for {tlsa_name}");
+    // Owners in the order the input gives them, with their counts.
+    let mut owners: Vec<(&str, usize)> = Vec::new();
+    for i in ignored {
+        let owner = i.owner.trim_end_matches('.');
+        match owners
+            .iter_mut()
+            .find(|(o, _)| o.eq_ignore_ascii_case(owner))
+        {
+            Some((_, n)) => *n += 1,
+            None => owners.push((owner, 1)),
+        }
+    }
+    let plural = |n: usize| if n == 1 { "record" } else { "records" };
+    const SHOWN: usize = 3;
+    for (k, (owner, n)) in owners.iter().take(SHOWN).enumerate() {
+        if k == 0 {
+            if let Some(first) = ignored.first() {
+                text.push_str(&format!(
+                    "; left out: {n} {} of {owner} ({}; first at {})",
+                    plural(*n),
+                    first.reason,
+                    first.source
+                ));
+            }
+        } else {
+            text.push_str(&format!(", {n} of {owner}"));
+        }
+    }
+    let rest: usize = owners.iter().skip(SHOWN).map(|(_, n)| n).sum();
+    if rest > 0 {
+        text.push_str(&format!(", {rest} of other owners"));
+    }
+    text
+}
+
 /// One resource record of a file, its continuation lines joined.
 struct Entry {
     line: usize,
@@ -685,6 +725,44 @@ fn cname_chain(start: &str, cnames: &[(String, String)]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_records_reason_names_the_owner_the_input_is_for() {
+        let ignored = |owner: &str, line| Ignored {
+            source: format!("tlsa:{line}"),
+            owner: owner.to_owned(),
+            reason: "the owner is not _25._tcp.mx2.example.test".to_owned(),
+        };
+        assert_eq!(
+            no_records_reason("_25._tcp.mx2.example.test", &[]),
+            "no TLSA records for _25._tcp.mx2.example.test"
+        );
+        let one_owner = [
+            ignored("_25._tcp.mx.example.test.", 14),
+            ignored("_25._tcp.MX.example.test", 15),
+        ];
+        assert_eq!(
+            no_records_reason("_25._tcp.mx2.example.test", &one_owner),
+            "no TLSA records for _25._tcp.mx2.example.test; left out: 2 records of \
+             _25._tcp.mx.example.test (the owner is not _25._tcp.mx2.example.test; \
+             first at tlsa:14)"
+        );
+        let many = [
+            one_owner[0].clone(),
+            ignored("_443._tcp.www.example.test.", 20),
+            ignored("a.example.", 21),
+            ignored("b.example.", 22),
+            ignored("c.example.", 23),
+        ];
+        assert!(
+            no_records_reason("_25._tcp.mx2.example.test", &many).ends_with(
+                "first at tlsa:14), 1 of _443._tcp.www.example.test, 1 of a.example, \
+                 2 of other owners"
+            ),
+            "{}",
+            no_records_reason("_25._tcp.mx2.example.test", &many)
+        );
+    }
 
     const HASH: &str = "fc1d3a0b1a588d2a42f8b18ed13ad2df697708fce6554c9bd891e45b495c849b";
 

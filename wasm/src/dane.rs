@@ -67,7 +67,10 @@ pub fn verify(options: &JsValue) -> Result<dane::Report> {
     if records.is_empty() {
         return Err(Failure::new(
             code::NO_TLSA_RECORDS,
-            format!("tlsa: no TLSA records for {tlsa_name}"),
+            format!(
+                "tlsa: {}",
+                tlsa_text::no_records_reason(&tlsa_name, &ignored)
+            ),
         ));
     }
     let generic = match js::get(options, "profile")?.as_string().as_deref() {

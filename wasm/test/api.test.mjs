@@ -164,6 +164,11 @@ test("verifyDane: error paths", () => {
   throwsCode(() => verifyDane(dane({ chain: Array(5000).fill(f.der("rsa-leaf")) })), "input-too-large");
   throwsCode(() => verifyDane(dane({ tlsa: "3 1 1 xyz" })), "invalid-hex", 1);
   throwsCode(() => verifyDane(dane({ tlsa: "# nothing\n" })), "no-tlsa-records");
+  // Records for another name: the message says which owner they are for.
+  assert.throws(
+    () => verifyDane(dane({ tlsa: f.digAnswer, names: "mx2.example.test" })),
+    (e) => e.code === "no-tlsa-records" && /left out: 2 records of _25\._tcp\.mx\.example\.test \(the owner is not _25\._tcp\.mx2\.example\.test; first at tlsa:14\)/.test(e.message),
+  );
   throwsCode(() => verifyDane(dane({ tlsa: "3 1" })), "tlsa-syntax", 1);
   throwsCode(() => verifyDane(dane({ tlsa: "300 1 1 00" })), "tlsa-field-out-of-range", 1);
   throwsCode(() => verifyDane(dane({ tlsa: "x IN TLSA 3 1 1 ( 00\n" })), "unclosed-parenthesis", 1);
