@@ -166,15 +166,18 @@ pub(crate) fn is_ext_value(value: &[u8]) -> bool {
             .all(|&b| matches!(b, 0x21..=0x3a | 0x3c | 0x3e..=0x7e))
 }
 
+#[inline]
 pub(crate) fn is_wsp(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+#[inline]
 pub(crate) fn trim_wsp_start(s: &[u8]) -> &[u8] {
     let n = s.iter().take_while(|&&b| is_wsp(b)).count();
     s.get(n..).unwrap_or(&[])
 }
 
+#[inline]
 pub(crate) fn trim_wsp_end(s: &[u8]) -> &[u8] {
     let n = s.iter().rev().take_while(|&&b| is_wsp(b)).count();
     s.get(..s.len().saturating_sub(n)).unwrap_or(&[])
