@@ -221,6 +221,22 @@ pub fn mxtrust_policy(body: &[u8], host: &[u8]) -> u64 {
     }
 }
 
+/// The name of the policy parser's limit.
+pub const LINE_SPLIT: &str = "memchr line split";
+
+/// The least a policy parser does: find every line of the body (the
+/// `memchr` crate's LF search) and look at each line's first octet.
+/// Returns the number of lines.
+pub fn line_split(body: &[u8]) -> u64 {
+    let mut lines = 0u64;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body) {
+        lines += u64::from(body[start..end].first().is_some());
+        start = end + 1;
+    }
+    lines + u64::from(start < body.len())
+}
+
 /// `_mta-sts` TXT record of the workloads.
 pub const STS_TXT: &str = "v=STSv1; id=20250101T000000Z;";
 /// `_smtp._tls` TXT record of the workloads.
@@ -409,6 +425,12 @@ pub fn ops() -> Vec<Op> {
             kind: Kind::Policy { mx },
             who: Who::Mxtrust,
             run: Box::new(move || mxtrust_policy(body, STS_HOST.as_bytes())),
+        });
+        ops.push(Op {
+            workload: format!("mta-sts policy {mx} mx, parse+match"),
+            kind: Kind::Policy { mx },
+            who: Who::Limit(LINE_SPLIT),
+            run: Box::new(move || line_split(body)),
         });
     }
     let txt = [
