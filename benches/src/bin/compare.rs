@@ -143,9 +143,9 @@ pub extern "C" fn mxbench_measured(op: &Op, iters: u64) {
 struct Row {
     verdict: u64,
     ns: f64,
-    /// For a limit: mxtrust's time over the limit's, the median of 31
-    /// rounds that each time a batch of mxtrust and then a batch of the
-    /// limit, back to back (a shared machine's load moves both alike).
+    /// For a limit or a peer: mxtrust's time over its time, the median of
+    /// 31 rounds that each time a batch of mxtrust and then a batch of the
+    /// other, back to back (a shared machine's load moves both alike).
     paired: Option<f64>,
     instructions: Option<f64>,
     allocations: Option<f64>,
@@ -161,7 +161,7 @@ fn measure(ops: &[Op], callgrind: bool, counted: bool) -> Vec<Row> {
                 .iter()
                 .find(|o| o.workload == op.workload && o.who == Who::Mxtrust);
             let paired = match (op.who, ours) {
-                (Who::Limit(_), Some(ours)) => Some(paired_ratio(ours, op)),
+                (Who::Limit(_) | Who::Peer(_), Some(ours)) => Some(paired_ratio(ours, op)),
                 _ => None,
             };
             let verdict = (op.run)();
@@ -496,7 +496,9 @@ fn print_report(
                     (text, status)
                 }
                 Who::Peer(_) => {
-                    let r = ratio(row.ns, ours.ns);
+                    let r = row
+                        .paired
+                        .map_or_else(|| ratio(row.ns, ours.ns), |p| 1.0 / p);
                     let ir = row.instructions.zip(ours.instructions).map(|(a, b)| a / b);
                     let status = judge(target(op.kind, op.who.name()), r, ir);
                     (fmt_ratio("mxtrust", r, ir, "faster"), status)
