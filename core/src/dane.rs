@@ -646,6 +646,9 @@ impl<'o> Verifier<'_, 'o> {
         };
         for depth in 0..depths {
             let mut digests = DigestCache::default();
+            // The key at this depth, read once for every record that
+            // selects it (it was read once per record).
+            let mut spki = None;
             for (record, status) in records.iter().zip(report.iter_mut()) {
                 // PKIX-TA is matched against the validated path instead.
                 let applies = wanted(record)
@@ -656,7 +659,7 @@ impl<'o> Verifier<'_, 'o> {
                 }
                 let selected = match record.selector {
                     Selector::Cert => self.chain.der(depth),
-                    _ => match self.chain.spki(depth) {
+                    _ => match *spki.get_or_insert_with(|| self.chain.spki(depth)) {
                         Ok(spki) => Some(spki),
                         Err(failure) => {
                             self.malformed.get_or_insert(failure);

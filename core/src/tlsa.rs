@@ -744,6 +744,15 @@ pub(crate) fn select_each(
             .digest()
             .and_then(|d| preference.rank(d))
     };
+    // The best rank of any usable record: a record of that rank has no
+    // better competitor, whatever its usage and selector, so only others
+    // look for one (an RRset of one digest never does: O(n), not O(n²)).
+    let best_anywhere = records
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| usable & bit(*j) != 0)
+        .filter_map(|(_, other)| rank_of(other))
+        .min();
     for (i, record) in records.iter().enumerate() {
         let selection = if usable & bit(i) == 0 {
             match record.usability(profile, preference) {
@@ -753,6 +762,7 @@ pub(crate) fn select_each(
         } else {
             match rank_of(record) {
                 None => Selection::Usable,
+                Some(rank) if Some(rank) <= best_anywhere => Selection::Usable,
                 Some(rank) => {
                     let better = records.iter().enumerate().any(|(j, other)| {
                         usable & bit(j) != 0
