@@ -122,7 +122,10 @@ def median_ns(fn, *args):
 
 def main():
     results = {}
-    for n in MX_COUNTS:
+    counts = MX_COUNTS
+    if len(sys.argv) > 2 and sys.argv[1] == "--mx-counts":
+        counts = tuple(int(n) for n in sys.argv[2].split(","))
+    for n in counts:
         body = policy_body(n)
         results[f"policy_{n}"] = {
             "ns_per_op": median_ns(policy_op, body, STS_HOST),
