@@ -928,12 +928,10 @@ impl<'a, const N: usize, const FAST: bool> Parser<'a, '_, N, FAST> {
     }
 
     fn mx(&mut self, n: usize, value: &'a [u8]) -> Result<(), PolicyErrorKind> {
-        let parsed = if FAST {
-            MxPattern::parse(value)
-        } else {
-            MxPattern::parse_general(value)
-        };
-        match parsed {
+        // A plain `mx` line took plain_mx_line already; what reaches here
+        // gets the general rules, which decide a plain pattern the same
+        // way (one copy of the plain scan in a firmware image).
+        match MxPattern::parse_general(value) {
             Ok(pattern) => {
                 if value.last() == Some(&b'.') {
                     self.warn(n, WarningKind::MxTrailingDot);

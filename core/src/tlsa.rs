@@ -720,12 +720,6 @@ pub(crate) fn select_each(
     preference: &DigestPreference,
     mut put: impl FnMut(usize, Selection),
 ) {
-    if records.len() > MAX_TLSA_RECORDS {
-        for i in 0..records.len() {
-            put(i, selection(records, i, profile, preference));
-        }
-        return;
-    }
     // Bit i: records[i] is usable. An unusable record's reason is asked
     // again below: unusable records are rare, usable ones are the work.
     let bit = |i: usize| {
@@ -738,6 +732,12 @@ pub(crate) fn select_each(
             usable |= bit(i);
         }
     }
+    // Past the mask's 64 records (callers stop at MAX_TLSA_RECORDS, 64),
+    // usability is asked again rather than remembered.
+    let is_usable = |j: usize, record: &Tlsa<'_>| match j {
+        0..64 => usable & bit(j) != 0,
+        _ => record.usability(profile, preference).is_ok(),
+    };
     let rank_of = |record: &Tlsa<'_>| {
         record
             .matching_type
@@ -750,11 +750,11 @@ pub(crate) fn select_each(
     let best_anywhere = records
         .iter()
         .enumerate()
-        .filter(|(j, _)| usable & bit(*j) != 0)
+        .filter(|&(j, other)| is_usable(j, other))
         .filter_map(|(_, other)| rank_of(other))
         .min();
     for (i, record) in records.iter().enumerate() {
-        let selection = if usable & bit(i) == 0 {
+        let selection = if !is_usable(i, record) {
             match record.usability(profile, preference) {
                 Err(why) => Selection::Unusable(why),
                 Ok(()) => Selection::Usable, // not reached: usability is pure
@@ -765,7 +765,7 @@ pub(crate) fn select_each(
                 Some(rank) if Some(rank) <= best_anywhere => Selection::Usable,
                 Some(rank) => {
                     let better = records.iter().enumerate().any(|(j, other)| {
-                        usable & bit(j) != 0
+                        is_usable(j, other)
                             && other.usage == record.usage
                             && other.selector == record.selector
                             && rank_of(other).is_some_and(|r| r < rank)
