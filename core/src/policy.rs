@@ -651,7 +651,23 @@ impl<'a, const N: usize> Policy<'a, N> {
     /// `mx` pattern matches it. This says nothing about certificates; see
     /// [`crate::sts::check_certificate`].
     pub fn allows_mx(&self, host: &[u8]) -> bool {
-        self.mx_patterns().iter().any(|p| p.matches(host))
+        // MxPattern::matches for every pattern, with what depends only on
+        // the host (its trailing dot, what follows its first label) done
+        // once.
+        let host = strip_trailing_dot(host);
+        let below_first_label = match host.iter().position(|&b| b == b'.') {
+            Some(dot) if dot > 0 => host.get(dot.saturating_add(1)..),
+            _ => None,
+        };
+        self.mx_patterns()
+            .iter()
+            .any(|p| match (p.domain, p.wildcard) {
+                ([], _) => false,
+                (domain, false) => host.eq_ignore_ascii_case(domain),
+                (domain, true) => {
+                    below_first_label.is_some_and(|rest| rest.eq_ignore_ascii_case(domain))
+                }
+            })
     }
 
     /// How many warnings parsing found, including those that did not fit in
@@ -1591,6 +1607,23 @@ mod tests {
         fn plain_mx_shape_is_general(value in "(\\*\\.)?[a-zA-Z0-9_.*:-]{0,70}|[ -~]{0,10}|[0-9.]{0,12}") {
             if let Some(p) = MxPattern::parse_plain(value.as_bytes()) {
                 proptest::prop_assert_eq!(Ok(p), MxPattern::parse_general(value.as_bytes()));
+            }
+        }
+
+        /// allows_mx is MxPattern::matches over every pattern.
+        #[test]
+        fn allows_mx_is_any_pattern_matching(
+            patterns in proptest::collection::vec("(\\*\\.)?([a-cA-C]{1,2}\\.){0,2}[a-c]{1,2}\\.?", 1..5),
+            host in "\\.?([a-cA-C]{0,2}\\.){0,3}[a-c]{0,2}\\.{0,2}",
+        ) {
+            let mut body = std::string::String::from("version: STSv1\nmode: enforce\nmax_age: 5\n");
+            for p in &patterns {
+                body.push_str(&std::format!("mx: {p}\n"));
+            }
+            let mut w = [Warning::EMPTY; 8];
+            if let Ok(policy) = Policy::<8>::parse(body.as_bytes(), &mut w) {
+                let any = policy.mx_patterns().iter().any(|p| p.matches(host.as_bytes()));
+                proptest::prop_assert_eq!(policy.allows_mx(host.as_bytes()), any, "{:?} {:?}", patterns, host);
             }
         }
 
