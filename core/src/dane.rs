@@ -314,9 +314,12 @@ pub fn verify(
     let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
     let mut sources = [AnchorSource::Presented; MAX_TLSA_RECORDS];
     verifier.match_presented(records, report, is_ee);
-    for (record, status) in records.iter().zip(report.iter_mut()) {
-        if is_ee(record) {
-            *status = verifier.evaluate_ee(*status);
+    // evaluate_ee changes nothing unless names are checked.
+    if options.ee_name_checks {
+        for (record, status) in records.iter().zip(report.iter_mut()) {
+            if is_ee(record) {
+                *status = verifier.evaluate_ee(*status);
+            }
         }
     }
     let ee_authenticated = authenticated(records, report, &sources, is_ee);
