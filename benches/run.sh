@@ -9,6 +9,9 @@
 #   benches/run.sh --compare    compare only
 #   benches/run.sh --cache      the policy cache's cost at 64 to 100,000
 #                               entries only (cache_ops; needs only valgrind)
+#   benches/run.sh --scaling    the scaling tables only: DANE against chain
+#                               length and RRset size, the policy against
+#                               its mx lines
 #   benches/run.sh --wasm       the wasm package's budgets only: .wasm size
 #                               by crate, DANE-EE and policy parse + match
 #                               in Node against native (benches/wasm/)
@@ -70,6 +73,18 @@ cache_table() {
 }
 if [ "$mode" = --cache ]; then
   cache_table
+  exit
+fi
+if [ "$mode" = --scaling ]; then
+  # The scaling tables: DANE against chain length and RRset size beside
+  # OpenSSL, the policy against its mx lines beside the line split and the
+  # Python resolver (about 5 minutes, callgrind included).
+  if [ -z "${PYTHON:-}" ]; then
+    need_pip_venv "$target/bench-venv" benches/python/requirements.txt
+    PYTHON=$target/bench-venv/bin/python
+  fi
+  cargo build -q -p mxtrust-benches --bin compare --release --locked
+  PYTHON="$PYTHON" "$target/release/compare" --scaling
   exit
 fi
 need_rustup_component llvm-tools

@@ -82,13 +82,15 @@ def policy_op(body, host):
     return 2 if postfix_match(host, mxlist) else 1
 
 
-def fnv1a(parts):
+def verdict_hash(parts):
+    """benches/src/lib.rs verdict_hash: FNV-1a's step over each part's
+    length and its octets eight at a time (little-endian, zero-padded)."""
     h = 0xCBF29CE484222325
-    for i, part in enumerate(parts):
-        if i > 0:
-            h = ((h ^ ord(",")) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-        for b in part:
-            h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    for part in parts:
+        for word in [len(part)] + [
+            int.from_bytes(part[i : i + 8], "little") for i in range(0, len(part), 8)
+        ]:
+            h = ((h ^ word) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
     return h
 
 
@@ -96,7 +98,7 @@ def sts_txt_op(txt):
     rec = parse_mta_sts_record(txt)
     if rec.get("v", None) != "STSv1" or "id" not in rec:
         return 0
-    return fnv1a([rec["id"].encode("ascii")])
+    return verdict_hash([rec["id"].encode("ascii")])
 
 
 def median_ns(fn, *args):
@@ -120,7 +122,10 @@ def median_ns(fn, *args):
 
 def main():
     results = {}
-    for n in MX_COUNTS:
+    counts = MX_COUNTS
+    if len(sys.argv) > 2 and sys.argv[1] == "--mx-counts":
+        counts = tuple(int(n) for n in sys.argv[2].split(","))
+    for n in counts:
         body = policy_body(n)
         results[f"policy_{n}"] = {
             "ns_per_op": median_ns(policy_op, body, STS_HOST),

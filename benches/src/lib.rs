@@ -143,17 +143,22 @@ pub fn dane_verdict(usage: u8, depth: usize) -> u64 {
 /// mxtrust's DANE check from wire RDATA, as an MTA does per connection:
 /// parse the RRset's RDATA (zero copy) and verify the presented chain.
 pub fn mxtrust_dane(chain: &[&[u8]], rdata: &[Vec<u8>]) -> u64 {
+    mxtrust_dane_n::<8>(chain, rdata)
+}
+
+/// [`mxtrust_dane`] with storage for `N` records.
+pub fn mxtrust_dane_n<const N: usize>(chain: &[&[u8]], rdata: &[Vec<u8>]) -> u64 {
     let mut records = [Tlsa {
         usage: 0.into(),
         selector: 0.into(),
         matching_type: 0.into(),
         data: &[],
-    }; 8];
+    }; N];
     for (slot, r) in records.iter_mut().zip(rdata) {
         *slot = Tlsa::from_rdata(r).expect("valid RDATA");
     }
     let records = &records[..rdata.len()];
-    let mut report = [RecordStatus::EMPTY; 8];
+    let mut report = [RecordStatus::EMPTY; N];
     let options = Options::new(mxtrust::time::unix_time(NOW), ALGORITHMS);
     match dane::verify(chain, records, &[BASE_DOMAIN], &options, &mut report) {
         Ok(Outcome::Authenticated(a)) => dane_verdict(u8::from(a.usage), a.depth),
@@ -221,21 +226,41 @@ pub fn mxtrust_policy(body: &[u8], host: &[u8]) -> u64 {
     }
 }
 
+/// The name of the policy parser's limit.
+pub const LINE_SPLIT: &str = "memchr line split";
+
+/// The least a policy parser does: find every line of the body (the
+/// `memchr` crate's LF search). Returns the number of non-empty lines.
+pub fn line_split(body: &[u8]) -> u64 {
+    let mut lines = 0u64;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body) {
+        lines += u64::from(!body[start..end].is_empty());
+        start = end + 1;
+    }
+    lines + u64::from(start < body.len())
+}
+
 /// `_mta-sts` TXT record of the workloads.
 pub const STS_TXT: &str = "v=STSv1; id=20250101T000000Z;";
 /// `_smtp._tls` TXT record of the workloads.
 pub const TLSRPT_TXT: &str =
     "v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://tlsrpt.example.com/v1";
 
-/// FNV-1a, 64 bits: verdicts of TXT parsers as one number.
-pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+/// Verdicts of TXT parsers as one number: FNV-1a's multiply and xor, over
+/// eight octets at a time (zero-padded) and each part's length. An octet
+/// at a time, the hash was a chain of one multiply per octet that took
+/// longer than parsing an `_mta-sts` record, and made every parser look
+/// alike; this keeps the verdict exact enough to tell parsers apart.
+pub fn verdict_hash(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            h = (h ^ u64::from(b',')).wrapping_mul(0x0100_0000_01b3);
-        }
-        for &b in *part {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    let mut mix = |word: u64| h = (h ^ word).wrapping_mul(0x0100_0000_01b3);
+    for part in parts {
+        mix(part.len() as u64);
+        for chunk in part.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            mix(u64::from_le_bytes(word));
         }
     }
     h
@@ -243,12 +268,12 @@ pub fn fnv1a(parts: &[&[u8]]) -> u64 {
 
 /// mxtrust `_mta-sts`: the id, hashed; 0 when invalid.
 pub fn mxtrust_sts_txt(txt: &[u8]) -> u64 {
-    sts::Record::parse(txt).map_or(0, |r| fnv1a(&[r.id().as_bytes()]))
+    sts::Record::parse(txt).map_or(0, |r| verdict_hash(&[r.id().as_bytes()]))
 }
 
 /// mail-auth `_mta-sts`: the id, hashed; 0 when invalid.
 pub fn mail_auth_sts_txt(txt: &[u8]) -> u64 {
-    mail_auth::mta_sts::MtaSts::parse(txt).map_or(0, |r| fnv1a(&[r.id.as_bytes()]))
+    mail_auth::mta_sts::MtaSts::parse(txt).map_or(0, |r| verdict_hash(&[r.id.as_bytes()]))
 }
 
 /// mxtrust `_smtp._tls`: the URIs, hashed; 0 when invalid.
@@ -264,7 +289,7 @@ pub fn mxtrust_tlsrpt_txt(txt: &[u8]) -> u64 {
         };
         n += 1;
     }
-    fnv1a(&uris[..n])
+    verdict_hash(&uris[..n])
 }
 
 /// mail-auth `_smtp._tls`: the URIs (mailto: restored), hashed.
@@ -282,7 +307,139 @@ pub fn mail_auth_tlsrpt_txt(txt: &[u8]) -> u64 {
         })
         .collect();
     let parts: Vec<&[u8]> = uris.iter().map(|s| s.as_bytes()).collect();
-    fnv1a(&parts)
+    verdict_hash(&parts)
+}
+
+/// A chain of `len` P-256 certificates as a server presents it, leaf
+/// first: a leaf for [`BASE_DOMAIN`] (serverAuth), then `len - 1` CAs, each
+/// issuing the one before it; the last is issued by a root that is not
+/// presented. Keys are fresh (rcgen), so the octets differ between runs;
+/// the sizes, names and signature algorithm do not.
+pub fn generated_chain(len: usize) -> Vec<Vec<u8>> {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    };
+    let ca_params = |name: String| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.distinguished_name.push(DnType::CommonName, name);
+        p
+    };
+    // From the root down: each CA's params and key issue the next.
+    let mut params = ca_params("mxtrust scaling root".into());
+    let mut key = KeyPair::generate().expect("key");
+    let mut presented = Vec::new();
+    for depth in (1..len).rev() {
+        let next_params = ca_params(format!("mxtrust scaling CA {depth}"));
+        let next_key = KeyPair::generate().expect("key");
+        let cert = next_params
+            .signed_by(&next_key, &Issuer::from_params(&params, &key))
+            .expect("CA");
+        presented.push(cert.der().to_vec());
+        (params, key) = (next_params, next_key);
+    }
+    let mut leaf = CertificateParams::new(vec![BASE_DOMAIN.to_string()]).expect("params");
+    leaf.distinguished_name
+        .push(DnType::CommonName, BASE_DOMAIN);
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_key = KeyPair::generate().expect("key");
+    let leaf = leaf
+        .signed_by(&leaf_key, &Issuer::from_params(&params, &key))
+        .expect("leaf");
+    presented.push(leaf.der().to_vec());
+    presented.reverse();
+    presented
+}
+
+/// Chain lengths of the scaling table: 1 to [`mxtrust::limits::MAX_CHAIN_LEN`].
+pub const SCALING_CHAIN_LENS: std::ops::RangeInclusive<usize> = 1..=mxtrust::limits::MAX_CHAIN_LEN;
+/// TLSA RRset sizes of the scaling table.
+pub const SCALING_RRSET_SIZES: [usize; 6] = [1, 2, 4, 8, 16, 32];
+/// Policy sizes of the scaling table: 1 to [`mxtrust::limits::MAX_MX_PATTERNS`].
+pub const SCALING_MX_COUNTS: [usize; 8] =
+    [1, 2, 4, 8, 16, 32, 50, mxtrust::limits::MAX_MX_PATTERNS];
+
+/// The workloads of `compare --scaling`: DANE against chain length (`3 1 1`
+/// on the leaf, `2 1 1` on the topmost presented CA) and against the
+/// RRset's size (`3 1 1` records that do not match, then the one that
+/// does), mxtrust beside OpenSSL; the policy against its `mx` lines,
+/// beside the line split.
+pub fn scaling_ops() -> Vec<Op> {
+    let mut ops = Vec::new();
+    let openssl: &'static openssl_dane::OpensslDane =
+        Box::leak(Box::new(openssl_dane::OpensslDane::new()));
+    let mut push_dane = |workload: String, kind: Kind, chain: &[Vec<u8>], records: Vec<Record>| {
+        let der: &'static [Vec<u8>] = Box::leak(chain.to_vec().into_boxed_slice());
+        let chain: &'static [&'static [u8]] = Box::leak(
+            der.iter()
+                .map(Vec::as_slice)
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
+        );
+        let rdata: &'static [Vec<u8>] = Box::leak(records.iter().map(Record::rdata).collect());
+        let records: &'static [Record] = Box::leak(records.into_boxed_slice());
+        ops.push(Op {
+            workload: workload.clone(),
+            kind,
+            who: Who::Mxtrust,
+            run: Box::new(move || mxtrust_dane_n::<64>(chain, rdata)),
+        });
+        ops.push(Op {
+            workload,
+            kind,
+            who: Who::Peer("openssl"),
+            run: Box::new(move || openssl.verify(chain, records)),
+        });
+    };
+    for len in SCALING_CHAIN_LENS {
+        let chain = generated_chain(len);
+        let leaf = Record::sha256(3, 1, spki(&chain[0]));
+        push_dane(
+            format!("chain {len}, 3 1 1 leaf"),
+            Kind::DaneChain { len, usage: 3 },
+            &chain,
+            vec![leaf],
+        );
+        if len > 1 {
+            let top = Record::sha256(2, 1, spki(&chain[len - 1]));
+            push_dane(
+                format!("chain {len}, 2 1 1 top CA"),
+                Kind::DaneChain { len, usage: 2 },
+                &chain,
+                vec![top],
+            );
+        }
+    }
+    let chain = generated_chain(2);
+    for size in SCALING_RRSET_SIZES {
+        let mut records: Vec<Record> = (1..size)
+            .map(|i| Record::sha256(3, 1, format!("not this key {i}").as_bytes()))
+            .collect();
+        records.push(Record::sha256(3, 1, spki(&chain[0])));
+        push_dane(
+            format!("rrset {size}, 3 1 1 last matches"),
+            Kind::DaneRrset { records: size },
+            &chain,
+            records,
+        );
+    }
+    for mx in SCALING_MX_COUNTS {
+        let body: &'static [u8] = Box::leak(sts_policy_body(mx).into_bytes().into_boxed_slice());
+        let workload = format!("policy {mx} mx, parse+match");
+        ops.push(Op {
+            workload: workload.clone(),
+            kind: Kind::Policy { mx },
+            who: Who::Mxtrust,
+            run: Box::new(move || mxtrust_policy(body, STS_HOST.as_bytes())),
+        });
+        ops.push(Op {
+            workload,
+            kind: Kind::Policy { mx },
+            who: Who::Limit(LINE_SPLIT),
+            run: Box::new(move || line_split(body)),
+        });
+    }
+    ops
 }
 
 /// Who does the work.
@@ -326,6 +483,18 @@ pub enum Kind {
     StsTxt,
     /// `_smtp._tls` TXT record.
     TlsrptTxt,
+    /// A generated chain of `len` certificates, one record of `usage`.
+    DaneChain {
+        /// Presented certificates.
+        len: usize,
+        /// 3: `3 1 1` on the leaf; 2: `2 1 1` on the topmost CA.
+        usage: u8,
+    },
+    /// `records` `3 1 1` records, the last one matching.
+    DaneRrset {
+        /// Records in the RRset.
+        records: usize,
+    },
 }
 
 /// One implementation of one workload.
@@ -409,6 +578,12 @@ pub fn ops() -> Vec<Op> {
             kind: Kind::Policy { mx },
             who: Who::Mxtrust,
             run: Box::new(move || mxtrust_policy(body, STS_HOST.as_bytes())),
+        });
+        ops.push(Op {
+            workload: format!("mta-sts policy {mx} mx, parse+match"),
+            kind: Kind::Policy { mx },
+            who: Who::Limit(LINE_SPLIT),
+            run: Box::new(move || line_split(body)),
         });
     }
     let txt = [

@@ -425,35 +425,43 @@ fn parse_basic_constraints(value: Input<'_>) -> BasicConstraints {
 
 /// Checks a Name: SEQUENCE OF SET OF SEQUENCE { OID, value }.
 fn check_name(name: Input<'_>) -> Result<(), Error> {
-    der::for_each_tlv(name, |tag, rdn| {
-        if tag != der::SET {
-            return Err(Error::BadDer);
-        }
-        der::for_each_tlv(rdn, |tag, attribute| {
-            if tag != der::SEQUENCE {
+    check_name_octets(name.as_slice_less_safe())
+}
+
+/// [`check_name`] over the Name's contents as a slice: a sequence of SETs
+/// (RDNs), each a sequence of `SEQUENCE { OID, any }` attributes.
+fn check_name_octets(mut rdns: &[u8]) -> Result<(), Error> {
+    while !rdns.is_empty() {
+        let (mut attributes, rest) = der::split_expected(rdns, der::SET)?;
+        rdns = rest;
+        while !attributes.is_empty() {
+            let (attribute, rest) = der::split_expected(attributes, der::SEQUENCE)?;
+            attributes = rest;
+            let (_, value) = der::split_expected(attribute, der::OID)?;
+            let (_, _, after) = der::split_tlv(value)?;
+            if !after.is_empty() {
                 return Err(Error::BadDer);
             }
-            der::read_all(attribute, |r| {
-                der::expect_tag(r, der::OID)?;
-                der::read_tlv(r).map(|_| ())
-            })
-        })
-    })
+        }
+    }
+    Ok(())
 }
 
 /// Checks the contents of a SubjectPublicKeyInfo SEQUENCE:
 /// `AlgorithmIdentifier, BIT STRING` (RFC 5280 §4.1.2.7).
 fn check_spki_value(value: Input<'_>) -> Result<(), Error> {
-    der::read_all(value, |r| {
-        let algorithm = der::expect_tag(r, der::SEQUENCE)?;
-        der::read_all(algorithm, |a| {
-            der::expect_tag(a, der::OID)?;
-            der::skip_rest(a);
-            Ok(())
-        })?;
-        let key = der::expect_tag(r, der::BIT_STRING)?;
-        check_bit_string(key.as_slice_less_safe())
-    })
+    check_spki_octets(value.as_slice_less_safe())
+}
+
+/// [`check_spki_value`] over the contents as a slice.
+fn check_spki_octets(value: &[u8]) -> Result<(), Error> {
+    let (algorithm, rest) = der::split_expected(value, der::SEQUENCE)?;
+    der::split_expected(algorithm, der::OID)?; // parameters: anything after
+    let (key, rest) = der::split_expected(rest, der::BIT_STRING)?;
+    if !rest.is_empty() {
+        return Err(Error::BadDer);
+    }
+    check_bit_string(key)
 }
 
 /// Checks the contents of a DER BIT STRING (X.690 §8.6.2, §11.2): an
@@ -494,20 +502,28 @@ fn subject_and_spki(der: &[u8]) -> Result<(&[u8], &[u8]), Error> {
     if der.len() > MAX_CERTIFICATE_LEN {
         return Err(Error::CertificateTooLarge);
     }
-    let cert = der::read_all(Input::from(der), |r| der::expect_tag(r, der::SEQUENCE))?;
-    let mut r = Reader::new(cert);
-    let tbs = der::expect_tag(&mut r, der::SEQUENCE)?;
-    let mut r = Reader::new(tbs);
-    der::optional_tag(&mut r, der::context_constructed(0))?; // version
+    let (cert, after) = der::split_expected(der, der::SEQUENCE)?;
+    if !after.is_empty() {
+        return Err(Error::BadDer);
+    }
+    // What follows tbsCertificate is not read here.
+    let (tbs, _) = der::split_expected(cert, der::SEQUENCE)?;
+    let mut rest = tbs;
+    if rest.first() == Some(&der::context_constructed(0)) {
+        rest = der::split_tlv(rest)?.2; // version
+    }
     // serialNumber, signature, issuer, validity
     for tag in [der::INTEGER, der::SEQUENCE, der::SEQUENCE, der::SEQUENCE] {
-        der::expect_tag(&mut r, tag)?;
+        rest = der::split_expected(rest, tag)?.1;
     }
-    let subject = der::expect_tag(&mut r, der::SEQUENCE)?;
-    check_name(subject)?;
-    let (spki, value) = der::expect_tag_with_header(&mut r, der::SEQUENCE)?;
-    check_spki_value(value)?;
-    Ok((subject.as_slice_less_safe(), spki.as_slice_less_safe()))
+    let (subject, rest) = der::split_expected(rest, der::SEQUENCE)?;
+    check_name_octets(subject)?;
+    let (value, after) = der::split_expected(rest, der::SEQUENCE)?;
+    check_spki_octets(value)?;
+    let spki = rest
+        .get(..rest.len().saturating_sub(after.len()))
+        .ok_or(Error::BadDer)?;
+    Ok((subject, spki))
 }
 
 /// Checks that `der` is what a Full(0) record with selector 0 must hold for

@@ -291,11 +291,9 @@ pub fn verify(
     options: &Options<'_>,
     report: &mut [RecordStatus],
 ) -> Result<Outcome, Error> {
-    let Checked {
-        chain,
-        oversized,
-        references,
-    } = check_inputs(chain, records, reference_ids, report)?;
+    let mut references = heapless::Vec::new();
+    let Checked { chain, oversized } =
+        check_inputs(chain, records, reference_ids, report, &mut references)?;
     let report = report.get_mut(..records.len()).unwrap_or_default();
 
     let mut verifier = Verifier {
@@ -316,9 +314,12 @@ pub fn verify(
     let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
     let mut sources = [AnchorSource::Presented; MAX_TLSA_RECORDS];
     verifier.match_presented(records, report, is_ee);
-    for (record, status) in records.iter().zip(report.iter_mut()) {
-        if is_ee(record) {
-            *status = verifier.evaluate_ee(*status);
+    // evaluate_ee changes nothing unless names are checked.
+    if options.ee_name_checks {
+        for (record, status) in records.iter().zip(report.iter_mut()) {
+            if is_ee(record) {
+                *status = verifier.evaluate_ee(*status);
+            }
         }
     }
     let ee_authenticated = authenticated(records, report, &sources, is_ee);
@@ -377,9 +378,9 @@ pub fn verify_ee(
     options: &Options<'_>,
     report: &mut [RecordStatus],
 ) -> Result<Outcome, Error> {
-    let Checked {
-        chain, references, ..
-    } = check_inputs(chain, records, reference_ids, report)?;
+    let mut references = heapless::Vec::new();
+    let Checked { chain, .. } =
+        check_inputs(chain, records, reference_ids, report, &mut references)?;
     let report = report.get_mut(..records.len()).unwrap_or_default();
     if !classify(records, options, report) {
         return Ok(Outcome::Unauthenticated);
@@ -423,21 +424,25 @@ fn first_failure(report: &[RecordStatus], malformed: Option<Failure>) -> Failure
 }
 
 /// The checked inputs of [`verify`] and [`verify_ee`].
-struct Checked<'c, 'n> {
+struct Checked<'c> {
     chain: &'c [&'c [u8]],
     oversized: Option<Failure>,
-    references: heapless::Vec<ReferenceId<'n>, MAX_REFERENCE_IDS>,
 }
 
 /// The caller's inputs checked: errors for the caller's own mistakes, a
 /// verdict-to-be for what the server chose (a chain past the limits is cut
-/// to its leaf, which is all that DANE-EE needs, RFC 7672 §3.1.1).
+/// to its leaf, which is all that DANE-EE needs, RFC 7672 §3.1.1). The
+/// reference identifiers go into `references`, the caller's, so that they
+/// are not copied on return. Inlined: returned through memory, its chain
+/// slice costs a store-forwarding stall.
+#[inline(always)]
 fn check_inputs<'c, 'n>(
     chain: &'c [&'c [u8]],
     records: &[Tlsa<'_>],
     reference_ids: &[&'n str],
     report: &[RecordStatus],
-) -> Result<Checked<'c, 'n>, Error> {
+    references: &mut heapless::Vec<ReferenceId<'n>, MAX_REFERENCE_IDS>,
+) -> Result<Checked<'c>, Error> {
     if chain.is_empty() {
         return Err(Error::EmptyChain);
     }
@@ -467,37 +472,35 @@ fn check_inputs<'c, 'n>(
     if reference_ids.is_empty() {
         return Err(Error::NoReferenceIds);
     }
-    let mut references = heapless::Vec::new();
     for name in reference_ids {
         references
             .push(ReferenceId::new(name)?)
             .map_err(|_| Error::TooManyReferenceIds)?;
     }
-    Ok(Checked {
-        chain,
-        oversized,
-        references,
-    })
+    Ok(Checked { chain, oversized })
 }
 
 /// Each record's usability and digest agility (RFC 7671 §4.1, §9) into the
 /// report; whether any record is usable.
 fn classify(records: &[Tlsa<'_>], options: &Options<'_>, report: &mut [RecordStatus]) -> bool {
-    for (i, slot) in report.iter_mut().enumerate() {
-        *slot = match tlsa::selection(
-            records,
-            i,
-            options.profile.kind(),
-            &options.digest_preference,
-        ) {
-            Selection::Usable => RecordStatus::NotMatched,
-            Selection::Unusable(why) => RecordStatus::Unusable(why),
-            Selection::Superseded => RecordStatus::Superseded,
-        };
-    }
-    !report
-        .iter()
-        .all(|status| matches!(status, RecordStatus::Unusable(_)))
+    let mut any_usable = false;
+    tlsa::select_each(
+        records,
+        options.profile.kind(),
+        &options.digest_preference,
+        |i, selection| {
+            let status = match selection {
+                Selection::Usable => RecordStatus::NotMatched,
+                Selection::Unusable(why) => RecordStatus::Unusable(why),
+                Selection::Superseded => RecordStatus::Superseded,
+            };
+            any_usable |= !matches!(status, RecordStatus::Unusable(_));
+            if let Some(slot) = report.get_mut(i) {
+                *slot = status;
+            }
+        },
+    );
+    any_usable
 }
 
 /// The failure a presented certificate that cannot be read stands for.
@@ -646,6 +649,9 @@ impl<'o> Verifier<'_, 'o> {
         };
         for depth in 0..depths {
             let mut digests = DigestCache::default();
+            // The key at this depth, read once for every record that
+            // selects it (it was read once per record).
+            let mut spki = None;
             for (record, status) in records.iter().zip(report.iter_mut()) {
                 // PKIX-TA is matched against the validated path instead.
                 let applies = wanted(record)
@@ -656,7 +662,7 @@ impl<'o> Verifier<'_, 'o> {
                 }
                 let selected = match record.selector {
                     Selector::Cert => self.chain.der(depth),
-                    _ => match self.chain.spki(depth) {
+                    _ => match *spki.get_or_insert_with(|| self.chain.spki(depth)) {
                         Ok(spki) => Some(spki),
                         Err(failure) => {
                             self.malformed.get_or_insert(failure);
@@ -1047,10 +1053,24 @@ fn matches_spki_value(record: &Tlsa<'_>, value: &[u8]) -> bool {
 }
 
 /// Digests of one certificate's selected bytes, computed at most once each.
-#[derive(Default)]
+/// Each digest is computed straight into its slot: copying a fresh digest
+/// into a slot costs a store-forwarding stall, about as much as the
+/// bookkeeping of a whole `3 1 1` check besides the digest.
 struct DigestCache {
     /// One per (selector, digest): two selectors times two digests.
-    slots: heapless::Vec<(Selector, DigestAlgorithm, [u8; 64]), 4>,
+    keys: [Option<(Selector, DigestAlgorithm)>; 4],
+    outs: [[u8; 64]; 4],
+    len: usize,
+}
+
+impl Default for DigestCache {
+    fn default() -> Self {
+        Self {
+            keys: [None; 4],
+            outs: [[0; 64]; 4],
+            len: 0,
+        }
+    }
 }
 
 impl DigestCache {
@@ -1058,19 +1078,24 @@ impl DigestCache {
         let Some(digest) = record.matching_type.digest() else {
             return record.matching_type == MatchingType::Full && record.data == selected;
         };
-        let len = digest.output_len();
-        let found = self
-            .slots
-            .iter()
-            .find(|(s, d, _)| *s == record.selector && *d == digest);
-        if let Some((_, _, out)) = found {
-            return out.get(..len) == Some(record.data);
+        let key = Some((record.selector, digest));
+        let used = self.keys.get(..self.len).unwrap_or_default();
+        if let Some(i) = used.iter().position(|k| *k == key) {
+            let len = digest.output_len();
+            return self.outs.get(i).and_then(|out| out.get(..len)) == Some(record.data);
         }
-        let mut out = [0u8; 64];
-        tlsa::digest_into(digest, selected, &mut out);
-        // Full only for selectors and digests past the two of each that
-        // exist; then the digest is simply computed again next time.
-        let _ = self.slots.push((record.selector, digest, out));
-        out.get(..len) == Some(record.data)
+        match (self.keys.get_mut(self.len), self.outs.get_mut(self.len)) {
+            (Some(slot), Some(out)) => {
+                *slot = key;
+                self.len = self.len.saturating_add(1);
+                tlsa::digest_into(digest, selected, out) == record.data
+            }
+            // Full only for selectors and digests past the two of each
+            // that exist; then the digest is simply computed again.
+            _ => {
+                let mut out = [0u8; 64];
+                tlsa::digest_into(digest, selected, &mut out) == record.data
+            }
+        }
     }
 }

@@ -93,11 +93,41 @@ pub(crate) fn expect_tag_with_header<'a>(
 }
 
 /// Splits the first TLV off `bytes`: its tag, its contents, and the rest.
+/// The same rules as [`read_tlv`] (low tag numbers, canonical definite
+/// lengths of at most three octets, no truncation), read straight off the
+/// slice: the DANE-EE path reads a leaf's key with this alone, where a
+/// [`Reader`] and its closures cost more than the SHA-256 of the key.
+#[inline]
 pub(crate) fn split_tlv(bytes: &[u8]) -> Result<(u8, &[u8], &[u8]), Error> {
-    let mut r = Reader::new(Input::from(bytes));
-    let (whole, (tag, value)) = r.read_partial(read_tlv)?;
-    let rest = bytes.get(whole.len()..).ok_or(Error::BadDer)?;
-    Ok((tag, value.as_slice_less_safe(), rest))
+    let [tag, first, rest @ ..] = bytes else {
+        return Err(Error::BadDer);
+    };
+    if tag & 0x1f == 0x1f {
+        return Err(Error::BadDer);
+    }
+    let (len, rest) = match (*first, rest) {
+        (0..=0x7f, rest) => (usize::from(*first), rest),
+        (0x81, [a, rest @ ..]) if *a >= 0x80 => (usize::from(*a), rest),
+        (0x82, [a, b, rest @ ..]) if *a != 0 => (usize::from(u16::from_be_bytes([*a, *b])), rest),
+        (0x83, [a, b, c, rest @ ..]) if *a != 0 => {
+            let len = u32::from_be_bytes([0, *a, *b, *c]);
+            (usize::try_from(len).map_err(|_| Error::BadDer)?, rest)
+        }
+        // 0x80 is BER's indefinite form; longer forms exceed every limit
+        // here; a long form with a leading zero is not the shortest.
+        _ => return Err(Error::BadDer),
+    };
+    let (value, rest) = rest.split_at_checked(len).ok_or(Error::BadDer)?;
+    Ok((*tag, value, rest))
+}
+
+/// Splits a TLV that must carry `tag` off `bytes`: its contents and the rest.
+#[inline]
+pub(crate) fn split_expected(bytes: &[u8], tag: u8) -> Result<(&[u8], &[u8]), Error> {
+    match split_tlv(bytes)? {
+        (t, value, rest) if t == tag => Ok((value, rest)),
+        _ => Err(Error::BadDer),
+    }
 }
 
 /// Runs `f` over all of `input`, which must be consumed entirely.
@@ -166,6 +196,17 @@ mod tests {
             });
         }
 
+        /// The slice reader and the `untrusted` reader accept the same TLVs
+        /// and split them the same way.
+        #[test]
+        fn split_tlv_agrees_with_read_tlv(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let mut r = Reader::new(Input::from(&bytes));
+            let by_reader = r
+                .read_partial(read_tlv)
+                .map(|(whole, (tag, value))| (tag, value.as_slice_less_safe(), &bytes[whole.len()..]));
+            prop_assert_eq!(split_tlv(&bytes), by_reader);
+        }
+
         /// Every DER TLV with a low tag number reads back.
         #[test]
         fn encoded_tlvs_read_back(tag in any::<u8>().prop_filter("low tag", |t| t & 0x1f != 0x1f),
@@ -176,9 +217,19 @@ mod tests {
     }
 
     fn tlv(bytes: &[u8]) -> Result<(u8, &[u8]), Error> {
-        read_all(Input::from(bytes), |r| {
+        let read = read_all(Input::from(bytes), |r| {
             read_tlv(r).map(|(t, v)| (t, v.as_slice_less_safe()))
-        })
+        });
+        // The slice reader agrees, trailing data aside (it returns the rest).
+        let split = split_tlv(bytes).and_then(|(t, v, rest)| {
+            if rest.is_empty() {
+                Ok((t, v))
+            } else {
+                Err(Error::BadDer)
+            }
+        });
+        assert_eq!(read, split, "{bytes:02x?}");
+        read
     }
 
     #[test]

@@ -47,6 +47,7 @@ impl<'a> ReferenceId<'a> {
     /// assert!(!any_mx.matches(b"example.com"));
     /// # Ok::<(), mxtrust::Error>(())
     /// ```
+    #[inline]
     pub fn new(name: &'a str) -> Result<Self, Error> {
         let bytes = name.as_bytes();
         let (subdomains, rest) = match bytes.split_first() {
@@ -54,6 +55,16 @@ impl<'a> ReferenceId<'a> {
             _ => (false, bytes),
         };
         let rest = strip_trailing_dot(rest);
+        // An IPv4 address is digits and dots only, and an IPv6 address has
+        // colons, which no valid name has: a valid name with any other octet
+        // is no address, and the address parser need not run.
+        let not_numeric = class::LETTER | class::HYPHEN | class::UNDERSCORE;
+        if reference_classes(rest).is_some_and(|seen| seen & not_numeric != 0) {
+            return Ok(Self {
+                name: rest,
+                subdomains,
+            });
+        }
         // DANE and MTA-STS name hosts: "192.0.2.1" is LDH-shaped, but a
         // certificate's IP address identifiers are not DNS-IDs, and no MX
         // exchange is an address (RFC 7672 §3.2.3, RFC 8461 §4.1).
@@ -278,15 +289,78 @@ fn is_wildcard_parent(parent: &[u8]) -> bool {
 /// Whether `name` (no leading or trailing dot) is a DNS name: 1 to
 /// [`MAX_NAME_LEN`] octets, labels of 1 to 63 letters, digits, `-` or `_`.
 pub(crate) fn is_valid_reference(name: &[u8]) -> bool {
-    !name.is_empty()
-        && name.len() <= MAX_NAME_LEN
-        && name.split(|&b| b == b'.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    reference_classes(name).is_some()
+}
+
+/// The octet classes of a host name's characters, one bit each.
+pub(crate) mod class {
+    /// `A`–`Z`, `a`–`z`.
+    pub(crate) const LETTER: u8 = 1;
+    /// `0`–`9`.
+    pub(crate) const DIGIT: u8 = 2;
+    /// `-`.
+    pub(crate) const HYPHEN: u8 = 4;
+    /// `_`.
+    pub(crate) const UNDERSCORE: u8 = 8;
+    /// `.`.
+    pub(crate) const DOT: u8 = 16;
+
+    /// Each octet's class; 0 for octets no host name holds.
+    // Built at compile time, where an index out of bounds fails the build.
+    #[allow(clippy::indexing_slicing, clippy::as_conversions)]
+    pub(crate) const TABLE: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0u8;
+        loop {
+            table[b as usize] = match b {
+                b'A'..=b'Z' | b'a'..=b'z' => LETTER,
+                b'0'..=b'9' => DIGIT,
+                b'-' => HYPHEN,
+                b'_' => UNDERSCORE,
+                b'.' => DOT,
+                _ => 0,
+            };
+            if b == u8::MAX {
+                break;
+            }
+            b += 1;
+        }
+        table
+    };
+
+    /// The class of `b`.
+    pub(crate) fn of(b: u8) -> u8 {
+        TABLE.get(usize::from(b)).copied().unwrap_or(0)
+    }
+}
+
+/// The union of the classes of `name`'s octets when it is a valid
+/// reference name (see [`is_valid_reference`]); one pass with a table.
+fn reference_classes(name: &[u8]) -> Option<u8> {
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
+        return None;
+    }
+    // The length of the label so far, 0 right after a dot.
+    let mut label = 0usize;
+    let mut seen = 0u8;
+    for &b in name {
+        let c = class::of(b);
+        seen |= c;
+        if c == class::DOT {
+            if label == 0 {
+                return None;
+            }
+            label = 0;
+        } else if c != 0 {
+            label = label.saturating_add(1);
+            if label > 63 {
+                return None;
+            }
+        } else {
+            return None;
+        }
+    }
+    (label != 0).then_some(seen)
 }
 
 /// Writes `parts` one after the other into `out` and returns the text.
@@ -314,6 +388,92 @@ pub(crate) fn write_concat<'o>(parts: &[&[u8]], out: &'o mut [u8]) -> Result<&'o
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The checks as first written (split on dots; the address parser
+    /// first), kept to hold the one-pass versions to them.
+    fn reference_as_written(name: &str) -> Result<(bool, &[u8]), Error> {
+        let bytes = name.as_bytes();
+        let (subdomains, rest) = match bytes.split_first() {
+            Some((b'.', rest)) => (true, rest),
+            _ => (false, bytes),
+        };
+        let rest = strip_trailing_dot(rest);
+        let text = core::str::from_utf8(rest).unwrap_or_default();
+        if text.parse::<core::net::IpAddr>().is_ok() {
+            return Err(Error::IpAddressReference);
+        }
+        let valid = !rest.is_empty()
+            && rest.len() <= MAX_NAME_LEN
+            && rest.split(|&b| b == b'.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label
+                        .iter()
+                        .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            });
+        if !valid {
+            return Err(Error::InvalidReferenceName);
+        }
+        Ok((subdomains, rest))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// ReferenceId::new decides as the checks as first written did.
+        #[test]
+        fn reference_checks_unchanged(name in "[.0-9a-fA-F:_x-]{0,12}|([0-9a-z]{1,64}\\.){0,5}[0-9a-z]{0,3}\\.?|[0-9.]{0,16}|::[0-9.]{0,16}") {
+            let got = ReferenceId::new(&name).map(|r| (r.is_parent_domain(), r.domain()));
+            proptest::prop_assert_eq!(got, reference_as_written(&name), "{:?}", name);
+        }
+    }
+
+    #[test]
+    fn reference_edges() {
+        for name in [
+            "",
+            ".",
+            "..",
+            "a",
+            "a.",
+            ".a",
+            ".a.",
+            "1.2.3.4",
+            "1.2.3.4.",
+            ".1.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "::1",
+            "1::",
+            "a..b",
+            "-a.b",
+            "a_b.c",
+            "1e.2.3.4",
+            "256.1.1.1",
+        ] {
+            assert_eq!(
+                ReferenceId::new(name).map(|r| (r.is_parent_domain(), r.domain())),
+                reference_as_written(name),
+                "{name:?}"
+            );
+        }
+        let long_label = "a".repeat(64);
+        let max_label = "a".repeat(63);
+        let long_name = std::format!("{max_label}.{max_label}.{max_label}.{max_label}");
+        for name in [
+            long_label.as_str(),
+            max_label.as_str(),
+            long_name.as_str(),
+            &long_name[..253],
+        ] {
+            assert_eq!(
+                ReferenceId::new(name).map(|r| (r.is_parent_domain(), r.domain())),
+                reference_as_written(name),
+                "{name:?}"
+            );
+        }
+    }
 
     /// (presented, host, expected)
     const HOST_CASES: &[(&str, &str, bool)] = &[

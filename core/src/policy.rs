@@ -97,6 +97,75 @@ impl<'a> MxPattern<'a> {
     /// # Ok::<(), MxPatternError>(())
     /// ```
     pub fn parse(value: &'a [u8]) -> Result<Self, MxPatternError> {
+        match Self::parse_plain(value) {
+            Some(pattern) => Ok(pattern),
+            None => Self::parse_general(value),
+        }
+    }
+
+    /// The shape nearly every policy uses, in one pass with a table: an
+    /// optional `*.`, then an LDH domain without a trailing dot that has a
+    /// letter or a hyphen (so is no address). `None` means "not this
+    /// shape", not "invalid": [`Self::parse_general`] then decides. What
+    /// this accepts, `parse_general` accepts as the same pattern.
+    #[inline]
+    fn parse_plain(value: &'a [u8]) -> Option<Self> {
+        let (pattern, rest) = Self::plain_prefix(value)?;
+        rest.is_empty().then_some(pattern)
+    }
+
+    /// [`Self::parse_plain`] of the longest prefix of `text` made of
+    /// letters, digits, hyphens and dots (after an optional `*.`), and what
+    /// follows it; `None` when that prefix is not of the plain shape.
+    #[inline]
+    fn plain_prefix(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
+        use crate::name::class::{self, DIGIT, DOT, HYPHEN, LETTER};
+        let (wildcard, text) = match text.strip_prefix(b"*.") {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        // Letters and digits are nearly every octet and need nothing but
+        // the table. `start` is where the current label starts, `plain`
+        // where the octets after the last dot or hyphen start: a dot or a
+        // hyphen there follows a dot, a hyphen or the start.
+        let mut start = 0usize;
+        let mut plain = 0usize;
+        let mut end = text.len();
+        for (i, &b) in text.iter().enumerate() {
+            let c = class::of(b);
+            if c & (LETTER | DIGIT) != 0 {
+                continue;
+            }
+            if c == DOT {
+                if i == plain || i.saturating_sub(start) > 63 {
+                    return None;
+                }
+                start = i.saturating_add(1);
+            } else if c == HYPHEN {
+                if i == start {
+                    return None;
+                }
+            } else {
+                end = i;
+                break;
+            }
+            plain = i.saturating_add(1);
+        }
+        let (domain, rest) = text.split_at_checked(end)?;
+        if end == plain || end.saturating_sub(start) > 63 || end > MAX_NAME_LEN {
+            return None; // empty, a dot or hyphen last, or too long
+        }
+        // All digits and dots: maybe an address, which the general rules
+        // name (a `*.` pattern is never one).
+        let numeric = || domain.iter().all(|&b| b == b'.' || b.is_ascii_digit());
+        if !wildcard && domain.first().is_some_and(u8::is_ascii_digit) && numeric() {
+            return None;
+        }
+        Some((Self { domain, wildcard }, rest))
+    }
+
+    /// [`Self::parse`] for any value: every rule, one at a time.
+    fn parse_general(value: &'a [u8]) -> Result<Self, MxPatternError> {
         if !value.is_ascii() {
             return Err(MxPatternError::NonAscii);
         }
@@ -480,6 +549,15 @@ impl<'a, const N: usize> Policy<'a, N> {
     /// assert_eq!(warnings[0].kind, WarningKind::BlankLine);
     /// ```
     pub fn parse(body: &'a [u8], warnings: &mut [Warning]) -> Result<Self, PolicyError> {
+        Self::parse_with::<true>(body, warnings)
+    }
+
+    /// [`Self::parse`]; with `FAST` false, every line and every `mx` value
+    /// takes the octet-by-octet path, which tests hold the fast one to.
+    fn parse_with<const FAST: bool>(
+        body: &'a [u8],
+        warnings: &mut [Warning],
+    ) -> Result<Self, PolicyError> {
         let whole = |kind| PolicyError { line: 0, kind };
         if body.len() > MAX_POLICY_LEN {
             return Err(whole(PolicyErrorKind::TooLarge));
@@ -491,7 +569,7 @@ impl<'a, const N: usize> Policy<'a, N> {
                 kind: PolicyErrorKind::InvalidUtf8,
             });
         }
-        let mut parser = Parser {
+        let mut parser = Parser::<'a, '_, N, FAST> {
             warnings,
             found: 0,
             version: false,
@@ -510,14 +588,31 @@ impl<'a, const N: usize> Policy<'a, N> {
         let mut line_no = 0usize;
         while !rest.is_empty() {
             line_no = line_no.saturating_add(1);
-            let (line, terminator, after) = split_line(rest);
-            rest = after;
-            parser
-                .line(line_no, line, terminator)
-                .map_err(|kind| PolicyError {
+            if let Some((pattern, terminator, after)) = plain_mx_line(rest).filter(|_| FAST) {
+                rest = after;
+                parser.line_ending(line_no, terminator);
+                parser.push_mx(pattern).map_err(|kind| PolicyError {
                     line: line_no,
                     kind,
                 })?;
+                continue;
+            }
+            let (line, terminator, after, clean) = if FAST {
+                next_line(rest)
+            } else {
+                let (line, terminator, after) = split_line(rest);
+                (line, terminator, after, false)
+            };
+            rest = after;
+            let checked = if clean {
+                parser.clean_line(line_no, line, terminator)
+            } else {
+                parser.line(line_no, line, terminator)
+            };
+            checked.map_err(|kind| PolicyError {
+                line: line_no,
+                kind,
+            })?;
         }
         if !parser.version {
             return Err(whole(PolicyErrorKind::MissingVersion));
@@ -556,7 +651,23 @@ impl<'a, const N: usize> Policy<'a, N> {
     /// `mx` pattern matches it. This says nothing about certificates; see
     /// [`crate::sts::check_certificate`].
     pub fn allows_mx(&self, host: &[u8]) -> bool {
-        self.mx_patterns().iter().any(|p| p.matches(host))
+        // MxPattern::matches for every pattern, with what depends only on
+        // the host (its trailing dot, what follows its first label) done
+        // once.
+        let host = strip_trailing_dot(host);
+        let below_first_label = match host.iter().position(|&b| b == b'.') {
+            Some(dot) if dot > 0 => host.get(dot.saturating_add(1)..),
+            _ => None,
+        };
+        self.mx_patterns()
+            .iter()
+            .any(|p| match (p.domain, p.wildcard) {
+                ([], _) => false,
+                (domain, false) => host.eq_ignore_ascii_case(domain),
+                (domain, true) => {
+                    below_first_label.is_some_and(|rest| rest.eq_ignore_ascii_case(domain))
+                }
+            })
     }
 
     /// How many warnings parsing found, including those that did not fit in
@@ -592,7 +703,82 @@ fn split_line(rest: &[u8]) -> (&[u8], Terminator, &[u8]) {
     }
 }
 
-struct Parser<'a, 'w, const N: usize> {
+/// The first line of `rest` when it is `mx: ` and a plain pattern (see
+/// [`MxPattern::parse_plain`]) and nothing else: the pattern, the line's
+/// terminator and what follows. Such a line is read in one pass; what
+/// [`Parser::line`] would do with it is [`Parser::line_ending`] and
+/// [`Parser::push_mx`] (its octets are all allowed, it has no whitespace
+/// to warn about, and a plain pattern has no trailing dot). Any other line
+/// is `None`, and goes the general way.
+#[inline]
+fn plain_mx_line(rest: &[u8]) -> Option<(MxPattern<'_>, Terminator, &[u8])> {
+    let value = rest.strip_prefix(b"mx: ")?;
+    let (pattern, tail) = MxPattern::plain_prefix(value)?;
+    match tail {
+        [] => Some((pattern, Terminator::Eof, tail)),
+        [b'\n', after @ ..] => Some((pattern, Terminator::Lf, after)),
+        [b'\r', b'\n', after @ ..] => Some((pattern, Terminator::CrLf, after)),
+        _ => None,
+    }
+}
+
+/// The first line of `rest`, its terminator, what follows, and whether the
+/// line is clean: free of control characters (HTAB included) and DEL, so
+/// that [`Parser::clean_line`] may skip [`Parser::line`]'s octet checks.
+/// One word-at-a-time scan finds both the line's end and whether it is
+/// clean; a line that is not is split again by [`split_line`] and checked
+/// octet by octet, exactly as before.
+fn next_line(rest: &[u8]) -> (&[u8], Terminator, &[u8], bool) {
+    let Some(at) = first_control(rest) else {
+        return (rest, Terminator::Eof, &[], true);
+    };
+    let (line, from) = rest.split_at(at);
+    match from {
+        [b'\n', after @ ..] => (line, Terminator::Lf, after, true),
+        [b'\r', b'\n', after @ ..] => (line, Terminator::CrLf, after, true),
+        _ => {
+            let (line, terminator, after) = split_line(rest);
+            (line, terminator, after, false)
+        }
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each octet of `word` (little-endian) that is a control
+/// character (below 0x20) or DEL, and maybe of octets above such an octet:
+/// the lowest bit set is always exact, which is all a scan needs (the
+/// "has less than" and "has zero" tricks of Anderson's Bit Twiddling Hacks).
+fn control_bits(word: u64) -> u64 {
+    let below_space = word.wrapping_sub(ONES.wrapping_mul(0x20)) & !word;
+    let del = word ^ ONES.wrapping_mul(0x7f);
+    let is_del = del.wrapping_sub(ONES) & !del;
+    (below_space | is_del) & HIGH_BITS
+}
+
+/// The index of the first control character or DEL in `bytes`, eight
+/// octets at a time.
+fn first_control(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0usize;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let bits = control_bits(word);
+        if bits != 0 {
+            let index = usize::try_from(bits.trailing_zeros() / 8).unwrap_or(0);
+            return Some(offset.saturating_add(index));
+        }
+        offset = offset.saturating_add(8);
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b < 0x20 || b == 0x7f)
+        .map(|index| offset.saturating_add(index))
+}
+
+struct Parser<'a, 'w, const N: usize, const FAST: bool> {
     warnings: &'w mut [Warning],
     found: usize,
     version: bool,
@@ -612,7 +798,7 @@ const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 /// rather than the publisher's fault: the parser's and the cache's.
 pub const MX_CAPACITY_CODE: &str = "mx-capacity";
 
-impl<'a, const N: usize> Parser<'a, '_, N> {
+impl<'a, const N: usize, const FAST: bool> Parser<'a, '_, N, FAST> {
     fn warn(&mut self, line: usize, kind: WarningKind) {
         if let Some(slot) = self.warnings.get_mut(self.found) {
             *slot = Warning { line, kind };
@@ -633,6 +819,41 @@ impl<'a, const N: usize> Parser<'a, '_, N> {
                 _ => {}
             }
         }
+        self.checked_line(n, line, term)
+    }
+
+    /// [`Self::line`] for a line [`next_line`] found clean: no octet to
+    /// check.
+    fn clean_line(
+        &mut self,
+        n: usize,
+        line: &'a [u8],
+        term: Terminator,
+    ) -> Result<(), PolicyErrorKind> {
+        if line.len() > MAX_POLICY_LINE_LEN {
+            return Err(PolicyErrorKind::LineTooLong);
+        }
+        // Most lines of most policies: `mx: ` and a value, no whitespace
+        // around it. What [`Self::checked_line`] would find for them is no
+        // warning but the line ending's, the key `mx` and this value.
+        if let Some(value) = line.strip_prefix(b"mx: ") {
+            let bare = value.first().is_some_and(|&b| !is_wsp(b))
+                && value.last().is_some_and(|&b| !is_wsp(b));
+            if bare {
+                self.line_ending(n, term);
+                return self.mx(n, value);
+            }
+        }
+        self.checked_line(n, line, term)
+    }
+
+    /// The rest of [`Self::line`], once its octets are known to be allowed.
+    fn checked_line(
+        &mut self,
+        n: usize,
+        line: &'a [u8],
+        term: Terminator,
+    ) -> Result<(), PolicyErrorKind> {
         self.line_ending(n, term);
         if line.iter().all(|&b| is_wsp(b)) {
             self.warn(n, WarningKind::BlankLine);
@@ -723,18 +944,25 @@ impl<'a, const N: usize> Parser<'a, '_, N> {
     }
 
     fn mx(&mut self, n: usize, value: &'a [u8]) -> Result<(), PolicyErrorKind> {
-        match MxPattern::parse(value) {
+        // A plain `mx` line took plain_mx_line already; what reaches here
+        // gets the general rules, which decide a plain pattern the same
+        // way (one copy of the plain scan in a firmware image).
+        match MxPattern::parse_general(value) {
             Ok(pattern) => {
                 if value.last() == Some(&b'.') {
                     self.warn(n, WarningKind::MxTrailingDot);
                 }
-                self.mx
-                    .push(pattern)
-                    .map_err(|_| PolicyErrorKind::MxCapacity)?;
+                self.push_mx(pattern)?;
             }
             Err(e) => self.warn(n, WarningKind::MxIgnored(e)),
         }
         Ok(())
+    }
+
+    fn push_mx(&mut self, pattern: MxPattern<'a>) -> Result<(), PolicyErrorKind> {
+        self.mx
+            .push(pattern)
+            .map_err(|_| PolicyErrorKind::MxCapacity)
     }
 }
 
@@ -1170,6 +1398,242 @@ mod tests {
                 );
                 assert!(!list[i + 1..].contains(code), "{code} twice");
             }
+        }
+    }
+
+    /// Bodies made of the lines and line ends policies hold, well and badly
+    /// formed, for the fast and the octet-by-octet paths to agree on.
+    fn policy_body() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        use proptest::prelude::*;
+        use std::string::{String, ToString};
+        use std::vec;
+        let line = prop_oneof![
+            Just("version: STSv1".to_string()),
+            Just("version: STSv2".to_string()),
+            Just("version:STSv1".to_string()),
+            Just("version : STSv1".to_string()),
+            Just("mode: enforce".to_string()),
+            Just("mode: testing".to_string()),
+            Just("mode: none".to_string()),
+            Just("mode: Enforce".to_string()),
+            Just("Mode: enforce".to_string()),
+            Just("max_age: 604800".to_string()),
+            Just("max_age: 99999999999".to_string()),
+            Just("max_age:\t86400".to_string()),
+            Just("MX: evil.example".to_string()),
+            Just("x-ext: any \u{e9} value".to_string()),
+            Just("_bad: 1".to_string()),
+            Just("no colon".to_string()),
+            Just("\u{feff}mode: none".to_string()),
+            Just(String::new()),
+            Just("   ".to_string()),
+            Just("\t".to_string()),
+            "[ \t]{0,2}mx[ \t]{0,2}:[ \t]{0,2}(\\*\\.)?[a-z0-9_*.:\\[\\]-]{0,20}\\.?[ \t]{0,2}",
+            "mx: (\\*\\.)?([a-z0-9-]{1,8}\\.){0,3}[a-z0-9-]{0,8}\\.?",
+            "mx: [0-9.]{1,12}",
+            "mx: \\*\\.[0-9.]{1,12}",
+            "[a-z_]{1,8}: [ -~]{0,12}",
+            "[\x00-\x7f]{0,12}",
+        ];
+        let end = prop_oneof![
+            Just("\n"),
+            Just("\r\n"),
+            Just("\r"),
+            Just("\r\r\n"),
+            Just(""),
+            Just("\x7f\n"),
+            Just("\0\n")
+        ];
+        (any::<bool>(), proptest::collection::vec((line, end), 0..12)).prop_map(|(bom, lines)| {
+            let mut body = std::vec::Vec::new();
+            if bom {
+                body.extend_from_slice(b"\xef\xbb\xbf");
+            }
+            for (line, end) in lines {
+                body.extend_from_slice(line.as_bytes());
+                body.extend_from_slice(end.as_bytes());
+            }
+            body
+        })
+    }
+
+    /// A long line that is otherwise clean: the line limit is checked on
+    /// the fast path too.
+    #[test]
+    fn clean_long_lines_are_too_long() {
+        let mut body =
+            std::string::String::from("version: STSv1\r\nmode: none\r\nmax_age: 5\r\nx: ");
+        body.push_str(&"y".repeat(MAX_POLICY_LINE_LEN));
+        body.push_str("\r\n");
+        let mut w = [Warning::EMPTY; 2];
+        assert_eq!(
+            Policy::<4>::parse(body.as_bytes(), &mut w),
+            Err(PolicyError {
+                line: 4,
+                kind: E::LineTooLong
+            })
+        );
+        assert_eq!(
+            Policy::<4>::parse_with::<false>(body.as_bytes(), &mut w),
+            Err(PolicyError {
+                line: 4,
+                kind: E::LineTooLong
+            })
+        );
+    }
+
+    /// Line ends, BOM, extension fields and whitespace, on the fast path:
+    /// (body, mx count or error line and kind, warnings).
+    #[allow(clippy::type_complexity)]
+    const FAST_PATH_CASES: &[(&str, Result<usize, (usize, E)>, &[(usize, WarningKind)])] = &[
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx: a.example\r\nmax_age: 5\r\n",
+            Ok(1),
+            &[],
+        ),
+        (
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 5\n",
+            Ok(1),
+            &[],
+        ),
+        (
+            "version: STSv1\nmode: enforce\r\nmx: a.example\nmax_age: 5",
+            Ok(1),
+            &[(2, W::MixedLineEndings)],
+        ),
+        (
+            "\u{feff}version: STSv1\r\nmode: enforce\r\nmx: *.a.example\r\nmax_age: 5",
+            Ok(1),
+            &[(1, W::ByteOrderMark)],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx: a.example\r\nx-ext: v\r\nmax_age: 5",
+            Ok(1),
+            &[],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx:\ta.example\r\nmax_age: 5",
+            Ok(1),
+            &[],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx: a.example \r\nmax_age: 5",
+            Ok(1),
+            &[(3, W::TrailingWhitespace)],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\n mx: a.example\r\nmax_age: 5",
+            Ok(1),
+            &[(3, W::LeadingWhitespace)],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx : a.example\r\nmax_age: 5",
+            Ok(1),
+            &[(3, W::WhitespaceBeforeColon)],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx: a.example\r\r\nmax_age: 5",
+            Err((3, E::BareCr)),
+            &[],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx: a.example\x7f\r\nmax_age: 5",
+            Err((3, E::ControlCharacter)),
+            &[],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx: 1.2.3.4\r\nmx: *.1.2.3.4\r\nmax_age: 5",
+            Ok(1),
+            &[(3, W::MxIgnored(MxPatternError::IpLiteral))],
+        ),
+        (
+            "version: STSv1\r\nmode: enforce\r\nmx: a-.example\r\nmx: -a.example\r\nmx: a.example.\r\nmax_age: 5",
+            Ok(1),
+            &[
+                (3, W::MxIgnored(MxPatternError::Invalid)),
+                (4, W::MxIgnored(MxPatternError::Invalid)),
+                (5, W::MxTrailingDot),
+            ],
+        ),
+    ];
+
+    #[test]
+    fn fast_path_edges() {
+        for (i, (body, expected, expected_warnings)) in FAST_PATH_CASES.iter().enumerate() {
+            for fast in [true, false] {
+                let mut w = [Warning::EMPTY; 8];
+                let got = if fast {
+                    Policy::<4>::parse(body.as_bytes(), &mut w)
+                } else {
+                    Policy::<4>::parse_with::<false>(body.as_bytes(), &mut w)
+                };
+                match (&got, expected) {
+                    (Ok(p), Ok(count)) => {
+                        assert_eq!(p.mx_patterns().len(), *count, "row {i} fast {fast}");
+                        let got_w: std::vec::Vec<_> = w[..p.warnings_found()]
+                            .iter()
+                            .map(|w| (w.line, w.kind))
+                            .collect();
+                        assert_eq!(got_w, *expected_warnings, "row {i} fast {fast}");
+                    }
+                    (Err(e), Err((line, kind))) => {
+                        assert_eq!((e.line, e.kind), (*line, *kind), "row {i} fast {fast}");
+                    }
+                    _ => panic!("row {i} fast {fast}: got {got:?}, expected {expected:?}"),
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// The word-at-a-time scan and the fast `mx` shape decide exactly
+        /// as the octet-by-octet path: same policy, same warnings, same
+        /// error and line.
+        #[test]
+        fn fast_path_is_the_general_path(body in policy_body()) {
+            let mut fast_w = [Warning::EMPTY; 6];
+            let mut slow_w = [Warning::EMPTY; 6];
+            let fast = Policy::<4>::parse(&body, &mut fast_w);
+            let slow = Policy::<4>::parse_with::<false>(&body, &mut slow_w);
+            proptest::prop_assert_eq!(&fast, &slow, "{:?}", std::string::String::from_utf8_lossy(&body));
+            proptest::prop_assert_eq!(fast_w, slow_w);
+        }
+
+        /// What the fast `mx` shape accepts, the general rules accept as
+        /// the same pattern.
+        #[test]
+        fn plain_mx_shape_is_general(value in "(\\*\\.)?[a-zA-Z0-9_.*:-]{0,70}|[ -~]{0,10}|[0-9.]{0,12}") {
+            if let Some(p) = MxPattern::parse_plain(value.as_bytes()) {
+                proptest::prop_assert_eq!(Ok(p), MxPattern::parse_general(value.as_bytes()));
+            }
+        }
+
+        /// allows_mx is MxPattern::matches over every pattern.
+        #[test]
+        fn allows_mx_is_any_pattern_matching(
+            patterns in proptest::collection::vec("(\\*\\.)?([a-cA-C]{1,2}\\.){0,2}[a-c]{1,2}\\.?", 1..5),
+            host in "\\.?([a-cA-C]{0,2}\\.){0,3}[a-c]{0,2}\\.{0,2}",
+        ) {
+            let mut body = std::string::String::from("version: STSv1\nmode: enforce\nmax_age: 5\n");
+            for p in &patterns {
+                body.push_str(&std::format!("mx: {p}\n"));
+            }
+            let mut w = [Warning::EMPTY; 8];
+            if let Ok(policy) = Policy::<8>::parse(body.as_bytes(), &mut w) {
+                let any = policy.mx_patterns().iter().any(|p| p.matches(host.as_bytes()));
+                proptest::prop_assert_eq!(policy.allows_mx(host.as_bytes()), any, "{:?} {:?}", patterns, host);
+            }
+        }
+
+        /// The control-octet scan finds what a plain search finds.
+        #[test]
+        fn first_control_is_a_plain_search(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+            proptest::prop_assert_eq!(
+                first_control(&bytes),
+                bytes.iter().position(|&b| b < 0x20 || b == 0x7f)
+            );
         }
     }
 

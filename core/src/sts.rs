@@ -54,7 +54,10 @@ impl PolicyId {
             return Err(Error::StsInvalidId);
         }
         let mut bytes = [0; MAX_STS_ID_LEN];
-        bytes.iter_mut().zip(id).for_each(|(dst, src)| *dst = *src);
+        bytes
+            .get_mut(..id.len())
+            .ok_or(Error::StsInvalidId)?
+            .copy_from_slice(id);
         let len = u8::try_from(id.len()).map_err(|_| Error::StsInvalidId)?;
         Ok(Self { bytes, len })
     }
@@ -112,6 +115,22 @@ impl Record {
     /// # Ok::<(), mxtrust::Error>(())
     /// ```
     pub fn parse(record: &[u8]) -> Result<Self, Error> {
+        // The form RFC 8461 §3.1 shows and nearly every domain publishes,
+        // `v=STSv1; id=<id>;` (the last ";" optional), read without the
+        // field walk; anything else, a bad id included, goes the general
+        // way, which finds the same id for this form.
+        let canonical = record
+            .strip_prefix(b"v=STSv1; id=")
+            .map(|id| id.strip_suffix(b";").unwrap_or(id))
+            .and_then(|id| PolicyId::new(id).ok());
+        match canonical {
+            Some(id) => Ok(Self { id }),
+            None => Self::parse_general(record),
+        }
+    }
+
+    /// [`Self::parse`] by the field walk, for any record.
+    fn parse_general(record: &[u8]) -> Result<Self, Error> {
         let rest = version_rest(record, VERSION).ok_or(Error::StsRecordSyntax)?;
         let mut id = None;
         for_each_field(rest, Error::StsRecordSyntax, |name, value| {
@@ -267,6 +286,24 @@ pub fn check_certificate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// The canonical form's shortcut finds what the field walk finds.
+        #[test]
+        fn canonical_form_is_the_general_form(
+            tail in "[a-zA-Z0-9]{0,34};?|[a-zA-Z0-9 ;=_.-]{0,36}",
+            head in proptest::sample::select(std::vec!["v=STSv1; id=", "v=STSv1;id=", "v=STSv1; id= ", "v=STSv1; ID=", "v=STSv1;  id="]),
+        ) {
+            let record = std::format!("{head}{tail}");
+            proptest::prop_assert_eq!(
+                Record::parse(record.as_bytes()),
+                Record::parse_general(record.as_bytes()),
+                "{:?}", record
+            );
+        }
+    }
 
     /// RFC 8461 §3.1 grammar, clause by clause: (record, expected id or error).
     const RECORD_CASES: &[(&str, Result<&str, Error>)] = &[

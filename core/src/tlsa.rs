@@ -703,10 +703,83 @@ pub fn select_usable(
     let out = out.get_mut(..records.len()).ok_or(Error::BufferTooSmall {
         needed: records.len(),
     })?;
-    for (i, slot) in out.iter_mut().enumerate() {
-        *slot = selection(records, i, profile, preference);
-    }
+    select_each(records, profile, preference, |i, selection| {
+        if let Some(slot) = out.get_mut(i) {
+            *slot = selection;
+        }
+    });
     Ok(())
+}
+
+/// The [`Selection`] of every record, as [`selection`] gives it for each
+/// index, passed to `put` in index order; each record's usability is
+/// checked once, not once per competitor.
+pub(crate) fn select_each(
+    records: &[Tlsa<'_>],
+    profile: ProfileKind,
+    preference: &DigestPreference,
+    mut put: impl FnMut(usize, Selection),
+) {
+    // Bit i: records[i] is usable. An unusable record's reason is asked
+    // again below: unusable records are rare, usable ones are the work.
+    let bit = |i: usize| {
+        1u64.checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
+            .unwrap_or(0)
+    };
+    let mut usable: u64 = 0;
+    for (i, record) in records.iter().enumerate() {
+        if record.usability(profile, preference).is_ok() {
+            usable |= bit(i);
+        }
+    }
+    // Past the mask's 64 records (callers stop at MAX_TLSA_RECORDS, 64),
+    // usability is asked again rather than remembered.
+    let is_usable = |j: usize, record: &Tlsa<'_>| match j {
+        0..64 => usable & bit(j) != 0,
+        _ => record.usability(profile, preference).is_ok(),
+    };
+    let rank_of = |record: &Tlsa<'_>| {
+        record
+            .matching_type
+            .digest()
+            .and_then(|d| preference.rank(d))
+    };
+    // The best rank of any usable record: a record of that rank has no
+    // better competitor, whatever its usage and selector, so only others
+    // look for one (an RRset of one digest never does: O(n), not O(n²)).
+    let best_anywhere = records
+        .iter()
+        .enumerate()
+        .filter(|&(j, other)| is_usable(j, other))
+        .filter_map(|(_, other)| rank_of(other))
+        .min();
+    for (i, record) in records.iter().enumerate() {
+        let selection = if !is_usable(i, record) {
+            match record.usability(profile, preference) {
+                Err(why) => Selection::Unusable(why),
+                Ok(()) => Selection::Usable, // not reached: usability is pure
+            }
+        } else {
+            match rank_of(record) {
+                None => Selection::Usable,
+                Some(rank) if Some(rank) <= best_anywhere => Selection::Usable,
+                Some(rank) => {
+                    let better = records.iter().enumerate().any(|(j, other)| {
+                        is_usable(j, other)
+                            && other.usage == record.usage
+                            && other.selector == record.selector
+                            && rank_of(other).is_some_and(|r| r < rank)
+                    });
+                    if better {
+                        Selection::Superseded
+                    } else {
+                        Selection::Usable
+                    }
+                }
+            }
+        };
+        put(i, selection);
+    }
 }
 
 /// Whether any record of an RRset is usable (RFC 7672 §2.2): the
@@ -818,6 +891,35 @@ pub fn association_data(
 #[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// select_each (one usability check per record) gives every record
+        /// the Selection that `selection` gives it alone.
+        #[test]
+        fn select_each_agrees_with_selection(
+            fields in proptest::collection::vec((0u8..5, 0u8..3, proptest::sample::select(std::vec![0u8, 1, 2, 3, 255]), proptest::sample::select(std::vec![0usize, 5, 32, 64])), 0..12),
+            profile in proptest::sample::select(std::vec![ProfileKind::Smtp, ProfileKind::Generic]),
+            preference in proptest::sample::select(std::vec![DigestPreference::SHA512_SHA256, DigestPreference::SHA256_SHA512, DigestPreference::only(DigestAlgorithm::Sha256)]),
+        ) {
+            let data = [0x30u8; 64];
+            let records: std::vec::Vec<Tlsa<'_>> = fields
+                .iter()
+                .map(|&(u, s, m, len)| Tlsa {
+                    usage: u.into(),
+                    selector: s.into(),
+                    matching_type: m.into(),
+                    data: &data[..len],
+                })
+                .collect();
+            let mut got = std::vec![Selection::Usable; records.len()];
+            select_each(&records, profile, &preference, |i, sel| got[i] = sel);
+            for (i, sel) in got.iter().enumerate() {
+                proptest::prop_assert_eq!(*sel, selection(&records, i, profile, &preference), "record {}", i);
+            }
+        }
+    }
 
     /// RFC 7218 §2 acronyms, by code point.
     #[test]

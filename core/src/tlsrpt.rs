@@ -196,7 +196,8 @@ impl<'a> ReportUri<'a> {
 /// A parsed `_smtp._tls` TXT record (RFC 8460 §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Record<'a> {
-    rua: &'a [u8],
+    /// The first `rua` value, checked (so ASCII).
+    rua: &'a str,
     count: usize,
 }
 
@@ -234,7 +235,9 @@ impl<'a> Record<'a> {
         for_each_field(rest, Error::TlsrptRecordSyntax, |name, value| {
             if name == b"rua" && rua.is_none() {
                 let count = check_rua(value)?;
-                rua = Some(Self { rua: value, count });
+                // Checked URIs are visible ASCII: this never fails.
+                let text = core::str::from_utf8(value).map_err(|_| Error::TlsrptInvalidUri)?;
+                rua = Some(Self { rua: text, count });
             } else if !is_ext_value(value) {
                 return Err(Error::TlsrptRecordSyntax);
             }
@@ -245,7 +248,7 @@ impl<'a> Record<'a> {
 
     /// The report URIs, in record order (at least one).
     pub fn uris(&self) -> impl Iterator<Item = ReportUri<'a>> + 'a {
-        rua_items(self.rua).filter_map(|uri| core::str::from_utf8(uri).ok().map(classify))
+        RuaItems(Some(self.rua)).map(classify)
     }
 
     /// How many report URIs there are.
@@ -254,69 +257,133 @@ impl<'a> Record<'a> {
     }
 }
 
-fn rua_items(rua: &[u8]) -> impl Iterator<Item = &[u8]> {
-    rua.split(|&b| b == b',')
-        .map(|item| trim_wsp_end(trim_wsp_start(item)))
+/// The items of a `rua` value: split at `,`, whitespace around each
+/// dropped (RFC 8460 §3 `*WSP "," *WSP`). Written out rather than as
+/// `split` and `map`, which cost more than these few dozen octets.
+struct RuaItems<'a>(Option<&'a str>);
+
+impl<'a> Iterator for RuaItems<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        match txt::find(rest.as_bytes(), b',') {
+            Some(i) => {
+                self.0 = rest.get(i.saturating_add(1)..);
+                rest.get(..i).map(trim_wsp_str)
+            }
+            None => {
+                self.0 = None;
+                Some(trim_wsp_str(rest))
+            }
+        }
+    }
 }
 
+/// `s` without WSP at either end.
+fn trim_wsp_str(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = bytes.len().saturating_sub(trim_wsp_start(bytes).len());
+    let end = start.saturating_add(trim_wsp_end(trim_wsp_start(bytes)).len());
+    s.get(start..end).unwrap_or(s)
+}
+
+/// The kind of a checked URI, by its scheme (ASCII case-insensitive).
 fn classify(uri: &str) -> ReportUri<'_> {
-    let scheme = uri.split(':').next().unwrap_or("");
-    if scheme.eq_ignore_ascii_case("mailto") {
+    let scheme = |prefix: &str| {
+        uri.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    if scheme("mailto:") {
         ReportUri::Mailto(uri)
-    } else if scheme.eq_ignore_ascii_case("https") {
+    } else if scheme("https:") {
         ReportUri::Https(uri)
     } else {
         ReportUri::Other(uri)
     }
 }
 
-/// Checks every URI of a `rua` value and counts them.
+/// Checks every URI of a `rua` value and counts them: for each item
+/// between commas, in order, that the item without the whitespace around
+/// it is a URI (see [`uri_end`]), then the count against
+/// [`MAX_TLSRPT_URIS`]; in one pass over the octets.
 fn check_rua(rua: &[u8]) -> Result<usize, Error> {
-    let mut count = 0usize;
-    for uri in rua_items(rua) {
-        if !is_uri(uri) {
-            return Err(Error::TlsrptInvalidUri);
+    let skip_wsp = |mut i: usize| {
+        while rua.get(i).is_some_and(|&b| is_wsp(b)) {
+            i = i.saturating_add(1);
         }
+        i
+    };
+    let mut count = 0usize;
+    let mut i = 0usize;
+    loop {
+        i = skip_wsp(i);
+        let end = uri_end(rua, i).ok_or(Error::TlsrptInvalidUri)?;
+        i = skip_wsp(end);
+        let more = match rua.get(i) {
+            None => false,
+            Some(b',') => true,
+            Some(_) => return Err(Error::TlsrptInvalidUri),
+        };
         count = count.saturating_add(1);
         if count > MAX_TLSRPT_URIS {
             return Err(Error::TooManyReportUris);
         }
+        if !more {
+            return Ok(count);
+        }
+        i = i.saturating_add(1);
     }
-    Ok(count)
 }
 
-/// `scheme ":" 1*uri-char` (RFC 3986 §3.1), where a URI character is a
-/// visible ASCII character other than `,` and `;`, and `%` starts a
+/// Where the URI that starts at `rua[start]` ends, if one does, read up
+/// to the first octet a URI cannot hold as it is (a `,`, whitespace, the
+/// end): `scheme ":" 1*uri-char` (RFC 3986 §3.1), where a URI character
+/// is a visible ASCII character other than `,` and `;`, and `%` starts a
 /// two-hex-digit escape (RFC 3986 §2.1, RFC 8460 §3).
-fn is_uri(uri: &[u8]) -> bool {
-    let Some(colon) = uri.iter().position(|&b| b == b':') else {
-        return false;
-    };
-    let (scheme, rest) = uri.split_at(colon);
-    let rest = rest.get(1..).unwrap_or(&[]);
-    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
-        && scheme
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    if !scheme_ok || rest.is_empty() {
-        return false;
+fn uri_end(rua: &[u8], start: usize) -> Option<usize> {
+    let mut i = start;
+    rua.get(i).filter(|b| b.is_ascii_alphabetic())?;
+    while rua
+        .get(i)
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        i = i.saturating_add(1);
     }
-    let mut bytes = rest.iter();
-    while let Some(&b) = bytes.next() {
-        match b {
-            b'%' => {
-                let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
-                if !hex(bytes.next()) || !hex(bytes.next()) {
-                    return false;
-                }
+    rua.get(i).filter(|&&b| b == b':')?;
+    i = i.saturating_add(1);
+    let body = i;
+    loop {
+        match rua.get(i) {
+            Some(&b) if URI_OCTET.get(usize::from(b)).copied().unwrap_or(false) => {
+                i = i.saturating_add(1);
             }
-            b',' | b';' => return false,
-            _ if is_wsp(b) || !b.is_ascii_graphic() => return false,
-            _ => {}
+            Some(b'%') => {
+                let hex = |at: usize| rua.get(at).is_some_and(u8::is_ascii_hexdigit);
+                if !hex(i.saturating_add(1)) || !hex(i.saturating_add(2)) {
+                    return None;
+                }
+                i = i.saturating_add(3);
+            }
+            _ => break,
         }
     }
-    true
+    (i != body).then_some(i)
 }
+
+/// The octets a URI holds as they are: visible ASCII but `,`, `;` and
+/// `%` (which [`uri_end`] looks at one by one).
+// Built at compile time, where an index out of bounds fails the build.
+#[allow(clippy::indexing_slicing, clippy::as_conversions)]
+const URI_OCTET: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b <= 0x7e {
+        table[b] = !matches!(b as u8, b',' | b';' | b'%');
+        b += 1;
+    }
+    table
+};
 
 /// What a `_smtp._tls` TXT RRset says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -347,6 +414,104 @@ pub fn select<'a>(rrset: &[&[&'a [u8]]], scratch: &'a mut [u8]) -> Result<Lookup
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `check_rua` and `uris` as first written (split, trims, a
+    /// `from_utf8` per URI, the scheme before the first `:`), kept to hold
+    /// the one-pass versions to them.
+    fn rua_as_written(rua: &[u8]) -> Result<std::vec::Vec<ReportUri<'_>>, Error> {
+        let items = || {
+            rua.split(|&b| b == b',')
+                .map(|item| trim_wsp_end(trim_wsp_start(item)))
+        };
+        let mut count = 0usize;
+        for uri in items() {
+            if !is_uri_as_written(uri) {
+                return Err(Error::TlsrptInvalidUri);
+            }
+            count += 1;
+            if count > MAX_TLSRPT_URIS {
+                return Err(Error::TooManyReportUris);
+            }
+        }
+        Ok(items()
+            .filter_map(|uri| core::str::from_utf8(uri).ok())
+            .map(|uri| {
+                let scheme = uri.split(':').next().unwrap_or("");
+                if scheme.eq_ignore_ascii_case("mailto") {
+                    ReportUri::Mailto(uri)
+                } else if scheme.eq_ignore_ascii_case("https") {
+                    ReportUri::Https(uri)
+                } else {
+                    ReportUri::Other(uri)
+                }
+            })
+            .collect())
+    }
+
+    fn is_uri_as_written(uri: &[u8]) -> bool {
+        let Some(colon) = uri.iter().position(|&b| b == b':') else {
+            return false;
+        };
+        let (scheme, rest) = uri.split_at(colon);
+        let rest = rest.get(1..).unwrap_or(&[]);
+        let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
+            && scheme
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        if !scheme_ok || rest.is_empty() {
+            return false;
+        }
+        let mut bytes = rest.iter();
+        while let Some(&b) = bytes.next() {
+            match b {
+                b'%' => {
+                    let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
+                    if !hex(bytes.next()) || !hex(bytes.next()) {
+                        return false;
+                    }
+                }
+                b',' | b';' => return false,
+                _ if is_wsp(b) || !b.is_ascii_graphic() => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// The record's URIs, and its verdict, are those of the code as
+        /// first written.
+        #[test]
+        fn rua_as_first_written(
+            rua in "(( |\t)*(mailto|MAILTO|https|HTTPS|Https|ftp|x|1a|mailto2)?:?[a-z@./%0-9A-F;\x7f\u{e9}:-]{0,12}( |\t)*,?){0,18}"
+        ) {
+            let record = std::format!("v=TLSRPTv1; rua={rua}");
+            let got = Record::parse(record.as_bytes()).map(|r| r.uris().collect::<std::vec::Vec<_>>());
+            let expected = match version_rest(record.as_bytes(), VERSION) {
+                Some(rest) if rest == std::format!("; rua={rua}").as_bytes() => {
+                    // What for_each_field hands to the rua rule, if it does.
+                    let mut uris = None;
+                    let fields = for_each_field(rest, Error::TlsrptRecordSyntax, |name, v| {
+                        if name == b"rua" && uris.is_none() {
+                            uris = Some(rua_as_written(v)?);
+                        } else if !is_ext_value(v) {
+                            return Err(Error::TlsrptRecordSyntax);
+                        }
+                        Ok(())
+                    });
+                    match (fields, uris) {
+                        (Err(e), _) => Err(e),
+                        (Ok(()), None) => Err(Error::TlsrptMissingRua),
+                        (Ok(()), Some(uris)) => Ok(uris),
+                    }
+                }
+                _ => unreachable!(),
+            };
+            proptest::prop_assert_eq!(got, expected, "{:?}", rua);
+        }
+    }
 
     #[test]
     fn failure_details_group_by_everything_but_the_count() {
