@@ -24,7 +24,9 @@ Examples:
       does not exist yet (openssl pkey -pubout makes the PEM)
   mxtrust tlsa --csr next.csr --host mx.example.com
       the same from the certificate signing request sent to the CA
-      (RFC 7671 §8.1: publish it before the new certificate is installed)";
+      (RFC 7671 §8.1: publish it before the new certificate is installed)
+  mxtrust tlsa --cert examples/rsa-chain.pem --json
+      the records as JSON, the document the wasm package's generateTlsa returns";
 
 /// Print the TLSA records to publish for a certificate or a chain, a
 /// public key, or a certificate signing request.
@@ -87,6 +89,12 @@ pub struct Args {
     /// The protocol label of --host's TLSA name.
     #[arg(long, value_name = "PROTO", default_value = "tcp", requires = "host")]
     proto: String,
+
+    /// Print the records as a JSON array, the document the wasm package's
+    /// `generateTlsa` returns: per record `record`, `usage`, `selector`,
+    /// `matching_type`, `data`, `depth`, `role` and `zone_line`.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Prints one record per line.
@@ -137,6 +145,10 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         let spki = input::key_spki(path, source)?;
         let generated = tlsa_gen::for_key(&spki, source, &request)
             .map_err(|e| InputError::new(format!("{}: {e}", input::display_name(path))))?;
+        if args.json {
+            crate::print_json(&[generated])?;
+            return Ok(ExitCode::SUCCESS);
+        }
         let comment = match source {
             KeySource::PublicKey => "public key",
             KeySource::Request => "public key of the certificate request",
@@ -152,6 +164,10 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         let name = input::display_name(cert);
         InputError::new(format!("{name}: certificate at depth {depth}: {e}"))
     })?;
+    if args.json {
+        crate::print_json(&generated)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for g in &generated {
         let role = match g.role {
             "leaf" => ", leaf",

@@ -34,6 +34,34 @@ fn default_is_3_1_1_for_the_leaf_and_2_1_1_for_the_issuer() {
 }
 
 #[test]
+fn json_holds_the_records_the_lines_print() {
+    let lines = records(&tlsa(&["--host", "mx.example.test"]));
+    let json = tlsa(&["--host", "mx.example.test", "--json"]).json();
+    let array = json.as_array().expect("an array");
+    assert_eq!(array.len(), 2, "{json}");
+    for (object, line) in array.iter().zip(&lines) {
+        assert_eq!(object["zone_line"].as_str(), Some(line.as_str()), "{json}");
+        assert!(line.ends_with(object["record"].as_str().unwrap()), "{json}");
+    }
+    assert_eq!(array[0]["role"], "leaf");
+    assert_eq!(array[0]["depth"], 0);
+    assert_eq!(array[0]["usage"], 3);
+    assert_eq!(array[0]["data"], openssl("rsa-leaf", "Sha256Spki"));
+    assert_eq!(array[1]["role"], "issuer");
+    assert_eq!(array[1]["usage"], 2);
+
+    // A request: one record, no depth.
+    let csr = example("p256-next.csr");
+    let run = mxtrust(&["tlsa", "--csr", &csr, "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json.as_array().map(Vec::len), Some(1), "{json}");
+    assert_eq!(json[0]["role"], "certificate-request");
+    assert!(json[0]["depth"].is_null());
+    assert!(json[0]["zone_line"].is_null());
+}
+
+#[test]
 fn every_selector_and_matching_type_agrees_with_openssl() {
     for (selector, mtype, key) in [
         ("1", "1", "Sha256Spki"),
