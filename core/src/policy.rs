@@ -621,6 +621,15 @@ impl<'a, const N: usize> Policy<'a, N> {
         Self::parse_with::<true>(body, warnings)
     }
 
+    /// [`Self::parse`] octet by octet, without its fast paths: the
+    /// reference the fuzz targets hold them to. Only in fuzzing builds
+    /// (`--cfg fuzzing`, which cargo-fuzz sets).
+    #[cfg(fuzzing)]
+    #[doc(hidden)]
+    pub fn parse_reference(body: &'a [u8], warnings: &mut [Warning]) -> Result<Self, PolicyError> {
+        Self::parse_with::<false>(body, warnings)
+    }
+
     /// [`Self::parse`]; with `FAST` false, every line and every `mx` value
     /// takes the octet-by-octet path, which tests hold the fast one to.
     fn parse_with<const FAST: bool>(

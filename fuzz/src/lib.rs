@@ -543,7 +543,14 @@ pub fn sts_policy(data: &[u8]) {
     };
     let _ = policy::MxPattern::parse(host);
     let mut warnings = [policy::Warning::EMPTY; 8];
-    let Ok(parsed) = policy::Policy::<8>::parse(body, &mut warnings) else {
+    let result = policy::Policy::<8>::parse(body, &mut warnings);
+    // The fast paths (word-at-a-time line split, one-pass `mx` lines)
+    // decide exactly as the octet-by-octet reference.
+    let mut reference_warnings = [policy::Warning::EMPTY; 8];
+    let reference = policy::Policy::<8>::parse_reference(body, &mut reference_warnings);
+    assert_eq!(result, reference);
+    assert_eq!(warnings, reference_warnings);
+    let Ok(parsed) = result else {
         return;
     };
     assert!(parsed.max_age() <= 31_557_600);
