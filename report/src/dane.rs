@@ -351,23 +351,8 @@ impl Report {
                 ]
             })
             .collect();
-        let header = ["#", "source", "record", "status", "depth", "reason"].map(str::to_owned);
-        let mut widths = [0usize; 6];
-        for row in std::iter::once(&header).chain(&rows) {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
-            }
-        }
-        for row in std::iter::once(&header).chain(&rows) {
-            let mut line = String::new();
-            for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
-                if i > 0 {
-                    line.push_str("  ");
-                }
-                let _ = write!(line, "{cell:<width$}");
-            }
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
+        let header = ["#", "source", "record", "status", "depth", "reason"];
+        table(&mut out, header, &rows);
         self.human_notes(&mut out);
         if !self.chain.is_empty() {
             out.push_str("chain:\n");
@@ -488,13 +473,36 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// `3 1 1 fc1d3a0b...5c849b`: enough of the data to tell records apart.
-fn abbreviate(record: &str) -> String {
+pub(crate) fn abbreviate(record: &str) -> String {
     let Some((fields, data)) = record.rsplit_once(' ') else {
         return record.to_owned();
     };
     match (data.get(..8), data.get(data.len().saturating_sub(6)..)) {
         (Some(head), Some(tail)) if data.len() > 20 => format!("{fields} {head}...{tail}"),
         _ => record.to_owned(),
+    }
+}
+
+/// `rows` under `header` in left-aligned columns two spaces apart, each
+/// line's trailing spaces trimmed: the record tables of the DANE and
+/// live-check reports.
+pub(crate) fn table<const N: usize>(out: &mut String, header: [&str; N], rows: &[[String; N]]) {
+    let header = header.map(str::to_owned);
+    let mut widths = [0usize; N];
+    for row in std::iter::once(&header).chain(rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let _ = write!(line, "{cell:<width$}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
     }
 }
 

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::document::*;
+use crate::dane::{abbreviate, table};
 
 impl CheckReport {
     /// The exit status: 0 authenticated (or no mail), 1 findings.
@@ -308,34 +309,4 @@ fn detail_words(a: &AnswerReport) -> String {
         .as_deref()
         .map(|d| format!(": {d}"))
         .unwrap_or_default()
-}
-
-fn abbreviate(record: &str) -> String {
-    let Some((fields, data)) = record.rsplit_once(' ') else {
-        return record.to_owned();
-    };
-    match (data.get(..8), data.get(data.len().saturating_sub(6)..)) {
-        (Some(head), Some(tail)) if data.len() > 20 => format!("{fields} {head}...{tail}"),
-        _ => record.to_owned(),
-    }
-}
-
-fn table<const N: usize>(out: &mut String, header: [&str; N], rows: &[[String; N]]) {
-    let header = header.map(str::to_owned);
-    let mut widths = [0usize; N];
-    for row in std::iter::once(&header).chain(rows) {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    for row in std::iter::once(&header).chain(rows) {
-        let mut line = String::new();
-        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            let _ = write!(line, "{cell:<w$}");
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
 }
