@@ -706,10 +706,7 @@ impl<'o> Verifier<'_, 'o> {
             other => return (other, presented),
         };
         let (result, depth, source) = match (record.usage, depth) {
-            (CertUsage::DaneEe, Some(_)) if self.options.ee_name_checks => {
-                (self.check_names(), depth, presented)
-            }
-            (CertUsage::DaneEe, Some(_)) => (Ok(()), depth, presented),
+            (CertUsage::DaneEe, _) => return (self.evaluate_ee(status), presented),
             (CertUsage::DaneTa, Some(d)) => (self.check_presented_anchor(d), depth, presented),
             (CertUsage::DaneTa, None) if record.matching_type == MatchingType::Full => {
                 match self.check_record_anchor(record) {
