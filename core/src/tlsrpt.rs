@@ -3,10 +3,7 @@
 
 use crate::Error;
 use crate::limits::MAX_TLSRPT_URIS;
-use crate::txt::{
-    self, Unavailable, for_each_field, is_ext_value, is_wsp, trim_wsp_end, trim_wsp_start,
-    version_rest,
-};
+use crate::txt::{self, Unavailable, for_each_field, is_ext_value, is_wsp, version_rest};
 use core::fmt;
 use core::net::IpAddr;
 
@@ -280,12 +277,9 @@ impl<'a> Iterator for RuaItems<'a> {
     }
 }
 
-/// `s` without WSP at either end.
+/// `s` without WSP (SP, HTAB) at either end.
 fn trim_wsp_str(s: &str) -> &str {
-    let bytes = s.as_bytes();
-    let start = bytes.len().saturating_sub(trim_wsp_start(bytes).len());
-    let end = start.saturating_add(trim_wsp_end(trim_wsp_start(bytes)).len());
-    s.get(start..end).unwrap_or(s)
+    s.trim_matches([' ', '\t'])
 }
 
 /// The kind of a checked URI, by its scheme (ASCII case-insensitive).
@@ -414,6 +408,7 @@ pub fn select<'a>(rrset: &[&[&'a [u8]]], scratch: &'a mut [u8]) -> Result<Lookup
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::txt::{trim_wsp_end, trim_wsp_start};
 
     /// `check_rua` and `uris` as first written (split, trims, a
     /// `from_utf8` per URI, the scheme before the first `:`), kept to hold
