@@ -296,15 +296,7 @@ pub fn verify(
         check_inputs(chain, records, reference_ids, report, &mut references)?;
     let report = report.get_mut(..records.len()).unwrap_or_default();
 
-    let mut verifier = Verifier {
-        chain: Chain::new(chain),
-        options,
-        references: &references,
-        names: None,
-        anchored: [None; MAX_CHAIN_LEN],
-        pkix: None,
-        malformed: None,
-    };
+    let mut verifier = Verifier::new(chain, options, &references);
     if !classify(records, options, report) {
         return Ok(Outcome::Unauthenticated);
     }
@@ -385,15 +377,7 @@ pub fn verify_ee(
     if !classify(records, options, report) {
         return Ok(Outcome::Unauthenticated);
     }
-    let mut verifier = Verifier {
-        chain: Chain::new(chain),
-        options,
-        references: &references,
-        names: None,
-        anchored: [None; MAX_CHAIN_LEN],
-        pkix: None,
-        malformed: None,
-    };
+    let mut verifier = Verifier::new(chain, options, &references);
     let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
     verifier.match_presented(records, report, is_ee);
     for (record, status) in records.iter().zip(report.iter_mut()) {
@@ -627,6 +611,26 @@ struct Verifier<'c, 'o> {
     pkix: Option<Result<(), Failure>>,
     /// A certificate that matching needed but could not parse.
     malformed: Option<Failure>,
+}
+
+impl<'c, 'o> Verifier<'c, 'o> {
+    /// A verifier of `chain` that has checked nothing yet.
+    #[inline]
+    fn new(
+        chain: &'c [&'c [u8]],
+        options: &'o Options<'o>,
+        references: &'o [ReferenceId<'o>],
+    ) -> Self {
+        Self {
+            chain: Chain::new(chain),
+            options,
+            references,
+            names: None,
+            anchored: [None; MAX_CHAIN_LEN],
+            pkix: None,
+            malformed: None,
+        }
+    }
 }
 
 impl<'o> Verifier<'_, 'o> {
