@@ -6,7 +6,7 @@
 use untrusted::Input;
 
 use crate::der;
-use crate::tlsa::digest_into;
+use crate::tlsa;
 use crate::{Error, MatchingType, cert};
 
 /// rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017 Appendix C).
@@ -157,18 +157,7 @@ pub fn association_data(
     out: &mut [u8],
 ) -> Result<usize, Error> {
     cert::check_spki(spki)?;
-    let mut digest_out = [0u8; 64];
-    let data = match matching_type {
-        MatchingType::Full => spki,
-        other => {
-            let digest = other.digest().ok_or(Error::UnsupportedParameter)?;
-            digest_into(digest, spki, &mut digest_out)
-        }
-    };
-    out.get_mut(..data.len())
-        .ok_or(Error::BufferTooSmall { needed: data.len() })?
-        .copy_from_slice(data);
-    Ok(data.len())
+    tlsa::write_association(spki, matching_type, out)
 }
 
 /// The modulus size of an RSAPublicKey in a BIT STRING's contents.

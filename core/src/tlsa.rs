@@ -873,6 +873,17 @@ pub fn association_data(
         Selector::Spki => cert.spki(),
         _ => return Err(Error::UnsupportedParameter),
     };
+    write_association(selected, matching_type, out)
+}
+
+/// The association data of already `selected` octets under
+/// `matching_type` (the octets themselves, or their digest) into the
+/// front of `out`, returning its length; nothing is written on error.
+pub(crate) fn write_association(
+    selected: &[u8],
+    matching_type: MatchingType,
+    out: &mut [u8],
+) -> Result<usize, Error> {
     let mut digest_out = [0u8; 64];
     let data = match matching_type {
         MatchingType::Full => selected,
