@@ -600,7 +600,7 @@ fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
     let (tag, value) = der::read_tlv(r)?;
     let s = value.as_slice_less_safe();
     let two = |pair: &[u8]| {
-        time::cert_digits(pair)
+        time::digits(pair)
             .and_then(|n| u8::try_from(n).ok())
             .ok_or(Error::BadDer)
     };
@@ -615,7 +615,7 @@ fn read_time(r: &mut Reader<'_>) -> Result<i64, Error> {
         }
         (der::GENERALIZED_TIME, 15) => {
             let (yyyy, rest) = s.split_at(4);
-            let year = time::cert_digits(yyyy)
+            let year = time::digits(yyyy)
                 .and_then(|n| u16::try_from(n).ok())
                 .ok_or(Error::BadDer)?;
             (year, rest)

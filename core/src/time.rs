@@ -187,8 +187,9 @@ pub fn unix_time(seconds: u64) -> UnixTime {
     UnixTime::since_unix_epoch(core::time::Duration::from_secs(seconds))
 }
 
-/// A decimal number of 1 to 4 digits, nothing else.
-fn digits(s: &[u8]) -> Option<i64> {
+/// A decimal number of 1 to 4 digits, nothing else: RFC 3339 fields here,
+/// and the fixed-width fields of a certificate time (`cert`).
+pub(crate) fn digits(s: &[u8]) -> Option<i64> {
     if s.is_empty() || s.len() > 4 {
         return None;
     }
@@ -196,11 +197,6 @@ fn digits(s: &[u8]) -> Option<i64> {
         let d = b.checked_sub(b'0').filter(|d| *d <= 9)?;
         acc.checked_mul(10)?.checked_add(i64::from(d))
     })
-}
-
-/// Reads the fixed-width decimal digits of a certificate time.
-pub(crate) fn cert_digits(s: &[u8]) -> Option<i64> {
-    digits(s)
 }
 
 fn is_leap(year: u16) -> bool {
