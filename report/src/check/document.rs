@@ -4,7 +4,7 @@
 use mxtrust::decision::{Action, Decision, DnssecStatus, TlsaStatus};
 use mxtrust::policy::{Mode, Policy};
 use mxtrust::tlsa::DigestPreference;
-use mxtrust::{CertUsage, SignatureVerificationAlgorithm, Tlsa, TrustAnchor, sts};
+use mxtrust::{CertUsage, SignatureVerificationAlgorithm, TrustAnchor, sts};
 use serde::Serialize;
 
 use super::observed::*;
@@ -431,7 +431,7 @@ fn host_report(
             .iter()
             .map(|(_, lookup, data)| TlsaReport {
                 answer: answer(lookup),
-                records: data.iter().map(presentation).collect(),
+                records: data.iter().map(|d| d.tlsa().to_string()).collect(),
             })
             .collect(),
         tlsa_not_asked: not_asked,
@@ -460,11 +460,6 @@ fn host_report(
     };
     report.connections = host.connections.iter().map(|c| context.judge(c)).collect();
     report
-}
-
-fn presentation(d: &TlsaData) -> String {
-    let hex: String = d.data.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{} {} {} {hex}", d.fields[0], d.fields[1], d.fields[2])
 }
 
 fn not_connected(observed: &Observed, host: &HostObserved, decision: Decision) -> ConnectionReport {
@@ -675,18 +670,7 @@ impl Context<'_> {
         };
         let records: Vec<Record> = data
             .iter()
-            .map(|d| {
-                Record::received(
-                    Tlsa {
-                        usage: d.fields[0].into(),
-                        selector: d.fields[1].into(),
-                        matching_type: d.fields[2].into(),
-                        data: &d.data,
-                    },
-                    owner.clone(),
-                    self.dnssec,
-                )
-            })
+            .map(|d| Record::received(d.tlsa(), owner.clone(), self.dnssec))
             .collect();
         let base = owner.strip_prefix("_25._tcp.").unwrap_or(owner);
         let mut names = vec![base.to_owned()];

@@ -63,6 +63,19 @@ pub struct TlsaData {
     pub data: Vec<u8>,
 }
 
+impl TlsaData {
+    /// The record as core's [`Tlsa`](mxtrust::Tlsa), borrowing the data.
+    pub(crate) fn tlsa(&self) -> mxtrust::Tlsa<'_> {
+        let [usage, selector, matching_type] = self.fields;
+        mxtrust::Tlsa {
+            usage: usage.into(),
+            selector: selector.into(),
+            matching_type: matching_type.into(),
+            data: &self.data,
+        }
+    }
+}
+
 /// The TLSA lookups of one MX host, at the base domains core named
 /// ([`tlsa_candidates`](super::tlsa_candidates)).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

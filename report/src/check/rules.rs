@@ -228,15 +228,7 @@ pub(super) fn tlsa_outcome(host: &HostObserved) -> (TlsaStatus, Vec<Tlsa<'_>>, O
         };
         return (status, Vec::new(), None);
     };
-    let records: Vec<Tlsa<'_>> = data
-        .iter()
-        .map(|d| Tlsa {
-            usage: d.fields[0].into(),
-            selector: d.fields[1].into(),
-            matching_type: d.fields[2].into(),
-            data: &d.data,
-        })
-        .collect();
+    let records: Vec<Tlsa<'_>> = data.iter().map(TlsaData::tlsa).collect();
     (
         tlsa_status(lookup, !records.is_empty()),
         records,
