@@ -75,19 +75,7 @@ fn from_cache(s: &Server, domain: &str) -> Option<(Answer, String, Mode)> {
     match cache.lookup(domain.as_bytes(), unix_time(now())) {
         Lookup::Fresh(p) => {
             let answer = match p.mode() {
-                Mode::Enforce => {
-                    let texts: Vec<Vec<u8>> = p
-                        .mx_patterns()
-                        .map(|m| {
-                            if m.is_wildcard() {
-                                [b"*.", m.domain()].concat()
-                            } else {
-                                m.domain().to_vec()
-                            }
-                        })
-                        .collect();
-                    Answer::secure(texts.iter().map(Vec::as_slice))
-                }
+                Mode::Enforce => Answer::enforce(p.mx_patterns()),
                 Mode::Testing | Mode::None => Answer::NotFound,
             };
             Some((answer, p.id().as_str().to_owned(), p.mode()))

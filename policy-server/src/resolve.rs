@@ -245,23 +245,7 @@ fn store(s: &Sts<'_>, domain: &str, id: PolicyId, body: &[u8]) -> Result<StsFoun
         Err(_) => Ok(StsFound::Uncached {
             id: id.as_str().to_owned(),
             enforce: (policy.mode() == mxtrust::policy::Mode::Enforce).then(|| {
-                crate::proto::Answer::secure(
-                    policy
-                        .mx_patterns()
-                        .iter()
-                        .map(|p| {
-                            // MxPattern has no text accessor with the `*.`; rebuild it.
-                            if p.is_wildcard() {
-                                [b"*.", p.domain()].concat()
-                            } else {
-                                p.domain().to_vec()
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .map(Vec::as_slice),
-                )
-                .patterns()
+                crate::proto::Answer::enforce(policy.mx_patterns().iter().copied()).patterns()
             }),
         }),
     }
