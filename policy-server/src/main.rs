@@ -84,14 +84,6 @@ fn from_cache(s: &Server, domain: &str) -> Option<(Answer, String, Mode)> {
     }
 }
 
-fn mode_word(m: Mode) -> &'static str {
-    match m {
-        Mode::Enforce => "enforce",
-        Mode::Testing => "testing",
-        Mode::None => "none",
-    }
-}
-
 /// Runs an MTA-STS check and records what it found; marks the cache dirty
 /// when a policy was stored.
 async fn check_sts(s: &Arc<Server>, domain: &str) -> Result<StsFound, String> {
@@ -186,7 +178,7 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
         if stale {
             refresh_later(s, domain);
         }
-        return (answer, id, format!("cached {} policy", mode_word(mode)));
+        return (answer, id, format!("cached {} policy", mode.as_str()));
     }
     if !stale {
         match checked.and_then(|(_, m)| m) {
@@ -225,7 +217,7 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
             Some((answer, id, mode)) => (
                 answer,
                 id,
-                format!("cached {} policy; {why}", mode_word(mode)),
+                format!("cached {} policy; {why}", mode.as_str()),
             ),
             None => (
                 Answer::NotFound,
@@ -236,7 +228,7 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
             ),
         },
         Ok(_) => match from_cache(s, domain) {
-            Some((answer, id, mode)) => (answer, id, format!("fetched {} policy", mode_word(mode))),
+            Some((answer, id, mode)) => (answer, id, format!("fetched {} policy", mode.as_str())),
             None => (
                 Answer::Temp("policy not cached".into()),
                 String::new(),
@@ -282,7 +274,7 @@ async fn from_shared(s: &Arc<Server>, domain: &str) -> Option<(Answer, String, S
     Some((
         answer,
         id,
-        format!("{} policy from the shared backend", mode_word(mode)),
+        format!("{} policy from the shared backend", mode.as_str()),
     ))
 }
 
@@ -311,7 +303,7 @@ async fn answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
             Some((answer, id, mode)) => (
                 answer,
                 id,
-                format!("cached {} policy; DNS: {why}", mode_word(mode)),
+                format!("cached {} policy; DNS: {why}", mode.as_str()),
             ),
             None => (Answer::Temp(why.clone()), String::new(), why),
         },
