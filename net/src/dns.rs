@@ -53,6 +53,7 @@ pub const MAX_CNAME_STEPS: usize = 8;
 /// every surface names and combines statuses alike
 /// ([`DnssecStatus::weaker`]).
 pub use mxtrust::decision::DnssecStatus;
+use mxtrust::decision::TlsaStatus;
 
 /// hickory's per-record proof as a status.
 const fn of_proof(proof: Proof) -> DnssecStatus {
@@ -124,6 +125,23 @@ impl<T> Answer<T> {
     /// The name the records belong to: the last CNAME target, or the name.
     pub fn canonical_name(&self) -> &str {
         self.cnames.last().map_or(&self.name, |c| &c.target)
+    }
+}
+
+impl Answer<TlsaRecord> {
+    /// The status of a TLSA answer, for core's decision
+    /// ([`mxtrust::decision::MxInputs::tlsa`]) and for the fallback to the
+    /// MX host's own name ([`mxtrust::base_domain::Candidates::fallback_after`]).
+    pub fn tlsa_status(&self) -> TlsaStatus {
+        match (self.security, &self.outcome) {
+            // Records that did not convert are still records: present but
+            // unusable (RFC 7672 §2.2), not a secure denial.
+            (DnssecStatus::Secure, Outcome::Records(_)) => TlsaStatus::SecureWithRecords,
+            (DnssecStatus::Secure, Outcome::NoData | Outcome::NxDomain) => TlsaStatus::SecureEmpty,
+            (DnssecStatus::Secure | DnssecStatus::LookupError, _) => TlsaStatus::LookupError,
+            (DnssecStatus::Insecure, _) => TlsaStatus::Insecure,
+            (DnssecStatus::Bogus, _) => TlsaStatus::Bogus,
+        }
     }
 }
 
@@ -956,6 +974,52 @@ mod tests {
             "[fe80::1]:53".parse::<SocketAddr>().unwrap()
         );
         assert!(resolv_conf_upstream("options ndots:2\n").is_err());
+    }
+
+    #[test]
+    fn tlsa_status_of_an_answer() {
+        let answer = |security, outcome| Answer::<TlsaRecord> {
+            name: "_25._tcp.mx.example.com".to_owned(),
+            security,
+            outcome,
+            cnames: Vec::new(),
+            detail: None,
+            tries: 1,
+            no_response: false,
+        };
+        let record = || TlsaRecord {
+            usage: 3,
+            selector: 1,
+            matching_type: 1,
+            data: vec![0; 32],
+        };
+        use DnssecStatus::{Bogus, Insecure, LookupError, Secure};
+        for (security, outcome, want) in [
+            (
+                Secure,
+                Outcome::Records(vec![record()]),
+                TlsaStatus::SecureWithRecords,
+            ),
+            (
+                Secure,
+                Outcome::Records(Vec::new()),
+                TlsaStatus::SecureWithRecords,
+            ),
+            (Secure, Outcome::NoData, TlsaStatus::SecureEmpty),
+            (Secure, Outcome::NxDomain, TlsaStatus::SecureEmpty),
+            (Secure, Outcome::Failed, TlsaStatus::LookupError),
+            (
+                Insecure,
+                Outcome::Records(vec![record()]),
+                TlsaStatus::Insecure,
+            ),
+            (Insecure, Outcome::Failed, TlsaStatus::Insecure),
+            (Bogus, Outcome::Records(vec![record()]), TlsaStatus::Bogus),
+            (Bogus, Outcome::NoData, TlsaStatus::Bogus),
+            (LookupError, Outcome::Failed, TlsaStatus::LookupError),
+        ] {
+            assert_eq!(answer(security, outcome).tlsa_status(), want);
+        }
     }
 
     #[test]

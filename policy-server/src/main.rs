@@ -75,32 +75,12 @@ fn from_cache(s: &Server, domain: &str) -> Option<(Answer, String, Mode)> {
     match cache.lookup(domain.as_bytes(), unix_time(now())) {
         Lookup::Fresh(p) => {
             let answer = match p.mode() {
-                Mode::Enforce => {
-                    let texts: Vec<Vec<u8>> = p
-                        .mx_patterns()
-                        .map(|m| {
-                            if m.is_wildcard() {
-                                [b"*.", m.domain()].concat()
-                            } else {
-                                m.domain().to_vec()
-                            }
-                        })
-                        .collect();
-                    Answer::secure(texts.iter().map(Vec::as_slice))
-                }
+                Mode::Enforce => Answer::enforce(p.mx_patterns()),
                 Mode::Testing | Mode::None => Answer::NotFound,
             };
             Some((answer, p.id().as_str().to_owned(), p.mode()))
         }
         Lookup::Expired(_) | Lookup::Absent => None,
-    }
-}
-
-fn mode_word(m: Mode) -> &'static str {
-    match m {
-        Mode::Enforce => "enforce",
-        Mode::Testing => "testing",
-        Mode::None => "none",
     }
 }
 
@@ -198,7 +178,7 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
         if stale {
             refresh_later(s, domain);
         }
-        return (answer, id, format!("cached {} policy", mode_word(mode)));
+        return (answer, id, format!("cached {} policy", mode.as_str()));
     }
     if !stale {
         match checked.and_then(|(_, m)| m) {
@@ -237,7 +217,7 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
             Some((answer, id, mode)) => (
                 answer,
                 id,
-                format!("cached {} policy; {why}", mode_word(mode)),
+                format!("cached {} policy; {why}", mode.as_str()),
             ),
             None => (
                 Answer::NotFound,
@@ -248,7 +228,7 @@ async fn sts_answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
             ),
         },
         Ok(_) => match from_cache(s, domain) {
-            Some((answer, id, mode)) => (answer, id, format!("fetched {} policy", mode_word(mode))),
+            Some((answer, id, mode)) => (answer, id, format!("fetched {} policy", mode.as_str())),
             None => (
                 Answer::Temp("policy not cached".into()),
                 String::new(),
@@ -294,7 +274,7 @@ async fn from_shared(s: &Arc<Server>, domain: &str) -> Option<(Answer, String, S
     Some((
         answer,
         id,
-        format!("{} policy from the shared backend", mode_word(mode)),
+        format!("{} policy from the shared backend", mode.as_str()),
     ))
 }
 
@@ -323,7 +303,7 @@ async fn answer(s: &Arc<Server>, domain: &str) -> (Answer, String, String) {
             Some((answer, id, mode)) => (
                 answer,
                 id,
-                format!("cached {} policy; DNS: {why}", mode_word(mode)),
+                format!("cached {} policy; DNS: {why}", mode.as_str()),
             ),
             None => (Answer::Temp(why.clone()), String::new(), why),
         },

@@ -1,6 +1,8 @@
 //! The wire formats: Postfix's socketmap (netstrings) and the one-line mode
 //! for Exim's `${readsocket}`, and how an [`Answer`] is written in each.
 
+use mxtrust::policy::MxPattern;
+
 /// The largest request accepted: a name, a space and a domain name (at most
 /// 253 octets) fit in far less. Anything longer ends the connection.
 pub const MAX_REQUEST: usize = 512;
@@ -38,6 +40,14 @@ impl Answer {
                 })
                 .collect(),
         )
+    }
+
+    /// An `enforce` answer from a policy's parsed patterns (the cache's or
+    /// a freshly parsed one), through their text (core's `Display` writes
+    /// the `*.`).
+    pub fn enforce<'a>(patterns: impl IntoIterator<Item = MxPattern<'a>>) -> Self {
+        let texts: Vec<String> = patterns.into_iter().map(|p| p.to_string()).collect();
+        Self::secure(texts.iter().map(String::as_bytes))
     }
 
     /// The patterns of a `Secure` answer (empty otherwise).
@@ -188,6 +198,9 @@ mod tests {
             a.line(),
             "secure match=mx.example.net:.example.org servername=hostname"
         );
+        let parsed = [b"mx.Example.net".as_slice(), b"*.example.org"]
+            .map(|p| MxPattern::parse(p).expect("a pattern"));
+        assert_eq!(Answer::enforce(parsed), a);
         assert_eq!(Answer::NotFound.socketmap(), "NOTFOUND ");
         assert_eq!(Answer::NotFound.line(), "none");
         assert_eq!(Answer::Dane.socketmap(), "OK dane");

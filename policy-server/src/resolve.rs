@@ -2,7 +2,9 @@
 //! DNSSEC-secure, usable TLSA records (DANE first), and its MTA-STS policy
 //! (TXT record, fetch, cache).
 
+use mxtrust::base_domain::{self, CnameStep, TlsaBase};
 use mxtrust::cache::{FetchNeed, PolicyCache};
+use mxtrust::decision::TlsaStatus;
 use mxtrust::policy::Policy;
 use mxtrust::sts::{self, PolicyId};
 use mxtrust::time::unix_time;
@@ -91,49 +93,50 @@ pub async fn dane(resolver: &Resolver, domain: &str) -> Result<DaneFinding, Stri
     }
     hosts.dedup();
     hosts.truncate(MAX_HOSTS);
-    let lookups = hosts.iter().map(|h| host_tlsa(resolver, h));
-    let answers = one_after_another(lookups).await;
-    let with_tlsa = answers
-        .iter()
-        .filter(|a| match (&a.outcome, a.security) {
-            (Outcome::Records(r), DnssecStatus::Secure) => any_usable(r),
-            (_, DnssecStatus::Bogus) | (Outcome::Failed, _) => true,
-            _ => false,
-        })
-        .count();
+    let mut with_tlsa = 0;
+    for host in &hosts {
+        with_tlsa += usize::from(host_counts(resolver, host).await);
+    }
     Ok(DaneFinding {
         hosts: hosts.len(),
         with_tlsa,
     })
 }
 
-/// The TLSA RRset that applies to an MX host (RFC 7672 §2.2.2): when the
-/// host is a CNAME and every step of the chain is secure, the one at the
-/// expanded (canonical) name, else, when that has none, the one at the
-/// host's own name.
-async fn host_tlsa(resolver: &Resolver, host: &str) -> mxtrust_net::dns::Answer<TlsaRecord> {
+/// Whether an MX host counts in [`DaneFinding::with_tlsa`]: its TLSA
+/// RRset, at the base domains core names from the host's CNAME chain and
+/// address answer (RFC 7672 §2.2.2, [`base_domain::candidates`] and
+/// [`Candidates::fallback_after`](base_domain::Candidates::fallback_after)),
+/// is secure with a usable record, or is bogus or failed. DANE does not
+/// apply to a host whose own address answer is insecure; a host whose
+/// addresses are bogus or failed counts as a failed TLSA lookup (Postfix
+/// treats it as failed as well).
+async fn host_counts(resolver: &Resolver, host: &str) -> bool {
     let a = resolver.addresses(host, false).await;
-    let canonical = a.canonical_name().to_owned();
-    let secure_chain =
-        !a.cnames.is_empty() && a.cnames.iter().all(|c| c.security == DnssecStatus::Secure);
-    if secure_chain && canonical != host {
-        let expanded = resolver.tlsa(&format!("_25._tcp.{canonical}")).await;
-        if !matches!(expanded.outcome, Outcome::NoData | Outcome::NxDomain) {
-            return expanded;
-        }
+    let steps: Vec<CnameStep<'_>> = a
+        .cnames
+        .iter()
+        .map(|c| CnameStep {
+            owner: &c.owner,
+            target: &c.target,
+            status: c.security,
+        })
+        .collect();
+    let candidates = match base_domain::candidates(host, &steps, a.security) {
+        Ok(TlsaBase::Candidates(c)) => c,
+        Ok(TlsaBase::NotApplicable) => return false,
+        Ok(TlsaBase::Indeterminate(_)) | Err(_) => return true,
+    };
+    let owner = |c: base_domain::Candidate<'_>| format!("_25._tcp.{}", c.tlsa_base_domain());
+    let mut answer = resolver.tlsa(&owner(candidates.first())).await;
+    if let Some(next) = candidates.fallback_after(answer.tlsa_status()) {
+        answer = resolver.tlsa(&owner(next)).await;
     }
-    resolver.tlsa(&format!("_25._tcp.{host}")).await
-}
-
-async fn one_after_another<F: std::future::Future>(
-    futures: impl Iterator<Item = F>,
-) -> Vec<F::Output> {
-    let handles: Vec<_> = futures.collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for f in handles {
-        out.push(f.await);
+    match answer.tlsa_status() {
+        TlsaStatus::SecureWithRecords => any_usable(answer.records()),
+        TlsaStatus::Bogus | TlsaStatus::LookupError => true,
+        TlsaStatus::SecureEmpty | TlsaStatus::Insecure => false,
     }
-    out
 }
 
 /// What an MTA-STS check found.
@@ -245,23 +248,7 @@ fn store(s: &Sts<'_>, domain: &str, id: PolicyId, body: &[u8]) -> Result<StsFoun
         Err(_) => Ok(StsFound::Uncached {
             id: id.as_str().to_owned(),
             enforce: (policy.mode() == mxtrust::policy::Mode::Enforce).then(|| {
-                crate::proto::Answer::secure(
-                    policy
-                        .mx_patterns()
-                        .iter()
-                        .map(|p| {
-                            // MxPattern has no text accessor with the `*.`; rebuild it.
-                            if p.is_wildcard() {
-                                [b"*.", p.domain()].concat()
-                            } else {
-                                p.domain().to_vec()
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .map(Vec::as_slice),
-                )
-                .patterns()
+                crate::proto::Answer::enforce(policy.mx_patterns().iter().copied()).patterns()
             }),
         }),
     }

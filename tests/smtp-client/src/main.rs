@@ -26,12 +26,10 @@ use std::time::{Duration, SystemTime};
 use mail_send::SmtpClientBuilder;
 use mail_send::smtp::message::Message;
 use mxtrust::Tlsa;
-use mxtrust::decision::{
-    self, Action, DnssecStatus, MxInputs, StsState, TlsaStatus, TlsaUsability,
-};
+use mxtrust::decision::{self, Action, DnssecStatus, MxInputs, StsState, TlsaUsability};
 use mxtrust::policy::{Mode, Policy};
 use mxtrust::tlsa::{DigestPreference, ProfileKind};
-use mxtrust_net::dns::{self, Answer, Outcome, Resolver, Validation};
+use mxtrust_net::dns::{self, Resolver, Validation};
 use mxtrust_rustls::{Dane, MxVerifier, Refusal, Rule, Sts, mx_client_config};
 use rustls::RootCertStore;
 use rustls::pki_types::CertificateDer;
@@ -127,16 +125,6 @@ async fn resolver(trust_anchor: &Path) -> Result<Resolver, String> {
     Resolver::new(config).map_err(|e| e.to_string())
 }
 
-fn tlsa_status(answer: &Answer<dns::TlsaRecord>) -> TlsaStatus {
-    match (answer.security, &answer.outcome) {
-        (DnssecStatus::Secure, Outcome::Records(_)) => TlsaStatus::SecureWithRecords,
-        (DnssecStatus::Secure, Outcome::NoData | Outcome::NxDomain) => TlsaStatus::SecureEmpty,
-        (DnssecStatus::Insecure, _) => TlsaStatus::Insecure,
-        (DnssecStatus::Bogus, _) => TlsaStatus::Bogus,
-        _ => TlsaStatus::LookupError,
-    }
-}
-
 fn sts_state(policy: Option<&[u8]>, host: &str) -> Result<StsState, String> {
     let Some(body) = policy else {
         return Ok(StsState::NoPolicy);
@@ -188,7 +176,7 @@ async fn deliver(args: &Args) -> Result<ExitCode, String> {
     let decision = decision::decide(MxInputs {
         mx_rrset: mx.security,
         addresses: addresses.security,
-        tlsa: tlsa_status(&tlsa),
+        tlsa: tlsa.tlsa_status(),
         tlsa_usability: TlsaUsability::of(
             &parsed,
             ProfileKind::Smtp,
