@@ -6,6 +6,7 @@
 //! Otherwise MTA-STS applies (RFC 8461 §5), and without either, TLS is
 //! opportunistic (RFC 7672 §2.2, RFC 3207).
 
+use crate::policy::{Mode, Policy};
 use crate::tlsrpt::ResultType;
 
 /// DNSSEC status of an RRset lookup (RFC 4035 §4.3 states, with lookup
@@ -170,6 +171,41 @@ pub enum StsState {
     None,
     /// No (usable) policy.
     NoPolicy,
+}
+
+impl StsState {
+    /// The state a policy gives an MX host (RFC 8461 §4.1, §5): its mode,
+    /// and for `enforce` and `testing` whether one of its `mx` patterns
+    /// matches `mx_host`; [`StsState::NoPolicy`] without a policy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::decision::StsState;
+    /// use mxtrust::policy::Policy;
+    /// let body = b"version: STSv1\nmode: enforce\nmx: *.example.net\nmax_age: 86400\n";
+    /// let policy: Policy<'_> = Policy::parse(body, &mut [])?;
+    /// assert_eq!(
+    ///     StsState::of(Some(&policy), b"mx1.example.net"),
+    ///     StsState::Enforce { mx_allowed: true }
+    /// );
+    /// assert_eq!(StsState::of::<4>(None, b"mx1.example.net"), StsState::NoPolicy);
+    /// # Ok::<(), mxtrust::policy::PolicyError>(())
+    /// ```
+    pub fn of<const N: usize>(policy: Option<&Policy<'_, N>>, mx_host: &[u8]) -> Self {
+        let Some(policy) = policy else {
+            return Self::NoPolicy;
+        };
+        match policy.mode() {
+            Mode::Enforce => Self::Enforce {
+                mx_allowed: policy.allows_mx(mx_host),
+            },
+            Mode::Testing => Self::Testing {
+                mx_allowed: policy.allows_mx(mx_host),
+            },
+            Mode::None => Self::None,
+        }
+    }
 }
 
 /// Everything the decision depends on.

@@ -75,7 +75,7 @@
 //! dane        → cert, chain, limits, name, time, tlsa, tlsrpt
 //! sts         → cert, chain, limits, name, time, tlsrpt, txt
 //! base_domain → decision, limits, name
-//! decision    → tlsa, tlsrpt
+//! decision    → policy, tlsa, tlsrpt
 //! chain       → cert, limits, name, tlsrpt
 //! policy      → limits, name, tlsrpt, txt
 //! fetch       → limits, name, tlsrpt

@@ -167,11 +167,7 @@ pub fn check(check: &StsCheck<'_>) -> Result<StsCheckReport, mxtrust::Error> {
         return Ok(report);
     };
     let mx_allowed = policy.allows_mx(check.mx.as_bytes());
-    let sts = match policy.mode() {
-        Mode::Enforce => StsState::Enforce { mx_allowed },
-        Mode::Testing => StsState::Testing { mx_allowed },
-        Mode::None => StsState::None,
-    };
+    let sts = StsState::of(Some(&policy), check.mx.as_bytes());
     // MTA-STS alone: the DNS answers are taken as insecure, so that DANE
     // (which would take precedence, RFC 8461 §2) does not apply.
     let decision = decision::decide(MxInputs {

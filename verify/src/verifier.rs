@@ -8,7 +8,7 @@ use mxtrust::dane::{self, RecordStatus};
 use mxtrust::decision::{self, Action, DnssecStatus, StsState};
 use mxtrust::limits::{MAX_REFERENCE_IDS, MAX_TLSA_RECORDS};
 use mxtrust::name::ReferenceId;
-use mxtrust::policy::{Mode, Policy, PolicyError};
+use mxtrust::policy::{Policy, PolicyError};
 use mxtrust::sts::{self, CertOutcome};
 use mxtrust::{Tlsa, time};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -172,7 +172,9 @@ impl Sts {
     /// verifier refuses such a host anyway.
     pub fn decision(&self) -> decision::Decision {
         match parse_policy(&self.body) {
-            Ok(policy) => decision::decide_sts(state(&policy, &self.mx_host)),
+            Ok(policy) => {
+                decision::decide_sts(StsState::of(Some(&policy), self.mx_host.as_bytes()))
+            }
             // Checked in `new`: never reached; refuse rather than guess.
             Err(_) => decision::decide_sts(StsState::Enforce { mx_allowed: false }),
         }
@@ -189,7 +191,7 @@ impl Sts {
             Err(error) => return (Outcome::NotJudged, Some(Refusal::Policy(error))),
         };
         let mode = policy.mode();
-        let decision = decision::decide_sts(state(&policy, &self.mx_host));
+        let decision = decision::decide_sts(StsState::of(Some(&policy), self.mx_host.as_bytes()));
         let check = || {
             sts::check_certificate(
                 chain,
@@ -228,15 +230,6 @@ impl Sts {
 /// (stray whitespace, blank lines) do not change what the policy says.
 fn parse_policy(body: &[u8]) -> Result<Policy<'_>, PolicyError> {
     Policy::parse(body, &mut [])
-}
-
-fn state(policy: &Policy<'_>, mx_host: &str) -> StsState {
-    let mx_allowed = policy.allows_mx(mx_host.as_bytes());
-    match policy.mode() {
-        Mode::Enforce => StsState::Enforce { mx_allowed },
-        Mode::Testing => StsState::Testing { mx_allowed },
-        Mode::None => StsState::None,
-    }
 }
 
 /// What a verifier checks a chain against.

@@ -8,7 +8,7 @@ use mxtrust::decision::{
     self, Action, Decision, DnssecStatus, MxInputs, StsState, TlsaStatus, TlsaUsability,
 };
 use mxtrust::mx::{self, Mx, MxAnswer, Order};
-use mxtrust::policy::{Mode, Policy};
+use mxtrust::policy::Policy;
 use mxtrust::tlsa::{DigestPreference, ProfileKind};
 
 use super::observed::*;
@@ -206,18 +206,6 @@ pub(super) fn core_response<'a>(
     }
 }
 
-fn sts_state(policy: Option<&Policy<'_>>, host: &str) -> StsState {
-    let Some(policy) = policy else {
-        return StsState::NoPolicy;
-    };
-    let mx_allowed = policy.allows_mx(host.as_bytes());
-    match policy.mode() {
-        Mode::Enforce => StsState::Enforce { mx_allowed },
-        Mode::Testing => StsState::Testing { mx_allowed },
-        Mode::None => StsState::None,
-    }
-}
-
 /// The TLSA records that count for a host (those of the last owner asked)
 /// and their status for the decision.
 pub(super) fn tlsa_outcome(host: &HostObserved) -> (TlsaStatus, Vec<Tlsa<'_>>, Option<&str>) {
@@ -253,7 +241,7 @@ pub fn decide(mx: &Lookup, host: &HostObserved, policy: Option<&Policy<'_>>) -> 
             ProfileKind::Smtp,
             &DigestPreference::default(),
         ),
-        sts: sts_state(policy, &host.host),
+        sts: StsState::of(policy, host.host.as_bytes()),
     })
 }
 

@@ -27,7 +27,7 @@ use mail_send::SmtpClientBuilder;
 use mail_send::smtp::message::Message;
 use mxtrust::Tlsa;
 use mxtrust::decision::{self, Action, DnssecStatus, MxInputs, StsState, TlsaUsability};
-use mxtrust::policy::{Mode, Policy};
+use mxtrust::policy::Policy;
 use mxtrust::tlsa::{DigestPreference, ProfileKind};
 use mxtrust_net::dns::{self, Resolver, Validation};
 use mxtrust_rustls::{Dane, MxVerifier, Refusal, Rule, Sts, mx_client_config};
@@ -130,12 +130,7 @@ fn sts_state(policy: Option<&[u8]>, host: &str) -> Result<StsState, String> {
         return Ok(StsState::NoPolicy);
     };
     let policy: Policy<'_> = Policy::parse(body, &mut []).map_err(|e| format!("policy: {e}"))?;
-    let mx_allowed = policy.allows_mx(host.as_bytes());
-    Ok(match policy.mode() {
-        Mode::Enforce => StsState::Enforce { mx_allowed },
-        Mode::Testing => StsState::Testing { mx_allowed },
-        Mode::None => StsState::None,
-    })
+    Ok(StsState::of(Some(&policy), host.as_bytes()))
 }
 
 fn roots(path: Option<&PathBuf>) -> Result<RootCertStore, String> {
