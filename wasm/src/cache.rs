@@ -223,11 +223,7 @@ impl PolicyCache {
         )?;
         let now = unix_time(js::time(&time)?);
         let (parsed, _) = policy::parse(&body);
-        let parsed = parsed.map_err(|e| Failure {
-            code: e.kind.code(),
-            message: format!("policyText:{}: {}", e.line, e.kind.description()),
-            line: (e.line != 0).then_some(e.line),
-        })?;
+        let parsed = parsed.map_err(|e| Failure::policy("policyText", &e))?;
         let stored = self
             .with(|c| c.store(domain_name.as_bytes(), policy_id, &parsed, now))
             .map_err(|e| Failure::core("store", e))?;
