@@ -70,12 +70,9 @@ impl PolicyCache {
                 MAX_CAPACITY,
                 "capacity",
             )?;
-            let text = js::get(options, "textCapacity")?;
-            let text = if js::absent(&text) {
-                None
-            } else {
-                Some(js::integer(&text, MAX_TEXT, "textCapacity")?)
-            };
+            let text = js::optional(&js::get(options, "textCapacity")?, |v| {
+                js::integer(v, MAX_TEXT, "textCapacity")
+            })?;
             (capacity, text, js::get(options, "key")?)
         };
         let text_len =

@@ -178,12 +178,9 @@ pub fn check_response(domain: &JsValue, response: &JsValue) -> Result<FetchRepor
         false,
         "response.redirected",
     )?;
-    let content_type = js::get(response, "contentType")?;
-    let content_type = if js::absent(&content_type) {
-        None
-    } else {
-        Some(js::string(&content_type, 8192, "response.contentType")?)
-    };
+    let content_type = js::optional(&js::get(response, "contentType")?, |v| {
+        js::string(v, 8192, "response.contentType")
+    })?;
     let body_len = js::integer(
         &js::required(response, "bodyLength", "response.bodyLength")?,
         u32::MAX,
@@ -216,11 +213,7 @@ pub fn fetch_failure(code: &JsValue, detail: &JsValue) -> Result<FetchReport> {
             quoted_codes(&fetch::TransportFailure::ALL, fetch::TransportFailure::code)
         ))
     })?;
-    let detail = if js::absent(detail) {
-        None
-    } else {
-        Some(js::string(detail, 8192, "detail")?)
-    };
+    let detail = js::optional(detail, |v| js::string(v, 8192, "detail"))?;
     Ok(FetchReport::transport(failure, detail.as_deref()))
 }
 
@@ -350,12 +343,9 @@ pub fn tlsa_base_domains(options: &JsValue) -> Result<TlsaBaseReport> {
             steps.push((owner, target, status));
         }
     }
-    let first_lookup = js::get(options, "firstLookup")?;
-    let first_lookup = if js::absent(&first_lookup) {
-        None
-    } else {
-        Some(tlsa(&first_lookup, "firstLookup")?)
-    };
+    let first_lookup = js::optional(&js::get(options, "firstLookup")?, |v| {
+        tlsa(v, "firstLookup")
+    })?;
     let port = js::integer_or(&js::get(options, "port")?, 25, u32::from(u16::MAX), "port")?;
     let protocol = protocol(&js::get(options, "protocol")?)?;
     let chain: Vec<CnameStep<'_>> = steps
