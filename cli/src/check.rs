@@ -245,16 +245,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
             algorithms: crate::dane::ALGORITHMS,
         },
     );
-    if args.json {
-        crate::print_json(&report)?;
-    } else {
-        print!("{}", report.human());
-    }
-    Ok(if report.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    crate::finish(&report, args.json, |r| r.human(), report.passed())
 }
 
 /// This machine's host name, for EHLO (RFC 5321 §4.1.1.1).

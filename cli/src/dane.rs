@@ -185,14 +185,5 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         algorithms: ALGORITHMS,
     })
     .map_err(|e| InputError::new(e.to_string()))?;
-    if args.json {
-        crate::print_json(&report)?;
-    } else {
-        print!("{}", report.human());
-    }
-    Ok(if report.is_authenticated() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    crate::finish(&report, args.json, |r| r.human(), report.is_authenticated())
 }

@@ -65,6 +65,26 @@ fn main() -> ExitCode {
     })
 }
 
+/// Prints a report, as JSON or as `human` writes it, and returns the exit
+/// status of its answer: 0 yes, 1 no.
+fn finish<T: Serialize>(
+    report: &T,
+    json: bool,
+    human: impl FnOnce(&T) -> String,
+    yes: bool,
+) -> Result<ExitCode, InputError> {
+    if json {
+        print_json(report)?;
+    } else {
+        print!("{}", human(report));
+    }
+    Ok(if yes {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 /// Prints a report document as pretty JSON.
 fn print_json<T: Serialize>(document: &T) -> Result<(), InputError> {
     let json = serde_json::to_string_pretty(document)

@@ -50,14 +50,5 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     )?;
     let name = input::display_name(&args.file);
     let report = PolicyReport::new(&body, &args.hosts);
-    if args.json {
-        crate::print_json(&report)?;
-    } else {
-        print!("{}", report.human(&name));
-    }
-    Ok(if report.valid {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    crate::finish(&report, args.json, |r| r.human(&name), report.valid)
 }

@@ -148,16 +148,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         Args::Dane(a) => a.json,
         Args::Sts(a) => a.json,
     };
-    if json {
-        crate::print_json(&report)?;
-    } else {
-        print!("{}", report.human());
-    }
-    Ok(if report.is_safe_now() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    crate::finish(&report, json, |r| r.human(), report.is_safe_now())
 }
 
 fn dane(args: &DaneArgs) -> Result<PlanReport, InputError> {

@@ -129,16 +129,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         algorithms: crate::dane::ALGORITHMS,
     })
     .map_err(|e| InputError::new(e.to_string()))?;
-    if args.json {
-        crate::print_json(&report)?;
-    } else {
-        print!("{}", report.human());
-    }
-    Ok(if report.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    crate::finish(&report, args.json, |r| r.human(), report.passed())
 }
 
 /// The file the trust anchors come from, and its certificates.

@@ -139,7 +139,8 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         };
         if request.selector != Selector::Spki {
             return Err(InputError::new(format!(
-                "{flag} makes selector 1 records only (a key has no certificate to select)"
+                "{flag} {}",
+                tlsa_gen::KEY_SELECTOR_ONLY
             )));
         }
         let spki = input::key_spki(path, source)?;

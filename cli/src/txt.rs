@@ -87,14 +87,5 @@ fn rrset(arguments: &[String]) -> Result<txt::Rrset, InputError> {
 }
 
 fn print(report: &TxtReport, json: bool) -> Result<ExitCode, InputError> {
-    if json {
-        crate::print_json(report)?;
-    } else {
-        print!("{}", report.human());
-    }
-    Ok(if report.found {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    crate::finish(report, json, |r| r.human(), report.found)
 }

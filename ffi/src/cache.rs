@@ -9,6 +9,7 @@ use mxtrust_core::cache::{
 };
 use mxtrust_core::limits::{MAX_CACHE_SLOTS, MAX_CACHE_TEXT};
 use mxtrust_core::sts;
+use mxtrust_core::time::unix_time;
 
 use crate::policy::{mxtrust_sts_mode, policy_ref};
 use crate::sts::mxtrust_sts_id;
@@ -263,12 +264,11 @@ pub extern "C" fn mxtrust_policy_cache_lookup(
         non_null(out_policy)?;
         with_cache(cache, |cache| {
             let domain = c_str(domain)?;
-            let (state, policy) =
-                match cache.lookup(domain.as_bytes(), mxtrust_core::time::unix_time(now)) {
-                    Lookup::Fresh(p) => (mxtrust_cache_state::Fresh, Some(p)),
-                    Lookup::Expired(p) => (mxtrust_cache_state::Expired, Some(p)),
-                    Lookup::Absent => (mxtrust_cache_state::Absent, None),
-                };
+            let (state, policy) = match cache.lookup(domain.as_bytes(), unix_time(now)) {
+                Lookup::Fresh(p) => (mxtrust_cache_state::Fresh, Some(p)),
+                Lookup::Expired(p) => (mxtrust_cache_state::Expired, Some(p)),
+                Lookup::Absent => (mxtrust_cache_state::Absent, None),
+            };
             put(
                 out_policy,
                 mxtrust_cached_policy {
@@ -308,7 +308,7 @@ pub extern "C" fn mxtrust_policy_cache_allows_mx(
         with_cache(cache, |cache| {
             let domain = c_str(domain)?;
             let host = c_str(host)?;
-            let allowed = match cache.lookup(domain.as_bytes(), mxtrust_core::time::unix_time(0)) {
+            let allowed = match cache.lookup(domain.as_bytes(), unix_time(0)) {
                 Lookup::Fresh(p) | Lookup::Expired(p) => p.allows_mx(host.as_bytes()),
                 Lookup::Absent => return Err(mxtrust_result::NotFound),
             };
@@ -363,11 +363,7 @@ pub extern "C" fn mxtrust_policy_cache_observe_id(
         with_cache(cache, |cache| {
             let domain = c_str(domain)?;
             let id = sts_id(id)?;
-            let need = match cache.observe_id(
-                domain.as_bytes(),
-                &id,
-                mxtrust_core::time::unix_time(now),
-            ) {
+            let need = match cache.observe_id(domain.as_bytes(), &id, unix_time(now)) {
                 FetchNeed::UpToDate => (mxtrust_fetch_action::UpToDate, 0),
                 FetchNeed::Fetch => (mxtrust_fetch_action::Fetch, 0),
                 FetchNeed::BackOff { until } => (mxtrust_fetch_action::BackOff, until.as_secs()),
@@ -446,12 +442,7 @@ pub extern "C" fn mxtrust_policy_cache_store(
                 evicted_count: 0,
                 evicted_domain: [0; 254],
             };
-            match cache.store(
-                domain.as_bytes(),
-                id,
-                policy,
-                mxtrust_core::time::unix_time(fetched_at),
-            )? {
+            match cache.store(domain.as_bytes(), id, policy, unix_time(fetched_at))? {
                 Stored::Inserted => {}
                 Stored::Replaced => stored.outcome = mxtrust_store_outcome::Replaced,
                 Stored::Evicted { count, last } => {
@@ -502,11 +493,7 @@ pub extern "C" fn mxtrust_policy_cache_record_failure(
         with_cache(cache, |cache| {
             let domain = c_str(domain)?;
             let id = sts_id(id)?;
-            let outcome = match cache.record_failure(
-                domain.as_bytes(),
-                id,
-                mxtrust_core::time::unix_time(now),
-            )? {
+            let outcome = match cache.record_failure(domain.as_bytes(), id, unix_time(now))? {
                 FailureOutcome::UseCached(mode) => mxtrust_failure_outcome {
                     use_cached: true,
                     mode: mxtrust_sts_mode::from_core(mode),
@@ -561,24 +548,9 @@ pub extern "C" fn mxtrust_policy_cache_due_for_refresh(
         non_null(out_count)?;
         with_cache(cache, |cache| {
             let out = slice_mut(out, out_len)?;
-            put_all(
-                out,
-                cache
-                    .due_domains(
-                        mxtrust_core::time::unix_time(now),
-                        Duration::from_secs(window),
-                    )
-                    .map(mxtrust_slice::from_bytes),
-            );
-            put(
-                out_count,
-                cache
-                    .due_domains(
-                        mxtrust_core::time::unix_time(now),
-                        Duration::from_secs(window),
-                    )
-                    .count(),
-            );
+            let due = || cache.due_domains(unix_time(now), Duration::from_secs(window));
+            put_all(out, due().map(mxtrust_slice::from_bytes));
+            put(out_count, due().count());
             Ok(())
         })
     })

@@ -157,6 +157,11 @@ pub fn for_chain(
     Ok(out)
 }
 
+/// Why a public key or a CSR makes no selector-0 record, for a message that
+/// starts with the flag or option that gave the key.
+pub const KEY_SELECTOR_ONLY: &str =
+    "makes selector 1 records only (a key has no certificate to select)";
+
 /// The record for a public key (`spki`, DER SubjectPublicKeyInfo), selector
 /// 1 only: a key has no certificate to select.
 ///

@@ -70,12 +70,9 @@ impl PolicyCache {
                 MAX_CAPACITY,
                 "capacity",
             )?;
-            let text = js::get(options, "textCapacity")?;
-            let text = if js::absent(&text) {
-                None
-            } else {
-                Some(js::integer(&text, MAX_TEXT, "textCapacity")?)
-            };
+            let text = js::optional(&js::get(options, "textCapacity")?, |v| {
+                js::integer(v, MAX_TEXT, "textCapacity")
+            })?;
             (capacity, text, js::get(options, "key")?)
         };
         let text_len =
@@ -223,11 +220,7 @@ impl PolicyCache {
         )?;
         let now = unix_time(js::time(&time)?);
         let (parsed, _) = policy::parse(&body);
-        let parsed = parsed.map_err(|e| Failure {
-            code: e.kind.code(),
-            message: format!("policyText:{}: {}", e.line, e.kind.description()),
-            line: (e.line != 0).then_some(e.line),
-        })?;
+        let parsed = parsed.map_err(|e| Failure::policy("policyText", &e))?;
         let stored = self
             .with(|c| c.store(domain_name.as_bytes(), policy_id, &parsed, now))
             .map_err(|e| Failure::core("store", e))?;

@@ -350,7 +350,7 @@ pub fn generate(options: &JsValue) -> Result<Vec<tlsa_gen::Generated>> {
     })?;
     if request.selector != Selector::Spki {
         return Err(Failure::core(
-            &format!("{what} makes selector 1 records only (a key has no certificate to select)"),
+            &format!("{what} {}", tlsa_gen::KEY_SELECTOR_ONLY),
             mxtrust::Error::UnsupportedParameter,
         ));
     }

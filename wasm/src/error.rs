@@ -67,6 +67,21 @@ impl Failure {
         Self::new(e.code(), format!("{what}: {e}"))
     }
 
+    /// Core's verdict on a policy body `what`, as `WHAT:LINE: reason`
+    /// (`WHAT: reason` for the body as a whole, line 0).
+    pub fn policy(what: &str, e: &mxtrust::policy::PolicyError) -> Self {
+        let reason = e.kind.description();
+        Self {
+            code: e.kind.code(),
+            message: if e.line == 0 {
+                format!("{what}: {reason}")
+            } else {
+                format!("{what}:{}: {reason}", e.line)
+            },
+            line: (e.line != 0).then_some(e.line),
+        }
+    }
+
     /// A reader's error about the input `name`, as `NAME:LINE: reason`.
     pub fn read(name: &str, e: &ReadError) -> Self {
         Self {

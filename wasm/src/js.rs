@@ -29,6 +29,15 @@ pub fn absent(value: &JsValue) -> bool {
     value.is_undefined() || value.is_null()
 }
 
+/// `None` for an absent value, else what `read` makes of it.
+pub fn optional<T>(value: &JsValue, read: impl FnOnce(&JsValue) -> Result<T>) -> Result<Option<T>> {
+    if absent(value) {
+        Ok(None)
+    } else {
+        read(value).map(Some)
+    }
+}
+
 /// `obj[key]`, or an error naming it when absent.
 pub fn required(obj: &JsValue, key: &str, what: &str) -> Result<JsValue> {
     let value = get(obj, key)?;

@@ -37,16 +37,9 @@ pub fn plan_dane(options: &JsValue) -> Result<PlanReport> {
         "chain",
     )?;
     let next = js::required(options, "next", "next")?;
-    let next_chain_value = js::get(&next, "chain")?;
-    let next_chain = if js::absent(&next_chain_value) {
-        None
-    } else {
-        Some(js::certificates(
-            &next_chain_value,
-            pem::MAX_CHAIN_INPUT_LEN,
-            "next.chain",
-        )?)
-    };
+    let next_chain = js::optional(&js::get(&next, "chain")?, |v| {
+        js::certificates(v, pem::MAX_CHAIN_INPUT_LEN, "next.chain")
+    })?;
     let next_key = if next_chain.is_some() {
         None
     } else {
@@ -78,19 +71,9 @@ pub fn plan_dane(options: &JsValue) -> Result<PlanReport> {
         })
     };
     let optional = |key: &str| -> Result<Option<u32>> {
-        let value = js::get(options, key)?;
-        if js::absent(&value) {
-            Ok(None)
-        } else {
-            js::integer(&value, u32::MAX, key).map(Some)
-        }
+        js::optional(&js::get(options, key)?, |v| js::integer(v, u32::MAX, key))
     };
-    let published_at = js::get(options, "publishedAt")?;
-    let published_at = if js::absent(&published_at) {
-        None
-    } else {
-        Some(js::time(&published_at)?)
-    };
+    let published_at = js::optional(&js::get(options, "publishedAt")?, js::time)?;
     let to_value = js::get(options, "to")?;
     let to = if js::absent(&to_value) {
         Vec::new()
@@ -127,12 +110,9 @@ pub fn plan_sts(options: &JsValue) -> Result<PlanReport> {
         "nextPolicy",
     )?;
     let id = js::string(&js::required(options, "id", "id")?, 64, "id")?;
-    let next_id_value = js::get(options, "nextId")?;
-    let next_id = if js::absent(&next_id_value) {
-        None
-    } else {
-        Some(js::string(&next_id_value, 64, "nextId")?)
-    };
+    let next_id = js::optional(&js::get(options, "nextId")?, |v| {
+        js::string(v, 64, "nextId")
+    })?;
     let mx_now = js::strings(
         &js::required(options, "mxNow", "mxNow")?,
         MAX_NAME_INPUT,

@@ -6,6 +6,7 @@ use mxtrust::base_domain::{self, CnameStep, Protocol};
 use mxtrust::decision::{self, DnssecStatus, MxInputs, StsState, TlsaStatus, TlsaUsability};
 use mxtrust::fetch::{self, Response};
 use mxtrust::mx::{self, Mx, MxAnswer, Order};
+use mxtrust::policy::Mode;
 use mxtrust_report::decision::DecisionReport;
 use mxtrust_report::dns::{MxHostsReport, TlsaBaseReport};
 use mxtrust_report::fetch::FetchReport;
@@ -35,11 +36,20 @@ pub fn random(out: &mut [u8]) -> Result<()> {
     })
 }
 
+/// `"a", "b", "c"`: core's codes, for a message that lists them.
+fn quoted_codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> String {
+    all.iter()
+        .map(|&c| format!("\"{}\"", code(c)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn dnssec(value: &JsValue, what: &str) -> Result<DnssecStatus> {
     let name = js::string(value, 32, what)?;
     DnssecStatus::from_code(&name).ok_or_else(|| {
         Failure::argument(format!(
-            "{what} must be \"secure\", \"insecure\", \"bogus\" or \"lookup-error\""
+            "{what} must be one of {}",
+            quoted_codes(&DnssecStatus::ALL, DnssecStatus::code)
         ))
     })
 }
@@ -48,7 +58,8 @@ fn tlsa(value: &JsValue, what: &str) -> Result<TlsaStatus> {
     let name = js::string(value, 32, what)?;
     TlsaStatus::from_code(&name).ok_or_else(|| {
         Failure::argument(format!(
-            "{what} must be \"secure-with-records\", \"secure-empty\", \"insecure\", \"bogus\" or \"lookup-error\""
+            "{what} must be one of {}",
+            quoted_codes(&TlsaStatus::ALL, TlsaStatus::code)
         ))
     })
 }
@@ -110,15 +121,15 @@ fn sts_state(value: &JsValue) -> Result<StsState> {
             .as_bool()
             .ok_or_else(|| Failure::argument("sts.mxAllowed must be a boolean"))
     };
-    match mode.as_str() {
-        "enforce" => Ok(StsState::Enforce {
+    match Mode::from_value(mode.as_bytes()) {
+        Some(Mode::Enforce) => Ok(StsState::Enforce {
             mx_allowed: allowed()?,
         }),
-        "testing" => Ok(StsState::Testing {
+        Some(Mode::Testing) => Ok(StsState::Testing {
             mx_allowed: allowed()?,
         }),
-        "none" => Ok(StsState::None),
-        _ => Err(Failure::argument(
+        Some(Mode::None) => Ok(StsState::None),
+        None => Err(Failure::argument(
             "sts.mode must be \"enforce\", \"testing\" or \"none\"",
         )),
     }
@@ -167,12 +178,9 @@ pub fn check_response(domain: &JsValue, response: &JsValue) -> Result<FetchRepor
         false,
         "response.redirected",
     )?;
-    let content_type = js::get(response, "contentType")?;
-    let content_type = if js::absent(&content_type) {
-        None
-    } else {
-        Some(js::string(&content_type, 8192, "response.contentType")?)
-    };
+    let content_type = js::optional(&js::get(response, "contentType")?, |v| {
+        js::string(v, 8192, "response.contentType")
+    })?;
     let body_len = js::integer(
         &js::required(response, "bodyLength", "response.bodyLength")?,
         u32::MAX,
@@ -202,18 +210,10 @@ pub fn fetch_failure(code: &JsValue, detail: &JsValue) -> Result<FetchReport> {
     let failure = fetch::TransportFailure::from_code(&code).ok_or_else(|| {
         Failure::argument(format!(
             "code must be one of {}",
-            fetch::TransportFailure::ALL
-                .iter()
-                .map(|f| format!("\"{}\"", f.code()))
-                .collect::<Vec<_>>()
-                .join(", ")
+            quoted_codes(&fetch::TransportFailure::ALL, fetch::TransportFailure::code)
         ))
     })?;
-    let detail = if js::absent(detail) {
-        None
-    } else {
-        Some(js::string(detail, 8192, "detail")?)
-    };
+    let detail = js::optional(detail, |v| js::string(v, 8192, "detail"))?;
     Ok(FetchReport::transport(failure, detail.as_deref()))
 }
 
@@ -343,12 +343,9 @@ pub fn tlsa_base_domains(options: &JsValue) -> Result<TlsaBaseReport> {
             steps.push((owner, target, status));
         }
     }
-    let first_lookup = js::get(options, "firstLookup")?;
-    let first_lookup = if js::absent(&first_lookup) {
-        None
-    } else {
-        Some(tlsa(&first_lookup, "firstLookup")?)
-    };
+    let first_lookup = js::optional(&js::get(options, "firstLookup")?, |v| {
+        tlsa(v, "firstLookup")
+    })?;
     let port = js::integer_or(&js::get(options, "port")?, 25, u32::from(u16::MAX), "port")?;
     let protocol = protocol(&js::get(options, "protocol")?)?;
     let chain: Vec<CnameStep<'_>> = steps

@@ -40,15 +40,7 @@ pub fn policy_allows_mx(text: &JsValue, mx: &JsValue) -> Result<bool> {
     let body = body(text, "policyText")?;
     let mx = js::string(mx, MAX_HOST_INPUT, "mx")?;
     let (parsed, _) = policy::parse(&body);
-    let policy = parsed.map_err(|e| Failure {
-        code: e.kind.code(),
-        message: if e.line == 0 {
-            format!("policyText: {}", e.kind.description())
-        } else {
-            format!("policyText:{}: {}", e.line, e.kind.description())
-        },
-        line: (e.line != 0).then_some(e.line),
-    })?;
+    let policy = parsed.map_err(|e| Failure::policy("policyText", &e))?;
     Ok(policy.allows_mx(mx.as_bytes()))
 }
 

@@ -485,6 +485,17 @@ test("PolicyCache", () => {
   throwsCode(() => cache.store("bad domain", "1", f.policy, 0), "invalid-domain");
   throwsCode(() => cache.store("a.test", "bad id!", f.policy, 0), "sts-invalid-id");
   throwsCode(() => cache.store("a.test", "1", "version: STSv1\nmode: strict\n", 0), "invalid-mode", 2);
+  // A fault of the body as a whole (line 0) reads as policyAllowsMx words it.
+  const whole = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      return [e.code, e.line, e.message];
+    }
+    assert.fail("no error");
+  };
+  assert.deepEqual(whole(() => cache.store("a.test", "1", "mode: enforce\n", 0)), whole(() => policyAllowsMx("mode: enforce\n", "x")));
+  assert.deepEqual(whole(() => policyAllowsMx("mode: enforce\n", "x")), ["missing-version", undefined, "policyText: no version field"]);
   throwsCode(() => new PolicyCache({ capacity: 1, textCapacity: 8 }).store("a.test", "1", f.policy, 0), "policy-too-large-for-cache");
   throwsCode(() => new PolicyCache({ key: new Uint8Array(15) }), "invalid-argument");
   throwsCode(() => new PolicyCache({ capacity: -1 }), "invalid-argument");
