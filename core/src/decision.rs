@@ -110,6 +110,28 @@ impl TlsaStatus {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
+
+    /// The status of a TLSA lookup from the DNSSEC status of its answer
+    /// and what it held: `Some(true)` TLSA records (usable or not: records
+    /// that do not parse are still records, RFC 7672 §2.2), `Some(false)`
+    /// none (NODATA, NXDOMAIN), `None` no answer (the lookup failed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::decision::{DnssecStatus, TlsaStatus};
+    /// assert_eq!(TlsaStatus::of_answer(DnssecStatus::Secure, Some(false)), TlsaStatus::SecureEmpty);
+    /// assert_eq!(TlsaStatus::of_answer(DnssecStatus::Secure, None), TlsaStatus::LookupError);
+    /// ```
+    pub const fn of_answer(dnssec: DnssecStatus, records: Option<bool>) -> Self {
+        match (dnssec, records) {
+            (DnssecStatus::Secure, Some(true)) => Self::SecureWithRecords,
+            (DnssecStatus::Secure, Some(false)) => Self::SecureEmpty,
+            (DnssecStatus::Secure, None) | (DnssecStatus::LookupError, _) => Self::LookupError,
+            (DnssecStatus::Insecure, _) => Self::Insecure,
+            (DnssecStatus::Bogus, _) => Self::Bogus,
+        }
+    }
 }
 
 /// Whether any TLSA record is usable (computed by the DANE engine,

@@ -4,7 +4,7 @@
 // connect to port 25 nor read a peer certificate: POSTed chains complete
 // the DANE verdicts. Every rule (MX hosts, TLSA names, decisions, matching)
 // is the wasm package's.
-import { checkSts, decide, mxHosts, parseTlsa, parseTlsrptRecord, policyAllowsMx, tlsaBaseDomains, verifyDane, weakerDnssecStatus } from "mxtrust";
+import { checkSts, decide, mxHosts, mxStsState, parseTlsa, parseTlsrptRecord, tlsaBaseDomains, tlsaStatus, verifyDane, weakerDnssecStatus } from "mxtrust";
 import { describe, query, status, tlsaLines, txtStrings } from "./dns.js";
 import { discover } from "./sts.js";
 
@@ -39,9 +39,8 @@ async function host(env, exchange, sts, chain, roots) {
     for (let step = 0; candidate && step < 2; step++) {
       const t = await query(env, candidate.tlsa_name, "TLSA");
       lookups.push(describe(t));
-      const s = status(t);
       lines = tlsaLines(t);
-      tlsaState = s === "secure" ? (lines.length ? "secure-with-records" : "secure-empty") : s;
+      tlsaState = tlsaStatus(status(t), lines.length > 0);
       bases = tlsaBaseDomains({ mxHost: exchange, cnames, addresses, firstLookup: tlsaState });
       if (!bases.next || step === 1) break;
       candidate = bases.next;
@@ -52,17 +51,11 @@ async function host(env, exchange, sts, chain, roots) {
   if (tlsaState === "secure-with-records") {
     const parsed = parseTlsa(lines.join("\n"), { dnssecUnchecked: true });
     records = parsed.records.map((r) => ({ record: r.record, unusable: r.unusable }));
-    usability = parsed.records.some((r) => !r.unusable) ? "some-usable" : "all-unusable";
+    usability = parsed.usability;
   }
   out.tlsa = { name: candidate ? candidate.tlsa_name : null, lookups, state: tlsaState, records };
-  let stsState = "no-policy";
-  if (sts.policy && sts.policy.valid) {
-    if (sts.policy.mode === "none") stsState = { mode: "none" };
-    else stsState = { mode: sts.policy.mode, mxAllowed: policyAllowsMx(sts.text, exchange) };
-    out.sts = { mode: sts.policy.mode, mx_allowed: stsState.mxAllowed ?? null };
-  } else {
-    out.sts = null;
-  }
+  const stsState = mxStsState(sts.policy && sts.policy.valid ? sts.text : null, exchange);
+  out.sts = stsState === "no-policy" ? null : { mode: stsState.mode, mx_allowed: stsState.mxAllowed ?? null };
   out.decision = decide({ mxRrset: sts.mxStatus, addresses, tlsa: tlsaState, tlsaUsability: usability, sts: stsState });
   if (chain === undefined) {
     out.dane = null;

@@ -133,15 +133,14 @@ impl Answer<TlsaRecord> {
     /// ([`mxtrust::decision::MxInputs::tlsa`]) and for the fallback to the
     /// MX host's own name ([`mxtrust::base_domain::Candidates::fallback_after`]).
     pub fn tlsa_status(&self) -> TlsaStatus {
-        match (self.security, &self.outcome) {
-            // Records that did not convert are still records: present but
-            // unusable (RFC 7672 §2.2), not a secure denial.
-            (DnssecStatus::Secure, Outcome::Records(_)) => TlsaStatus::SecureWithRecords,
-            (DnssecStatus::Secure, Outcome::NoData | Outcome::NxDomain) => TlsaStatus::SecureEmpty,
-            (DnssecStatus::Secure | DnssecStatus::LookupError, _) => TlsaStatus::LookupError,
-            (DnssecStatus::Insecure, _) => TlsaStatus::Insecure,
-            (DnssecStatus::Bogus, _) => TlsaStatus::Bogus,
-        }
+        // Records that did not convert are still records: present but
+        // unusable (RFC 7672 §2.2), not a secure denial.
+        let records = match self.outcome {
+            Outcome::Records(_) => Some(true),
+            Outcome::NoData | Outcome::NxDomain => Some(false),
+            Outcome::Failed => None,
+        };
+        TlsaStatus::of_answer(self.security, records)
     }
 }
 

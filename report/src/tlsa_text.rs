@@ -162,6 +162,10 @@ pub struct RecordsReport {
     pub records: Vec<RecordEntry>,
     /// Records read and left out.
     pub ignored: Vec<Ignored>,
+    /// Whether the RRset has a usable record under the SMTP profile and
+    /// the default digest preference (core's `TlsaUsability::of`):
+    /// `some-usable` or `all-unusable`, the decision's input.
+    pub usability: &'static str,
 }
 
 /// One record of a [`RecordsReport`].
@@ -223,9 +227,16 @@ impl RecordsReport {
                 }
             })
             .collect();
+        let tlsas: Vec<_> = file.records.iter().map(Record::tlsa).collect();
+        let usability = mxtrust::decision::TlsaUsability::of(
+            &tlsas,
+            mxtrust::tlsa::ProfileKind::Smtp,
+            &preference,
+        );
         Self {
             records,
             ignored: file.ignored.clone(),
+            usability: usability.code(),
         }
     }
 }

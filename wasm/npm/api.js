@@ -16,6 +16,8 @@ export {
   checkPolicyResponse,
   policyFetchFailure,
   weakerDnssecStatus,
+  tlsaStatus,
+  mxStsState,
   mxHosts,
   tlsaBaseDomains,
   tlsaOwnerName,

@@ -246,6 +246,8 @@ export interface TlsaRecords {
     reason: string | null;
   }>;
   ignored: IgnoredRecord[];
+  /** Whether a record is usable under the SMTP profile (digest agility included): `decide`'s `tlsaUsability`. */
+  usability: "some-usable" | "all-unusable";
 }
 
 /**
@@ -403,6 +405,26 @@ export function decide(options: DecideOptions): DecisionReport;
  * insecure and lookup-error to bogus. @throws {MxtrustError} `invalid-argument`
  */
 export function weakerDnssecStatus(a: DnssecStatus, b: DnssecStatus): DnssecStatus;
+
+/**
+ * The status of a TLSA lookup for `decide`'s `tlsa`: from the answer's
+ * DNSSEC status and whether it held TLSA records (null: the lookup failed).
+ */
+export function tlsaStatus(
+  dnssec: DnssecStatus,
+  hasRecords: boolean | null,
+): "secure-with-records" | "secure-empty" | "insecure" | "bogus" | "lookup-error";
+
+/**
+ * The MTA-STS state a policy gives an MX host, as `decide`'s `sts` takes it:
+ * `"no-policy"` when `policy` is null or not a valid policy (RFC 8461 §5),
+ * else its mode and, for enforce and testing, whether an `mx` pattern
+ * matches `mxHost` (RFC 8461 §4.1).
+ */
+export function mxStsState(
+  policy: string | null,
+  mxHost: string,
+): "no-policy" | { mode: "none" } | { mode: "enforce" | "testing"; mxAllowed: boolean };
 
 /** `https://mta-sts.<domain>/.well-known/mta-sts.txt` (RFC 8461 §3.2). @throws {MxtrustError} `invalid-domain` */
 export function policyUrl(domain: string): string;

@@ -113,6 +113,18 @@ pub fn weaker_dnssec_status(a: JsValue, b: JsValue) -> Result<String, JsValue> {
     Ok(rules::weaker_dnssec(&a, &b)?.to_owned())
 }
 
+/// The status of a TLSA lookup (core's `TlsaStatus::of_answer`).
+#[wasm_bindgen(js_name = tlsaStatus)]
+pub fn tlsa_status(dnssec: JsValue, has_records: JsValue) -> Result<String, JsValue> {
+    Ok(rules::tlsa_status(&dnssec, &has_records)?.to_owned())
+}
+
+/// The MTA-STS state a policy gives an MX host (core's `StsState::of`).
+#[wasm_bindgen(js_name = mxStsState)]
+pub fn mx_sts_state(policy: JsValue, mx_host: JsValue) -> JsResult {
+    Ok(to_js(&sts::mx_sts_state(&policy, &mx_host)?)?)
+}
+
 /// `https://mta-sts.<domain>/.well-known/mta-sts.txt`.
 #[wasm_bindgen(js_name = policyUrl)]
 pub fn policy_url(domain: JsValue) -> Result<String, JsValue> {

@@ -69,6 +69,19 @@ pub fn weaker_dnssec(a: &JsValue, b: &JsValue) -> Result<&'static str> {
     Ok(dnssec(a, "a")?.weaker(dnssec(b, "b")?).code())
 }
 
+/// `tlsaStatus(dnssec, hasRecords)`: core's `TlsaStatus::of_answer`.
+pub fn tlsa_status(status: &JsValue, has_records: &JsValue) -> Result<&'static str> {
+    let status = dnssec(status, "dnssec")?;
+    let records = if has_records.is_null() {
+        None
+    } else {
+        Some(has_records.as_bool().ok_or_else(|| {
+            Failure::argument("hasRecords must be a boolean, or null for a failed lookup")
+        })?)
+    };
+    Ok(TlsaStatus::of_answer(status, records).code())
+}
+
 /// `decide({mxRrset, addresses, tlsa, tlsaUsability?, sts})`.
 pub fn decide(options: &JsValue) -> Result<DecisionReport> {
     let mx_rrset = dnssec(&js::required(options, "mxRrset", "mxRrset")?, "mxRrset")?;

@@ -1,6 +1,7 @@
 //! MTA-STS and TLSRPT: policy bodies, the STS certificate check, and the
 //! `_mta-sts` and `_smtp._tls` TXT records.
 
+use mxtrust::decision::StsState;
 use mxtrust::name::ReferenceId;
 use mxtrust_report::pem;
 use mxtrust_report::policy::{self, PolicyReport};
@@ -42,6 +43,25 @@ pub fn policy_allows_mx(text: &JsValue, mx: &JsValue) -> Result<bool> {
     let (parsed, _) = policy::parse(&body);
     let policy = parsed.map_err(|e| Failure::policy("policyText", &e))?;
     Ok(policy.allows_mx(mx.as_bytes()))
+}
+
+/// `mxStsState(policy, mxHost)`: core's `StsState::of`, as `decide`'s
+/// `sts` takes it; an absent or invalid policy is no policy (RFC 8461 §5).
+pub fn mx_sts_state(text: &JsValue, mx: &JsValue) -> Result<serde_json::Value> {
+    let mx = js::string(mx, MAX_HOST_INPUT, "mxHost")?;
+    let body = js::optional(text, |t| body(t, "policy"))?;
+    let parsed = body.as_deref().map(|b| policy::parse(b).0);
+    let policy = parsed.as_ref().and_then(|p| p.as_ref().ok());
+    Ok(match StsState::of(policy, mx.as_bytes()) {
+        StsState::NoPolicy => serde_json::json!("no-policy"),
+        StsState::None => serde_json::json!({ "mode": "none" }),
+        StsState::Enforce { mx_allowed } => {
+            serde_json::json!({ "mode": "enforce", "mxAllowed": mx_allowed })
+        }
+        StsState::Testing { mx_allowed } => {
+            serde_json::json!({ "mode": "testing", "mxAllowed": mx_allowed })
+        }
+    })
 }
 
 /// `checkSts({policy, chain, mx, roots, time?})`.

@@ -21,6 +21,8 @@ import {
   policyAllowsMx,
   policyFetchFailure,
   weakerDnssecStatus,
+  tlsaStatus,
+  mxStsState,
   policyHost,
   policyUrl,
   tlsaBaseDomains,
@@ -376,6 +378,30 @@ test("weakerDnssecStatus ranks secure, insecure, lookup-error, bogus", () => {
     }
   }
   throwsCode(() => weakerDnssecStatus("secure", "indeterminate"), "invalid-argument");
+});
+
+test("tlsaStatus and mxStsState: decide's inputs from a lookup and a policy", () => {
+  assert.equal(tlsaStatus("secure", true), "secure-with-records");
+  assert.equal(tlsaStatus("secure", false), "secure-empty");
+  assert.equal(tlsaStatus("secure", null), "lookup-error");
+  assert.equal(tlsaStatus("insecure", true), "insecure");
+  assert.equal(tlsaStatus("bogus", false), "bogus");
+  assert.equal(tlsaStatus("lookup-error", true), "lookup-error");
+  throwsCode(() => tlsaStatus("secure", "yes"), "invalid-argument");
+  throwsCode(() => tlsaStatus("indeterminate", true), "invalid-argument");
+  const policy = (mode) => `version: STSv1\nmode: ${mode}\nmx: *.example.net\nmax_age: 86400\n`;
+  assert.deepEqual(mxStsState(policy("enforce"), "mx1.example.net"), { mode: "enforce", mxAllowed: true });
+  assert.deepEqual(mxStsState(policy("testing"), "mx.other.test"), { mode: "testing", mxAllowed: false });
+  assert.deepEqual(mxStsState(policy("none"), "mx1.example.net"), { mode: "none" });
+  assert.equal(mxStsState(null, "mx1.example.net"), "no-policy");
+  assert.equal(mxStsState("not a policy", "mx1.example.net"), "no-policy");
+  // What decide takes.
+  assert.equal(decide({ mxRrset: "secure", addresses: "insecure", tlsa: "insecure", sts: mxStsState(policy("enforce"), "mx.other.test") }).action, "skip-mx");
+});
+
+test("parseTlsa: the RRset's usability, digest agility included", () => {
+  assert.equal(parseTlsa("3 1 1 " + "ab".repeat(32)).usability, "some-usable");
+  assert.equal(parseTlsa("0 0 1 " + "ab".repeat(32)).usability, "all-unusable");
 });
 
 test("policyFetchFailure: core's code and result type for a fetch with no response", () => {

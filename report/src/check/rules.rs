@@ -144,16 +144,12 @@ pub fn tlsa_next(answer: &Lookup) -> bool {
 }
 
 pub(super) fn tlsa_status(answer: &Lookup, has_records: bool) -> TlsaStatus {
-    match (answer.security, answer.found) {
-        (DnssecStatus::Secure, Found::Records) if has_records => TlsaStatus::SecureWithRecords,
-        (DnssecStatus::Secure, Found::Records | Found::NoData | Found::NxDomain) => {
-            TlsaStatus::SecureEmpty
-        }
-        (DnssecStatus::Secure | DnssecStatus::LookupError, Found::Failed)
-        | (DnssecStatus::LookupError, _) => TlsaStatus::LookupError,
-        (DnssecStatus::Insecure, _) => TlsaStatus::Insecure,
-        (DnssecStatus::Bogus, _) => TlsaStatus::Bogus,
-    }
+    let records = match answer.found {
+        Found::Records => Some(has_records),
+        Found::NoData | Found::NxDomain => Some(false),
+        Found::Failed => None,
+    };
+    TlsaStatus::of_answer(answer.security, records)
 }
 
 /// The `_mta-sts` record's policy id, or why there is no policy
