@@ -146,21 +146,18 @@ pub fn mxtrust_dane(chain: &[&[u8]], rdata: &[Vec<u8>]) -> u64 {
     mxtrust_dane_n::<8>(chain, rdata)
 }
 
-/// [`mxtrust_dane`] with storage for `N` records.
+/// [`mxtrust_dane`] with storage for `N` records: the RDATA parsed into a
+/// fixed-capacity vector (only the records there are get written), and a
+/// report of `N` statuses.
 pub fn mxtrust_dane_n<const N: usize>(chain: &[&[u8]], rdata: &[Vec<u8>]) -> u64 {
-    let mut records = [Tlsa {
-        usage: 0.into(),
-        selector: 0.into(),
-        matching_type: 0.into(),
-        data: &[],
-    }; N];
-    for (slot, r) in records.iter_mut().zip(rdata) {
-        *slot = Tlsa::from_rdata(r).expect("valid RDATA");
+    let mut records = heapless::Vec::<Tlsa<'_>, N>::new();
+    for r in rdata {
+        let record = Tlsa::from_rdata(r).expect("valid RDATA");
+        records.push(record).expect("at most N records");
     }
-    let records = &records[..rdata.len()];
     let mut report = [RecordStatus::EMPTY; N];
     let options = Options::new(mxtrust::time::unix_time(NOW), ALGORITHMS);
-    match dane::verify(chain, records, &[BASE_DOMAIN], &options, &mut report) {
+    match dane::verify(chain, &records, &[BASE_DOMAIN], &options, &mut report) {
         Ok(Outcome::Authenticated(a)) => dane_verdict(u8::from(a.usage), a.depth),
         Ok(Outcome::Failed(_)) => 0,
         Ok(Outcome::Unauthenticated) => u64::MAX,

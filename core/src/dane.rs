@@ -295,17 +295,25 @@ pub fn verify(
     let Checked { chain, oversized } =
         check_inputs(chain, records, reference_ids, report, &mut references)?;
     let report = report.get_mut(..records.len()).unwrap_or_default();
-
-    let mut verifier = Verifier::new(chain, options, &references);
     if !classify(records, options, report) {
         return Ok(Outcome::Unauthenticated);
     }
     // DANE-EE first: it costs a digest of the leaf's key, where every other
     // usage costs digests up the chain and a path validation, which an
-    // authenticated chain no longer needs.
-    let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
-    let mut sources = [AnchorSource::Presented; MAX_TLSA_RECORDS];
-    verifier.match_presented(records, report, is_ee);
+    // authenticated chain no longer needs. The leaf is matched before any
+    // verifier state exists, so that an MTA's usual `3 1 1` pays for the
+    // digest and little else.
+    let malformed = match_leaf(chain, records, report, is_ee);
+    let quick = !options.ee_name_checks && !options.evaluate_all_records;
+    if let Some(found) = authenticated(records, report, is_ee, |_| AnchorSource::Presented)
+        .filter(|_| quick)
+    {
+        skip_unmatched(records, report, |record| !is_ee(record));
+        return Ok(Outcome::Authenticated(found));
+    }
+
+    let mut verifier = Verifier::new(chain, options, &references);
+    verifier.malformed = malformed;
     // evaluate_ee changes nothing unless names are checked.
     if options.ee_name_checks {
         for (record, status) in records.iter().zip(report.iter_mut()) {
@@ -314,17 +322,18 @@ pub fn verify(
             }
         }
     }
-    let ee_authenticated = authenticated(records, report, &sources, is_ee);
-    let skip_rest = ee_authenticated.is_some() && !options.evaluate_all_records;
-    if !skip_rest {
-        verifier.match_presented(records, report, |record| !is_ee(record));
+    let ee_authenticated = authenticated(records, report, is_ee, |_| AnchorSource::Presented);
+    if let Some(found) = ee_authenticated.filter(|_| !options.evaluate_all_records) {
+        skip_unmatched(records, report, |record| !is_ee(record));
+        return Ok(Outcome::Authenticated(found));
     }
+    verifier.match_presented(records, report, |record| !is_ee(record));
+    let mut sources = [AnchorSource::Presented; MAX_TLSA_RECORDS];
     for ((record, status), source) in records.iter().zip(report.iter_mut()).zip(&mut sources) {
         if is_ee(record) {
             continue;
         }
         *status = match (*status, oversized) {
-            (RecordStatus::NotMatched, _) if skip_rest => RecordStatus::Skipped,
             (RecordStatus::NotMatched | RecordStatus::Matched { .. }, Some(failure)) => {
                 RecordStatus::Rejected {
                     depth: None,
@@ -338,12 +347,32 @@ pub fn verify(
             }
         };
     }
+    let source_of = |i: usize| sources.get(i).copied().unwrap_or(AnchorSource::Presented);
     if let Some(found) =
-        ee_authenticated.or_else(|| authenticated(records, report, &sources, |_| true))
+        ee_authenticated.or_else(|| authenticated(records, report, |_| true, source_of))
     {
         return Ok(Outcome::Authenticated(found));
     }
     Ok(Outcome::Failed(first_failure(report, verifier.malformed)))
+}
+
+/// Whether a record is DANE-EE(3), the usage matched on the leaf alone.
+fn is_ee(record: &Tlsa<'_>) -> bool {
+    record.usage == CertUsage::DaneEe
+}
+
+/// Marks the records `which` that nothing matched as
+/// [`RecordStatus::Skipped`]: another record already authenticated the chain.
+fn skip_unmatched(
+    records: &[Tlsa<'_>],
+    report: &mut [RecordStatus],
+    which: impl Fn(&Tlsa<'_>) -> bool,
+) {
+    for (record, status) in records.iter().zip(report.iter_mut()) {
+        if which(record) && *status == RecordStatus::NotMatched {
+            *status = RecordStatus::Skipped;
+        }
+    }
 }
 
 /// DANE-EE(3) alone (RFC 7672 §3.1.1): [`verify`] for callers that never
@@ -377,21 +406,21 @@ pub fn verify_ee(
     if !classify(records, options, report) {
         return Ok(Outcome::Unauthenticated);
     }
-    let mut verifier = Verifier::new(chain, options, &references);
-    let is_ee = |record: &Tlsa<'_>| record.usage == CertUsage::DaneEe;
-    verifier.match_presented(records, report, is_ee);
-    for (record, status) in records.iter().zip(report.iter_mut()) {
-        *status = match *status {
-            RecordStatus::NotMatched if !is_ee(record) => RecordStatus::Skipped,
-            other if is_ee(record) => verifier.evaluate_ee(other),
-            other => other,
-        };
+    let mut malformed = match_leaf(chain, records, report, is_ee);
+    skip_unmatched(records, report, |record| !is_ee(record));
+    if options.ee_name_checks {
+        let mut verifier = Verifier::new(chain, options, &references);
+        for (record, status) in records.iter().zip(report.iter_mut()) {
+            if is_ee(record) {
+                *status = verifier.evaluate_ee(*status);
+            }
+        }
+        malformed = malformed.or(verifier.malformed);
     }
-    let sources = [AnchorSource::Presented; MAX_TLSA_RECORDS];
-    if let Some(found) = authenticated(records, report, &sources, is_ee) {
+    if let Some(found) = authenticated(records, report, is_ee, |_| AnchorSource::Presented) {
         return Ok(Outcome::Authenticated(found));
     }
-    Ok(Outcome::Failed(first_failure(report, verifier.malformed)))
+    Ok(Outcome::Failed(first_failure(report, malformed)))
 }
 
 /// Why no record authenticated the chain: the first rejected record's
@@ -495,27 +524,84 @@ fn failure_at(error: Error, depth: usize) -> Failure {
     }
 }
 
-/// The first record of those `wanted` whose status is `Matched`.
+/// The first record of those `wanted` whose status is `Matched`, with where
+/// what it matched came from (`source_of` its index).
 fn authenticated(
     records: &[Tlsa<'_>],
     report: &[RecordStatus],
-    sources: &[AnchorSource],
     wanted: impl Fn(&Tlsa<'_>) -> bool,
+    source_of: impl Fn(usize) -> AnchorSource,
 ) -> Option<Authenticated> {
     records
         .iter()
         .zip(report)
-        .zip(sources)
         .enumerate()
-        .find_map(|(i, ((record, status), source))| match status {
+        .find_map(|(i, (record, status))| match status {
             RecordStatus::Matched { depth: Some(depth) } if wanted(record) => Some(Authenticated {
                 record: i,
                 usage: record.usage,
                 depth: *depth,
-                anchor: *source,
+                anchor: source_of(i),
             }),
             _ => None,
         })
+}
+
+/// [`match_certificate`] on the leaf, read on its own: the DANE-EE pass,
+/// before any verifier state exists.
+fn match_leaf(
+    chain: &[&[u8]],
+    records: &[Tlsa<'_>],
+    report: &mut [RecordStatus],
+    wanted: impl Fn(&Tlsa<'_>) -> bool,
+) -> Option<Failure> {
+    let leaf = chain.first()?;
+    match_certificate(
+        leaf,
+        0,
+        || cert::spki_of(leaf).map_err(|error| failure_at(error, 0)),
+        records,
+        report,
+        wanted,
+    )
+}
+
+
+/// Marks each usable record of those `wanted` that applies at `depth` with
+/// that depth when the certificate there (`der`, its key from `spki`)
+/// matches it. The key is read once for every record that selects it, and
+/// each digest computed at most once. Returns why the key could not be
+/// read, when a record needed it.
+fn match_certificate<'c>(
+    der: &'c [u8],
+    depth: usize,
+    mut spki: impl FnMut() -> Result<&'c [u8], Failure>,
+    records: &[Tlsa<'_>],
+    report: &mut [RecordStatus],
+    wanted: impl Fn(&Tlsa<'_>) -> bool,
+) -> Option<Failure> {
+    let mut digests = DigestCache::default();
+    let mut key = None;
+    for (record, status) in records.iter().zip(report.iter_mut()) {
+        // PKIX-TA is matched against the validated path instead.
+        let applies = wanted(record)
+            && record.usage != CertUsage::PkixTa
+            && record.usage.applies_at_depth(depth);
+        if !applies || *status != RecordStatus::NotMatched {
+            continue;
+        }
+        let selected = match record.selector {
+            Selector::Cert => der,
+            _ => match *key.get_or_insert_with(&mut spki) {
+                Ok(spki) => spki,
+                Err(_) => continue,
+            },
+        };
+        if digests.matches(record, selected) {
+            *status = RecordStatus::Matched { depth: Some(depth) };
+        }
+    }
+    key.and_then(Result::err)
 }
 
 /// The presented chain, parsed lazily: a DANE-EE check with selector 0 never
@@ -634,9 +720,9 @@ impl<'c, 'o> Verifier<'c, 'o> {
 }
 
 impl<'o> Verifier<'_, 'o> {
-    /// Marks each usable DANE-EE, DANE-TA and PKIX-EE record with the depth
-    /// of the first presented certificate it matches. Each certificate's
-    /// selected bytes are hashed at most once per digest.
+    /// Marks each usable DANE-EE, DANE-TA and PKIX-EE record of those
+    /// `wanted` with the depth of the first presented certificate it
+    /// matches ([`match_certificate`] at each depth).
     fn match_presented(
         &mut self,
         records: &[Tlsa<'_>],
@@ -652,32 +738,14 @@ impl<'o> Verifier<'_, 'o> {
             1
         };
         for depth in 0..depths {
-            let mut digests = DigestCache::default();
-            // The key at this depth, read once for every record that
-            // selects it (it was read once per record).
-            let mut spki = None;
-            for (record, status) in records.iter().zip(report.iter_mut()) {
-                // PKIX-TA is matched against the validated path instead.
-                let applies = wanted(record)
-                    && record.usage != CertUsage::PkixTa
-                    && record.usage.applies_at_depth(depth);
-                if !applies || *status != RecordStatus::NotMatched {
-                    continue;
-                }
-                let selected = match record.selector {
-                    Selector::Cert => self.chain.der(depth),
-                    _ => match *spki.get_or_insert_with(|| self.chain.spki(depth)) {
-                        Ok(spki) => Some(spki),
-                        Err(failure) => {
-                            self.malformed.get_or_insert(failure);
-                            None
-                        }
-                    },
-                };
-                let Some(selected) = selected else { continue };
-                if digests.matches(record, selected) {
-                    *status = RecordStatus::Matched { depth: Some(depth) };
-                }
+            let Some(der) = self.chain.der(depth) else {
+                continue;
+            };
+            let chain = &mut self.chain;
+            let malformed =
+                match_certificate(der, depth, || chain.spki(depth), records, report, &wanted);
+            if let Some(failure) = malformed {
+                self.malformed.get_or_insert(failure);
             }
         }
     }
@@ -1056,22 +1124,12 @@ fn matches_spki_value(record: &Tlsa<'_>, value: &[u8]) -> bool {
 /// Digests of one certificate's selected bytes, computed at most once each.
 /// Each digest is computed straight into its slot: copying a fresh digest
 /// into a slot costs a store-forwarding stall, about as much as the
-/// bookkeeping of a whole `3 1 1` check besides the digest.
+/// bookkeeping of a whole `3 1 1` check besides the digest. A slot is
+/// zeroed only when used: zeroing all four cost a `memset` call per check.
+#[derive(Default)]
 struct DigestCache {
-    /// One per (selector, digest): two selectors times two digests.
-    keys: [Option<(Selector, DigestAlgorithm)>; 4],
-    outs: [[u8; 64]; 4],
-    len: usize,
-}
-
-impl Default for DigestCache {
-    fn default() -> Self {
-        Self {
-            keys: [None; 4],
-            outs: [[0; 64]; 4],
-            len: 0,
-        }
-    }
+    /// By selector (certificate, key) and digest (SHA-256, SHA-512).
+    outs: [Option<[u8; 64]>; 4],
 }
 
 impl DigestCache {
@@ -1079,24 +1137,36 @@ impl DigestCache {
         let Some(digest) = record.matching_type.digest() else {
             return record.matching_type == MatchingType::Full && record.data == selected;
         };
-        let key = Some((record.selector, digest));
-        let used = self.keys.get(..self.len).unwrap_or_default();
-        if let Some(i) = used.iter().position(|k| *k == key) {
-            let len = digest.output_len();
-            return self.outs.get(i).and_then(|out| out.get(..len)) == Some(record.data);
-        }
-        match (self.keys.get_mut(self.len), self.outs.get_mut(self.len)) {
-            (Some(slot), Some(out)) => {
-                *slot = key;
-                self.len = self.len.saturating_add(1);
-                tlsa::digest_into(digest, selected, out) == record.data
+        let index = match (record.selector, digest) {
+            (Selector::Cert, DigestAlgorithm::Sha256) => 0,
+            (Selector::Cert, DigestAlgorithm::Sha512) => 1,
+            (_, DigestAlgorithm::Sha256) => 2,
+            (_, DigestAlgorithm::Sha512) => 3,
+        };
+        let mut scratch = None;
+        let slot = self.outs.get_mut(index).unwrap_or(&mut scratch);
+        let out = match slot {
+            Some(out) => out,
+            None => {
+                let out = slot.insert([0; 64]);
+                tlsa::digest_into(digest, selected, out);
+                out
             }
-            // Full only for selectors and digests past the two of each
-            // that exist; then the digest is simply computed again.
-            _ => {
-                let mut out = [0u8; 64];
-                tlsa::digest_into(digest, selected, &mut out) == record.data
-            }
-        }
+        };
+        digest_eq(out, digest, record.data)
     }
+}
+
+/// Whether `data` is the digest held in `out` (its first
+/// `digest.output_len()` octets), compared sixteen octets at a time: the
+/// digest was just stored that wide, and `memcmp`'s wider loads of it
+/// cannot be forwarded from the store buffer, a stall that cost a `3 1 1`
+/// check more than the comparison.
+fn digest_eq(out: &[u8; 64], digest: DigestAlgorithm, data: &[u8]) -> bool {
+    let word = |chunk: &[u8]| <[u8; 16]>::try_from(chunk).map(u128::from_ne_bytes).ok();
+    data.len() == digest.output_len()
+        && out
+            .chunks_exact(16)
+            .zip(data.chunks_exact(16))
+            .all(|(a, b)| word(a) == word(b))
 }

@@ -122,8 +122,17 @@ pub(crate) fn split_tlv(bytes: &[u8]) -> Result<(u8, &[u8], &[u8]), Error> {
 }
 
 /// Splits a TLV that must carry `tag` off `bytes`: its contents and the rest.
+/// A short-form length (one octet), the usual case inside a Name or a key,
+/// is read first: [`split_tlv`]'s general match cost a DANE-EE check a
+/// fifth of its instructions besides the digest.
 #[inline]
 pub(crate) fn split_expected(bytes: &[u8], tag: u8) -> Result<(&[u8], &[u8]), Error> {
+    if let [t, len @ 0..=0x7f, rest @ ..] = bytes {
+        return match rest.split_at_checked(usize::from(*len)) {
+            Some(split) if *t == tag && tag & 0x1f != 0x1f => Ok(split),
+            _ => Err(Error::BadDer),
+        };
+    }
     match split_tlv(bytes)? {
         (t, value, rest) if t == tag => Ok((value, rest)),
         _ => Err(Error::BadDer),
@@ -205,6 +214,27 @@ mod tests {
                 .read_partial(read_tlv)
                 .map(|(whole, (tag, value))| (tag, value.as_slice_less_safe(), &bytes[whole.len()..]));
             prop_assert_eq!(split_tlv(&bytes), by_reader);
+        }
+
+        /// The short-form read of [`split_expected`] splits as
+        /// [`split_tlv`] and a tag comparison do, for every tag asked.
+        #[test]
+        fn split_expected_agrees_with_split_tlv(tag in any::<u8>(), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let reference = match split_tlv(&bytes) {
+                Ok((t, value, rest)) if t == tag => Ok((value, rest)),
+                Ok(_) => Err(Error::BadDer),
+                Err(e) => Err(e),
+            };
+            prop_assert_eq!(split_expected(&bytes, tag), reference);
+            let mut tagged = bytes.clone();
+            if let Some(first) = tagged.first_mut() {
+                *first = tag;
+                let reference = match split_tlv(&tagged) {
+                    Ok((_, value, rest)) => Ok((value, rest)),
+                    Err(e) => Err(e),
+                };
+                prop_assert_eq!(split_expected(&tagged, tag), reference);
+            }
         }
 
         /// Every DER TLV with a low tag number reads back.

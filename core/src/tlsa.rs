@@ -720,16 +720,42 @@ pub(crate) fn select_each(
     preference: &DigestPreference,
     mut put: impl FnMut(usize, Selection),
 ) {
+    // One record has no competitor: its usability is its selection. The
+    // RRset of a single `3 1 1` is the usual one.
+    if let [record] = records {
+        put(
+            0,
+            match record.usability(profile, preference) {
+                Ok(()) => Selection::Usable,
+                Err(why) => Selection::Unusable(why),
+            },
+        );
+        return;
+    }
     // Bit i: records[i] is usable. An unusable record's reason is asked
     // again below: unusable records are rare, usable ones are the work.
     let bit = |i: usize| {
         1u64.checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
             .unwrap_or(0)
     };
+    let rank_of = |record: &Tlsa<'_>| {
+        record
+            .matching_type
+            .digest()
+            .and_then(|d| preference.rank(d))
+    };
+    // One pass: which records are usable, and the best rank of any usable
+    // record. A record of the best rank has no better
+    // competitor, whatever its usage and selector, so only others look for
+    // one (an RRset of one digest never does: O(n), not O(n²)).
     let mut usable: u64 = 0;
+    let mut best_anywhere = None;
     for (i, record) in records.iter().enumerate() {
         if record.usability(profile, preference).is_ok() {
             usable |= bit(i);
+            if let Some(rank) = rank_of(record) {
+                best_anywhere = Some(best_anywhere.map_or(rank, |b: usize| b.min(rank)));
+            }
         }
     }
     // Past the mask's 64 records (callers stop at MAX_TLSA_RECORDS, 64),
@@ -738,21 +764,6 @@ pub(crate) fn select_each(
         0..64 => usable & bit(j) != 0,
         _ => record.usability(profile, preference).is_ok(),
     };
-    let rank_of = |record: &Tlsa<'_>| {
-        record
-            .matching_type
-            .digest()
-            .and_then(|d| preference.rank(d))
-    };
-    // The best rank of any usable record: a record of that rank has no
-    // better competitor, whatever its usage and selector, so only others
-    // look for one (an RRset of one digest never does: O(n), not O(n²)).
-    let best_anywhere = records
-        .iter()
-        .enumerate()
-        .filter(|&(j, other)| is_usable(j, other))
-        .filter_map(|(_, other)| rank_of(other))
-        .min();
     for (i, record) in records.iter().enumerate() {
         let selection = if !is_usable(i, record) {
             match record.usability(profile, preference) {
