@@ -432,6 +432,14 @@ fn check_name(name: Input<'_>) -> Result<(), Error> {
 /// (RDNs), each a sequence of `SEQUENCE { OID, any }` attributes.
 fn check_name_octets(mut rdns: &[u8]) -> Result<(), Error> {
     while !rdns.is_empty() {
+        // The usual RDN, a SET of one usual attribute, in one step.
+        if let [der::SET, len @ 0..=0x7f, rest @ ..] = rdns
+            && let Some(after) = short_attribute(rest)
+            && rest.len().saturating_sub(after.len()) == usize::from(*len)
+        {
+            rdns = after;
+            continue;
+        }
         let (mut attributes, rest) = der::split_expected(rdns, der::SET)?;
         rdns = rest;
         while !attributes.is_empty() {
