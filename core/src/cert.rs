@@ -466,7 +466,14 @@ fn check_name_octets(mut rdns: &[u8]) -> Result<(), Error> {
 /// as a fifth of the check besides the digest.
 #[inline]
 fn short_attribute(attributes: &[u8]) -> Option<&[u8]> {
-    let [der::SEQUENCE, len @ 0..=0x7f, der::OID, oid_len @ 0..=0x7f, ..] = attributes else {
+    let [
+        der::SEQUENCE,
+        len @ 0..=0x7f,
+        der::OID,
+        oid_len @ 0..=0x7f,
+        ..,
+    ] = attributes
+    else {
         return None;
     };
     let value_at = usize::from(*oid_len).saturating_add(4);
@@ -781,7 +788,11 @@ mod tests {
         for rdn in rdns {
             let mut set = Vec::new();
             for &(fudge, oid_len, tag, value_len) in rdn {
-                let (fudge, value_fudge) = if fudge % 2 == 0 { (fudge / 2, 0) } else { (0, fudge) };
+                let (fudge, value_fudge) = if fudge % 2 == 0 {
+                    (fudge / 2, 0)
+                } else {
+                    (0, fudge)
+                };
                 let mut body = std::vec![der::OID, oid_len];
                 body.extend(core::iter::repeat_n(0x2a, usize::from(oid_len)));
                 let field = (i16::from(value_len) + i16::from(value_fudge)).clamp(0, 0x7f) as u8;

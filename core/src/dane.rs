@@ -305,8 +305,8 @@ pub fn verify(
     // digest and little else.
     let malformed = match_leaf(chain, records, report, is_ee);
     let quick = !options.ee_name_checks && !options.evaluate_all_records;
-    if let Some(found) = authenticated(records, report, is_ee, |_| AnchorSource::Presented)
-        .filter(|_| quick)
+    if let Some(found) =
+        authenticated(records, report, is_ee, |_| AnchorSource::Presented).filter(|_| quick)
     {
         skip_unmatched(records, report, |record| !is_ee(record));
         return Ok(Outcome::Authenticated(found));
@@ -565,7 +565,6 @@ fn match_leaf(
         wanted,
     )
 }
-
 
 /// Marks each usable record of those `wanted` that applies at `depth` with
 /// that depth when the certificate there (`der`, its key from `spki`)

@@ -131,7 +131,9 @@ pub(crate) fn split_expected(bytes: &[u8], tag: u8) -> Result<(&[u8], &[u8]), Er
     let (t, len, rest) = match bytes {
         [t, len @ 0..=0x7f, rest @ ..] => (t, usize::from(*len), rest),
         // Two length octets, as a certificate and its tbsCertificate have.
-        [t, 0x82, a @ 1..=0xff, b, rest @ ..] => (t, usize::from(u16::from_be_bytes([*a, *b])), rest),
+        [t, 0x82, a @ 1..=0xff, b, rest @ ..] => {
+            (t, usize::from(u16::from_be_bytes([*a, *b])), rest)
+        }
         _ => {
             return match split_tlv(bytes)? {
                 (t, value, rest) if t == tag => Ok((value, rest)),
@@ -144,7 +146,6 @@ pub(crate) fn split_expected(bytes: &[u8], tag: u8) -> Result<(&[u8], &[u8]), Er
         _ => Err(Error::BadDer),
     }
 }
-
 
 /// Runs `f` over all of `input`, which must be consumed entirely.
 pub(crate) fn read_all<'a, T>(
