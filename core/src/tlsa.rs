@@ -714,6 +714,7 @@ pub fn select_usable(
 /// The [`Selection`] of every record, as [`selection`] gives it for each
 /// index, passed to `put` in index order; each record's usability is
 /// checked once, not once per competitor.
+#[inline]
 pub(crate) fn select_each(
     records: &[Tlsa<'_>],
     profile: ProfileKind,
@@ -732,6 +733,16 @@ pub(crate) fn select_each(
         );
         return;
     }
+    select_among(records, profile, preference, put);
+}
+
+/// [`select_each`] for RRsets of other sizes than one.
+fn select_among(
+    records: &[Tlsa<'_>],
+    profile: ProfileKind,
+    preference: &DigestPreference,
+    mut put: impl FnMut(usize, Selection),
+) {
     // Bit i: records[i] is usable. An unusable record's reason is asked
     // again below: unusable records are rare, usable ones are the work.
     let bit = |i: usize| {
