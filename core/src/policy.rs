@@ -132,48 +132,67 @@ impl<'a> MxPattern<'a> {
     /// [`Self::plain_prefix`] eight octets at a time.
     #[cfg(target_pointer_width = "64")]
     #[inline]
-    fn plain_prefix_words(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
-        let (wildcard, text) = match text.strip_prefix(b"*.") {
+    fn plain_prefix_words(whole: &'a [u8]) -> Option<(Self, &'a [u8])> {
+        let (wildcard, text) = match whole.strip_prefix(b"*.") {
             Some(rest) => (true, rest),
-            None => (false, text),
+            None => (false, whole),
         };
         // Letters and digits are nearly every octet: eight at a time, they
         // are skipped with one test; each other octet of a word is looked
-        // at alone, in order. `start` is where the current label starts,
-        // `plain` where the octets after the last dot or hyphen start: a
-        // dot or a hyphen there follows a dot, a hyphen or the start.
-        let mut start = 0usize;
-        let mut plain = 0usize;
+        // at alone, in order, straight from the word. Positions count bits:
+        // octet k is at 8 * k + 7, the high bit `not_alphanumeric` marks.
+        // `start` is where the current label starts, `plain` where the
+        // octets after the last dot or hyphen start: a dot or a hyphen
+        // there follows a dot, a hyphen or the start. Label lengths are
+        // left to the octet-by-octet scan, for domains longer than a label
+        // may be.
+        let mut start = 7usize;
+        let mut plain = 7usize;
         let mut at = 0usize;
+        let mut base = 0usize;
         let end = 'scan: loop {
-            let mut other = not_alphanumeric(word_at(text, at));
+            let word = word_at(text, at);
+            let mut other = not_alphanumeric(word);
             while other != 0 {
                 // The next octet that is no letter or digit, or the end
                 // (`word_at` pads with zeros).
-                let i = at.saturating_add(usize::try_from(other.trailing_zeros() / 8).unwrap_or(0));
-                match text.get(i) {
-                    Some(b'.') => {
-                        if i == plain || i.saturating_sub(start) > 63 {
+                let bit = other.trailing_zeros();
+                let here = base.wrapping_add(usize::try_from(bit).unwrap_or(0));
+                match word.wrapping_shr(bit.wrapping_sub(7)) & 0xff {
+                    0x2e => {
+                        // '.'
+                        if here == plain {
                             return None;
                         }
-                        start = i.saturating_add(1);
+                        start = here.wrapping_add(8);
                     }
-                    Some(b'-') => {
-                        if i == start {
+                    0x2d => {
+                        // '-'
+                        if here == start {
                             return None;
                         }
                     }
-                    _ => break 'scan i,
+                    _ => break 'scan here,
                 }
-                plain = i.saturating_add(1);
+                plain = here.wrapping_add(8);
                 other &= other.wrapping_sub(1);
             }
-            at = at.saturating_add(8);
+            at = at.wrapping_add(8);
+            base = base.wrapping_add(64);
         };
-        let (domain, rest) = text.split_at_checked(end)?;
-        if end == plain || end.saturating_sub(start) > 63 || end > MAX_NAME_LEN {
-            return None; // empty, a dot or hyphen last, or too long
+        if end == plain {
+            return None; // empty, or a dot or hyphen last
         }
+        let end = end.wrapping_shr(3);
+        if end > 63 {
+            // Some label may be too long. The pattern is built again from
+            // its fields: the call's result is in memory, and its padding
+            // octets would otherwise be copied along with every pattern
+            // of the fast path too (a store-forwarding stall per line).
+            let (Self { domain, wildcard }, rest) = Self::plain_prefix_octets(whole)?;
+            return Some((Self { domain, wildcard }, rest));
+        }
+        let (domain, rest) = text.split_at_checked(end)?;
         // All digits and dots: maybe an address, which the general rules
         // name (a `*.` pattern is never one).
         let numeric = || domain.iter().all(|&b| b == b'.' || b.is_ascii_digit());
@@ -184,9 +203,10 @@ impl<'a> MxPattern<'a> {
     }
 
     /// [`Self::plain_prefix`] octet by octet with the class table, as it
-    /// was before the word-at-a-time scan; tests hold the scan to it.
-    #[cfg(any(test, not(target_pointer_width = "64")))]
-    #[inline]
+    /// was before the word-at-a-time scan; tests hold the scan to it, and
+    /// the scan hands it domains longer than a label may be.
+    #[cfg_attr(target_pointer_width = "64", cold, inline(never))]
+    #[cfg_attr(not(target_pointer_width = "64"), inline)]
     fn plain_prefix_octets(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
         use crate::name::class::{self, DIGIT, DOT, HYPHEN, LETTER};
         let (wildcard, text) = match text.strip_prefix(b"*.") {
