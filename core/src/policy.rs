@@ -652,6 +652,11 @@ impl<'a, const N: usize> Policy<'a, N> {
 
     /// [`Self::parse`]; with `FAST` false, every line and every `mx` value
     /// takes the octet-by-octet path, which tests hold the fast one to.
+    /// Inlined into its callers, it writes the policy where they want it:
+    /// a call of its own returned it through a copy of the whole `mx`
+    /// array, used or not (on 64-bit targets; the firmware image keeps
+    /// its size).
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn parse_with<const FAST: bool>(
         body: &'a [u8],
         warnings: &mut [Warning],
