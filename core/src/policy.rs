@@ -123,8 +123,16 @@ impl<'a> MxPattern<'a> {
     /// tiny firmware image, tests/no-alloc/size.sh).
     #[inline]
     fn plain_prefix(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
+        Self::plain_prefix_in::<false>(text)
+    }
+
+    /// [`Self::plain_prefix`]; with `ASCII` true, `text` must be ASCII
+    /// (a policy body found so), and the word scan skips the masking
+    /// that other octets need.
+    #[inline]
+    fn plain_prefix_in<const ASCII: bool>(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
         #[cfg(target_pointer_width = "64")]
-        return Self::plain_prefix_words(text);
+        return Self::plain_prefix_words::<ASCII>(text);
         #[cfg(not(target_pointer_width = "64"))]
         return Self::plain_prefix_octets(text);
     }
@@ -132,7 +140,7 @@ impl<'a> MxPattern<'a> {
     /// [`Self::plain_prefix`] eight octets at a time.
     #[cfg(target_pointer_width = "64")]
     #[inline]
-    fn plain_prefix_words(whole: &'a [u8]) -> Option<(Self, &'a [u8])> {
+    fn plain_prefix_words<const ASCII: bool>(whole: &'a [u8]) -> Option<(Self, &'a [u8])> {
         let (wildcard, text) = match whole.strip_prefix(b"*.") {
             Some(rest) => (true, rest),
             None => (false, whole),
@@ -152,7 +160,11 @@ impl<'a> MxPattern<'a> {
         let mut base = 0usize;
         let end = 'scan: loop {
             let word = word_at(text, at);
-            let mut other = not_alphanumeric(word);
+            let mut other = if ASCII {
+                not_alphanumeric_ascii(word)
+            } else {
+                not_alphanumeric(word)
+            };
             while other != 0 {
                 // The next octet that is no letter or digit, or the end
                 // (`word_at` pads with zeros).
@@ -694,34 +706,13 @@ impl<'a, const N: usize> Policy<'a, N> {
             parser.warn(1, WarningKind::ByteOrderMark);
             rest = after;
         }
-        let mut line_no = 0usize;
-        while !rest.is_empty() {
-            line_no = line_no.saturating_add(1);
-            if let Some((pattern, terminator, after)) = plain_mx_line(rest).filter(|_| FAST) {
-                rest = after;
-                parser.line_ending(line_no, terminator);
-                parser.push_mx(pattern).map_err(|kind| PolicyError {
-                    line: line_no,
-                    kind,
-                })?;
-                continue;
-            }
-            let (line, terminator, after, clean) = if FAST {
-                next_line(rest)
-            } else {
-                let (line, terminator, after) = split_line(rest);
-                (line, terminator, after, false)
-            };
-            rest = after;
-            let checked = if clean {
-                parser.clean_line(line_no, line, terminator)
-            } else {
-                parser.line(line_no, line, terminator)
-            };
-            checked.map_err(|kind| PolicyError {
-                line: line_no,
-                kind,
-            })?;
+        // Two copies of the line loop: an ASCII body's `mx` lines are
+        // scanned without the masking other octets need, and the choice is
+        // made once, not per line.
+        if ascii {
+            parser.lines::<true>(rest)?;
+        } else {
+            parser.lines::<false>(rest)?;
         }
         if !parser.version {
             return Err(whole(PolicyErrorKind::MissingVersion));
@@ -820,9 +811,9 @@ fn split_line(rest: &[u8]) -> (&[u8], Terminator, &[u8]) {
 /// to warn about, and a plain pattern has no trailing dot). Any other line
 /// is `None`, and goes the general way.
 #[inline]
-fn plain_mx_line(rest: &[u8]) -> Option<(MxPattern<'_>, Terminator, &[u8])> {
+fn plain_mx_line<const ASCII: bool>(rest: &[u8]) -> Option<(MxPattern<'_>, Terminator, &[u8])> {
     let value = rest.strip_prefix(b"mx: ")?;
-    let (pattern, tail) = MxPattern::plain_prefix(value)?;
+    let (pattern, tail) = MxPattern::plain_prefix_in::<ASCII>(value)?;
     match tail {
         [] => Some((pattern, Terminator::Eof, tail)),
         [b'\n', after @ ..] => Some((pattern, Terminator::Lf, after)),
@@ -927,6 +918,20 @@ fn not_alphanumeric(word: u64) -> u64 {
     !((letter | digit) & !word) & HIGH_BITS
 }
 
+/// [`not_alphanumeric`] of a word of ASCII octets (no high bit set):
+/// none can carry into the next, so the masking is left out.
+#[cfg(target_pointer_width = "64")]
+#[inline]
+fn not_alphanumeric_ascii(word: u64) -> u64 {
+    const fn splat(octet: u64) -> u64 {
+        ONES.wrapping_mul(octet)
+    }
+    let folded = word | splat(0x20); // 'A'..='Z' onto 'a'..='z'
+    let letter = folded.wrapping_add(splat(0x80 - 0x61)) & !folded.wrapping_add(splat(0x7f - 0x7a));
+    let digit = word.wrapping_add(splat(0x80 - 0x30)) & !word.wrapping_add(splat(0x7f - 0x39));
+    !(letter | digit) & HIGH_BITS
+}
+
 struct Parser<'a, 'w, const N: usize, const FAST: bool> {
     warnings: &'w mut [Warning],
     found: usize,
@@ -948,6 +953,47 @@ const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 pub const MX_CAPACITY_CODE: &str = "mx-capacity";
 
 impl<'a, const N: usize, const FAST: bool> Parser<'a, '_, N, FAST> {
+    /// Every line of `rest`, in order (see [`Policy::parse`]); with
+    /// `ASCII` true, `rest` must be ASCII.
+    #[inline(always)]
+    fn lines<const ASCII: bool>(&mut self, mut rest: &'a [u8]) -> Result<(), PolicyError> {
+        let mut line_no = 0usize;
+        while !rest.is_empty() {
+            line_no = line_no.saturating_add(1);
+            let plain = if FAST {
+                plain_mx_line::<ASCII>(rest)
+            } else {
+                None
+            };
+            if let Some((pattern, terminator, after)) = plain {
+                rest = after;
+                self.line_ending(line_no, terminator);
+                self.push_mx(pattern).map_err(|kind| PolicyError {
+                    line: line_no,
+                    kind,
+                })?;
+                continue;
+            }
+            let (line, terminator, after, clean) = if FAST {
+                next_line(rest)
+            } else {
+                let (line, terminator, after) = split_line(rest);
+                (line, terminator, after, false)
+            };
+            rest = after;
+            let checked = if clean {
+                self.clean_line(line_no, line, terminator)
+            } else {
+                self.line(line_no, line, terminator)
+            };
+            checked.map_err(|kind| PolicyError {
+                line: line_no,
+                kind,
+            })?;
+        }
+        Ok(())
+    }
+
     fn warn(&mut self, line: usize, kind: WarningKind) {
         if let Some(slot) = self.warnings.get_mut(self.found) {
             *slot = Warning { line, kind };
@@ -1825,6 +1871,22 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(not_alphanumeric(word), expected);
+        }
+
+        /// On ASCII words, the ASCII letter-or-digit mask is the general
+        /// one; the ASCII scan of an ASCII text is the general scan.
+        #[cfg(target_pointer_width = "64")]
+        #[test]
+        fn ascii_scan_is_the_general_scan(
+            word in proptest::prelude::any::<u64>(),
+            value in "(\\*\\.)?[a-zA-Z0-9.-]{0,80}[\\x00-\\x7f]?[a-zA-Z0-9 .\r\n-]{0,20}",
+            dense in "(\\*\\.)?([aZ0]{0,3}[.-]{0,2}){0,30}[a.\r-]{0,3}",
+        ) {
+            let ascii = word & !HIGH_BITS;
+            proptest::prop_assert_eq!(not_alphanumeric_ascii(ascii), not_alphanumeric(ascii));
+            for text in [value.as_bytes(), dense.as_bytes()] {
+                proptest::prop_assert_eq!(MxPattern::plain_prefix_words::<true>(text), MxPattern::plain_prefix_octets(text), "{:?}", text);
+            }
         }
 
         /// allows_mx is MxPattern::matches over every pattern.
