@@ -123,8 +123,16 @@ impl<'a> MxPattern<'a> {
     /// tiny firmware image, tests/no-alloc/size.sh).
     #[inline]
     fn plain_prefix(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
+        Self::plain_prefix_in::<false>(text)
+    }
+
+    /// [`Self::plain_prefix`]; with `ASCII` true, `text` must be ASCII
+    /// (a policy body found so), and the word scan skips the masking
+    /// that other octets need.
+    #[inline]
+    fn plain_prefix_in<const ASCII: bool>(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
         #[cfg(target_pointer_width = "64")]
-        return Self::plain_prefix_words(text);
+        return Self::plain_prefix_words::<ASCII>(text);
         #[cfg(not(target_pointer_width = "64"))]
         return Self::plain_prefix_octets(text);
     }
@@ -132,48 +140,71 @@ impl<'a> MxPattern<'a> {
     /// [`Self::plain_prefix`] eight octets at a time.
     #[cfg(target_pointer_width = "64")]
     #[inline]
-    fn plain_prefix_words(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
-        let (wildcard, text) = match text.strip_prefix(b"*.") {
+    fn plain_prefix_words<const ASCII: bool>(whole: &'a [u8]) -> Option<(Self, &'a [u8])> {
+        let (wildcard, text) = match whole.strip_prefix(b"*.") {
             Some(rest) => (true, rest),
-            None => (false, text),
+            None => (false, whole),
         };
         // Letters and digits are nearly every octet: eight at a time, they
         // are skipped with one test; each other octet of a word is looked
-        // at alone, in order. `start` is where the current label starts,
-        // `plain` where the octets after the last dot or hyphen start: a
-        // dot or a hyphen there follows a dot, a hyphen or the start.
-        let mut start = 0usize;
-        let mut plain = 0usize;
+        // at alone, in order, straight from the word. Positions count bits:
+        // octet k is at 8 * k + 7, the high bit `not_alphanumeric` marks.
+        // `start` is where the current label starts, `plain` where the
+        // octets after the last dot or hyphen start: a dot or a hyphen
+        // there follows a dot, a hyphen or the start. Label lengths are
+        // left to the octet-by-octet scan, for domains longer than a label
+        // may be.
+        let mut start = 7usize;
+        let mut plain = 7usize;
         let mut at = 0usize;
+        let mut base = 0usize;
         let end = 'scan: loop {
-            let mut other = not_alphanumeric(word_at(text, at));
+            let word = word_at(text, at);
+            let mut other = if ASCII {
+                not_alphanumeric_ascii(word)
+            } else {
+                not_alphanumeric(word)
+            };
             while other != 0 {
                 // The next octet that is no letter or digit, or the end
                 // (`word_at` pads with zeros).
-                let i = at.saturating_add(usize::try_from(other.trailing_zeros() / 8).unwrap_or(0));
-                match text.get(i) {
-                    Some(b'.') => {
-                        if i == plain || i.saturating_sub(start) > 63 {
+                let bit = other.trailing_zeros();
+                let here = base.wrapping_add(usize::try_from(bit).unwrap_or(0));
+                match word.wrapping_shr(bit.wrapping_sub(7)) & 0xff {
+                    0x2e => {
+                        // '.'
+                        if here == plain {
                             return None;
                         }
-                        start = i.saturating_add(1);
+                        start = here.wrapping_add(8);
                     }
-                    Some(b'-') => {
-                        if i == start {
+                    0x2d => {
+                        // '-'
+                        if here == start {
                             return None;
                         }
                     }
-                    _ => break 'scan i,
+                    _ => break 'scan here,
                 }
-                plain = i.saturating_add(1);
+                plain = here.wrapping_add(8);
                 other &= other.wrapping_sub(1);
             }
-            at = at.saturating_add(8);
+            at = at.wrapping_add(8);
+            base = base.wrapping_add(64);
         };
-        let (domain, rest) = text.split_at_checked(end)?;
-        if end == plain || end.saturating_sub(start) > 63 || end > MAX_NAME_LEN {
-            return None; // empty, a dot or hyphen last, or too long
+        if end == plain {
+            return None; // empty, or a dot or hyphen last
         }
+        let end = end.wrapping_shr(3);
+        if end > 63 {
+            // Some label may be too long. The pattern is built again from
+            // its fields: the call's result is in memory, and its padding
+            // octets would otherwise be copied along with every pattern
+            // of the fast path too (a store-forwarding stall per line).
+            let (Self { domain, wildcard }, rest) = Self::plain_prefix_octets(whole)?;
+            return Some((Self { domain, wildcard }, rest));
+        }
+        let (domain, rest) = text.split_at_checked(end)?;
         // All digits and dots: maybe an address, which the general rules
         // name (a `*.` pattern is never one).
         let numeric = || domain.iter().all(|&b| b == b'.' || b.is_ascii_digit());
@@ -184,9 +215,10 @@ impl<'a> MxPattern<'a> {
     }
 
     /// [`Self::plain_prefix`] octet by octet with the class table, as it
-    /// was before the word-at-a-time scan; tests hold the scan to it.
-    #[cfg(any(test, not(target_pointer_width = "64")))]
-    #[inline]
+    /// was before the word-at-a-time scan; tests hold the scan to it, and
+    /// the scan hands it domains longer than a label may be.
+    #[cfg_attr(target_pointer_width = "64", cold, inline(never))]
+    #[cfg_attr(not(target_pointer_width = "64"), inline)]
     fn plain_prefix_octets(text: &'a [u8]) -> Option<(Self, &'a [u8])> {
         use crate::name::class::{self, DIGIT, DOT, HYPHEN, LETTER};
         let (wildcard, text) = match text.strip_prefix(b"*.") {
@@ -632,6 +664,11 @@ impl<'a, const N: usize> Policy<'a, N> {
 
     /// [`Self::parse`]; with `FAST` false, every line and every `mx` value
     /// takes the octet-by-octet path, which tests hold the fast one to.
+    /// Inlined into its callers, it writes the policy where they want it:
+    /// a call of its own returned it through a copy of the whole `mx`
+    /// array, used or not (on 64-bit targets; the firmware image keeps
+    /// its size).
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn parse_with<const FAST: bool>(
         body: &'a [u8],
         warnings: &mut [Warning],
@@ -640,7 +677,13 @@ impl<'a, const N: usize> Policy<'a, N> {
         if body.len() > MAX_POLICY_LEN {
             return Err(whole(PolicyErrorKind::TooLarge));
         }
-        if let Err(e) = core::str::from_utf8(body) {
+        // ASCII, as nearly every policy is, is UTF-8: `is_ascii` tells in
+        // about half the instructions of the full check (on 64-bit
+        // targets; the firmware image keeps one check). The reference
+        // path always takes the full check.
+        let ascii = FAST && cfg!(target_pointer_width = "64") && body.is_ascii();
+        if ascii {
+        } else if let Err(e) = core::str::from_utf8(body) {
             let before = body.get(..e.valid_up_to()).unwrap_or(&[]);
             return Err(PolicyError {
                 line: line_count(before).saturating_add(1),
@@ -663,34 +706,13 @@ impl<'a, const N: usize> Policy<'a, N> {
             parser.warn(1, WarningKind::ByteOrderMark);
             rest = after;
         }
-        let mut line_no = 0usize;
-        while !rest.is_empty() {
-            line_no = line_no.saturating_add(1);
-            if let Some((pattern, terminator, after)) = plain_mx_line(rest).filter(|_| FAST) {
-                rest = after;
-                parser.line_ending(line_no, terminator);
-                parser.push_mx(pattern).map_err(|kind| PolicyError {
-                    line: line_no,
-                    kind,
-                })?;
-                continue;
-            }
-            let (line, terminator, after, clean) = if FAST {
-                next_line(rest)
-            } else {
-                let (line, terminator, after) = split_line(rest);
-                (line, terminator, after, false)
-            };
-            rest = after;
-            let checked = if clean {
-                parser.clean_line(line_no, line, terminator)
-            } else {
-                parser.line(line_no, line, terminator)
-            };
-            checked.map_err(|kind| PolicyError {
-                line: line_no,
-                kind,
-            })?;
+        // Two copies of the line loop: an ASCII body's `mx` lines are
+        // scanned without the masking other octets need, and the choice is
+        // made once, not per line.
+        if ascii {
+            parser.lines::<true>(rest)?;
+        } else {
+            parser.lines::<false>(rest)?;
         }
         if !parser.version {
             return Err(whole(PolicyErrorKind::MissingVersion));
@@ -789,9 +811,9 @@ fn split_line(rest: &[u8]) -> (&[u8], Terminator, &[u8]) {
 /// to warn about, and a plain pattern has no trailing dot). Any other line
 /// is `None`, and goes the general way.
 #[inline]
-fn plain_mx_line(rest: &[u8]) -> Option<(MxPattern<'_>, Terminator, &[u8])> {
+fn plain_mx_line<const ASCII: bool>(rest: &[u8]) -> Option<(MxPattern<'_>, Terminator, &[u8])> {
     let value = rest.strip_prefix(b"mx: ")?;
-    let (pattern, tail) = MxPattern::plain_prefix(value)?;
+    let (pattern, tail) = MxPattern::plain_prefix_in::<ASCII>(value)?;
     match tail {
         [] => Some((pattern, Terminator::Eof, tail)),
         [b'\n', after @ ..] => Some((pattern, Terminator::Lf, after)),
@@ -896,6 +918,20 @@ fn not_alphanumeric(word: u64) -> u64 {
     !((letter | digit) & !word) & HIGH_BITS
 }
 
+/// [`not_alphanumeric`] of a word of ASCII octets (no high bit set):
+/// none can carry into the next, so the masking is left out.
+#[cfg(target_pointer_width = "64")]
+#[inline]
+fn not_alphanumeric_ascii(word: u64) -> u64 {
+    const fn splat(octet: u64) -> u64 {
+        ONES.wrapping_mul(octet)
+    }
+    let folded = word | splat(0x20); // 'A'..='Z' onto 'a'..='z'
+    let letter = folded.wrapping_add(splat(0x80 - 0x61)) & !folded.wrapping_add(splat(0x7f - 0x7a));
+    let digit = word.wrapping_add(splat(0x80 - 0x30)) & !word.wrapping_add(splat(0x7f - 0x39));
+    !(letter | digit) & HIGH_BITS
+}
+
 struct Parser<'a, 'w, const N: usize, const FAST: bool> {
     warnings: &'w mut [Warning],
     found: usize,
@@ -917,6 +953,48 @@ const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 pub const MX_CAPACITY_CODE: &str = "mx-capacity";
 
 impl<'a, const N: usize, const FAST: bool> Parser<'a, '_, N, FAST> {
+    /// Every line of `rest`, in order (see [`Policy::parse`]); with
+    /// `ASCII` true, `rest` must be ASCII.
+    #[inline(always)]
+    fn lines<const ASCII: bool>(&mut self, mut rest: &'a [u8]) -> Result<(), PolicyError> {
+        let mut line_no = 0usize;
+        while !rest.is_empty() {
+            // Fewer lines than octets in a body: no overflow.
+            line_no = line_no.wrapping_add(1);
+            let plain = if FAST {
+                plain_mx_line::<ASCII>(rest)
+            } else {
+                None
+            };
+            if let Some((pattern, terminator, after)) = plain {
+                rest = after;
+                self.line_ending(line_no, terminator);
+                self.push_mx(pattern).map_err(|kind| PolicyError {
+                    line: line_no,
+                    kind,
+                })?;
+                continue;
+            }
+            let (line, terminator, after, clean) = if FAST {
+                next_line(rest)
+            } else {
+                let (line, terminator, after) = split_line(rest);
+                (line, terminator, after, false)
+            };
+            rest = after;
+            let checked = if clean {
+                self.clean_line(line_no, line, terminator)
+            } else {
+                self.line(line_no, line, terminator)
+            };
+            checked.map_err(|kind| PolicyError {
+                line: line_no,
+                kind,
+            })?;
+        }
+        Ok(())
+    }
+
     fn warn(&mut self, line: usize, kind: WarningKind) {
         if let Some(slot) = self.warnings.get_mut(self.found) {
             *slot = Warning { line, kind };
@@ -961,6 +1039,22 @@ impl<'a, const N: usize, const FAST: bool> Parser<'a, '_, N, FAST> {
                 self.line_ending(n, term);
                 return self.mx(n, value);
             }
+        }
+        // The other lines of most policies: `key: value`, the key and the
+        // value without whitespace around them. What checked_line would
+        // find for them is no warning but the line ending's, this key and
+        // this value. (64-bit targets: the firmware image keeps its size.)
+        if FAST
+            && cfg!(target_pointer_width = "64")
+            && line.first().is_some_and(|&b| !is_wsp(b))
+            && let Some(colon) = line.iter().position(|&b| b == b':')
+            && let (key, [b':', b' ', value @ ..]) = line.split_at(colon)
+            && key.last().is_some_and(|&b| !is_wsp(b))
+            && value.first().is_some_and(|&b| !is_wsp(b))
+            && value.last().is_some_and(|&b| !is_wsp(b))
+        {
+            self.line_ending(n, term);
+            return self.field(n, key, value);
         }
         self.checked_line(n, line, term)
     }
@@ -1551,6 +1645,7 @@ mod tests {
             "mx: [0-9.]{1,12}",
             "mx: \\*\\.[0-9.]{1,12}",
             "[a-z_]{1,8}: [ -~]{0,12}",
+            "[ \t]?(version|mode|max_age|mx|x-e|Mode)?[ \t]?:[ \t]{0,2}(STSv1|enforce|testing|none|86400|a\\.b)?[ \t]?",
             "[\x00-\x7f]{0,12}",
         ];
         let end = prop_oneof![
@@ -1742,6 +1837,23 @@ mod tests {
             proptest::prop_assert_eq!(fast_w, slow_w);
         }
 
+        /// The fast path and the reference agree on any octets too: an
+        /// ASCII body skips the full UTF-8 check only on the fast path.
+        #[test]
+        fn fast_path_is_the_general_path_on_any_octets(
+            head in policy_body(),
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            let mut body = head;
+            body.extend_from_slice(&bytes);
+            let mut fast_w = [Warning::EMPTY; 6];
+            let mut slow_w = [Warning::EMPTY; 6];
+            let fast = Policy::<4>::parse(&body, &mut fast_w);
+            let slow = Policy::<4>::parse_with::<false>(&body, &mut slow_w);
+            proptest::prop_assert_eq!(&fast, &slow, "{:?}", std::string::String::from_utf8_lossy(&body));
+            proptest::prop_assert_eq!(fast_w, slow_w);
+        }
+
         /// What the fast `mx` shape accepts, the general rules accept as
         /// the same pattern.
         #[test]
@@ -1777,6 +1889,22 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(not_alphanumeric(word), expected);
+        }
+
+        /// On ASCII words, the ASCII letter-or-digit mask is the general
+        /// one; the ASCII scan of an ASCII text is the general scan.
+        #[cfg(target_pointer_width = "64")]
+        #[test]
+        fn ascii_scan_is_the_general_scan(
+            word in proptest::prelude::any::<u64>(),
+            value in "(\\*\\.)?[a-zA-Z0-9.-]{0,80}[\\x00-\\x7f]?[a-zA-Z0-9 .\r\n-]{0,20}",
+            dense in "(\\*\\.)?([aZ0]{0,3}[.-]{0,2}){0,30}[a.\r-]{0,3}",
+        ) {
+            let ascii = word & !HIGH_BITS;
+            proptest::prop_assert_eq!(not_alphanumeric_ascii(ascii), not_alphanumeric(ascii));
+            for text in [value.as_bytes(), dense.as_bytes()] {
+                proptest::prop_assert_eq!(MxPattern::plain_prefix_words::<true>(text), MxPattern::plain_prefix_octets(text), "{:?}", text);
+            }
         }
 
         /// allows_mx is MxPattern::matches over every pattern.
