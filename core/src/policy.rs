@@ -1613,6 +1613,23 @@ mod tests {
         }
     }
 
+    /// The fast path and the octet-by-octet one decide `body` alike: same
+    /// policy or error (with its line), same warnings.
+    fn fast_is_general(body: &[u8]) -> Result<(), proptest::test_runner::TestCaseError> {
+        let mut fast_w = [Warning::EMPTY; 6];
+        let mut slow_w = [Warning::EMPTY; 6];
+        let fast = Policy::<4>::parse(body, &mut fast_w);
+        let slow = Policy::<4>::parse_with::<false>(body, &mut slow_w);
+        proptest::prop_assert_eq!(
+            &fast,
+            &slow,
+            "{:?}",
+            std::string::String::from_utf8_lossy(body)
+        );
+        proptest::prop_assert_eq!(fast_w, slow_w);
+        Ok(())
+    }
+
     /// Bodies made of the lines and line ends policies hold, well and badly
     /// formed, for the fast and the octet-by-octet paths to agree on.
     fn policy_body() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
@@ -1829,12 +1846,7 @@ mod tests {
         /// error and line.
         #[test]
         fn fast_path_is_the_general_path(body in policy_body()) {
-            let mut fast_w = [Warning::EMPTY; 6];
-            let mut slow_w = [Warning::EMPTY; 6];
-            let fast = Policy::<4>::parse(&body, &mut fast_w);
-            let slow = Policy::<4>::parse_with::<false>(&body, &mut slow_w);
-            proptest::prop_assert_eq!(&fast, &slow, "{:?}", std::string::String::from_utf8_lossy(&body));
-            proptest::prop_assert_eq!(fast_w, slow_w);
+            fast_is_general(&body)?;
         }
 
         /// The fast path and the reference agree on any octets too: an
@@ -1846,12 +1858,7 @@ mod tests {
         ) {
             let mut body = head;
             body.extend_from_slice(&bytes);
-            let mut fast_w = [Warning::EMPTY; 6];
-            let mut slow_w = [Warning::EMPTY; 6];
-            let fast = Policy::<4>::parse(&body, &mut fast_w);
-            let slow = Policy::<4>::parse_with::<false>(&body, &mut slow_w);
-            proptest::prop_assert_eq!(&fast, &slow, "{:?}", std::string::String::from_utf8_lossy(&body));
-            proptest::prop_assert_eq!(fast_w, slow_w);
+            fast_is_general(&body)?;
         }
 
         /// What the fast `mx` shape accepts, the general rules accept as
