@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use mxtrust::SignatureVerificationAlgorithm;
+use mxtrust::base_domain::Protocol;
 use mxtrust::name::ReferenceId;
 use mxtrust::tlsa::DigestPreference;
 use mxtrust_report::dane::{self, Check};
@@ -61,9 +62,9 @@ pub struct Args {
     #[arg(long, value_name = "PORT", default_value_t = 25)]
     port: u16,
 
-    /// The TLSA name's protocol label.
-    #[arg(long, value_name = "PROTO", default_value = "tcp")]
-    proto: String,
+    /// The TLSA name's transport protocol: tcp, udp or sctp.
+    #[arg(long, value_name = "PROTO", default_value = "tcp", value_parser = tlsa_text::protocol)]
+    proto: Protocol,
 
     /// Take `dig` output without the `ad` flag, or with a status other than
     /// NOERROR: you vouch for the records' DNSSEC status yourself.
@@ -138,7 +139,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     }
     let tlsa_name = tlsa_text::tlsa_name(
         args.port,
-        &args.proto,
+        args.proto,
         args.names.first().map_or("", String::as_str),
     );
     let chain = input::certificates(&args.chain, pem::MAX_CHAIN_INPUT_LEN, "a chain file")?;

@@ -154,7 +154,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
 fn dane(args: &DaneArgs) -> Result<PlanReport, InputError> {
     let tlsa_name = tlsa_text::tlsa_name(
         args.port,
-        "tcp",
+        mxtrust::base_domain::Protocol::Tcp,
         args.names.first().map_or("", String::as_str),
     );
     let (records, _) = input::tlsa_records(

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use mxtrust::base_domain::Protocol;
 use mxtrust::name::ReferenceId;
 use mxtrust::{CertUsage, MatchingType, Selector};
 
@@ -86,9 +87,15 @@ pub struct Args {
     #[arg(long, value_name = "PORT", default_value_t = 25, requires = "host")]
     port: u16,
 
-    /// The protocol label of --host's TLSA name.
-    #[arg(long, value_name = "PROTO", default_value = "tcp", requires = "host")]
-    proto: String,
+    /// The transport protocol of --host's TLSA name: tcp, udp or sctp.
+    #[arg(
+        long,
+        value_name = "PROTO",
+        default_value = "tcp",
+        requires = "host",
+        value_parser = mxtrust_report::tlsa_text::protocol
+    )]
+    proto: Protocol,
 
     /// Print the records as a JSON array, the document the wasm package's
     /// `generateTlsa` returns: per record `record`, `usage`, `selector`,
@@ -106,9 +113,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let owner = match (&args.owner, &args.host) {
         (_, Some(host)) => Some(mxtrust_report::tlsa_text::tlsa_name(
-            args.port,
-            &args.proto,
-            host,
+            args.port, args.proto, host,
         )),
         (owner, None) => owner.clone(),
     };
@@ -191,5 +196,8 @@ fn has_service_labels(owner: &str) -> bool {
     let port = labels.next().and_then(|l| l.strip_prefix('_'));
     let proto = labels.next();
     port.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && matches!(proto, Some("_tcp" | "_udp" | "_sctp"))
+        && proto
+            .and_then(|l| l.strip_prefix('_'))
+            .and_then(Protocol::from_name)
+            .is_some()
 }

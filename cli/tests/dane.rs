@@ -345,6 +345,10 @@ fn usage_errors_exit_2() {
     let record = leaf_311();
     for args in [
         vec!["dane", "--chain", &chain, "--tlsa", &record],
+        // RFC 6698 §3 defines the transports tcp, udp and sctp only.
+        vec![
+            "dane", "--chain", &chain, "--tlsa", &record, "--name", "mx", "--proto", "quic",
+        ],
         vec!["dane", "--chain", &chain, "--name", "mx.example.test"],
         vec![
             "dane", "--chain", &chain, "--tlsa", &record, "--name", "a b",

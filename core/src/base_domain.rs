@@ -286,6 +286,9 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// Every protocol, in the order RFC 6698 §3 names them.
+    pub const ALL: [Self; 3] = [Self::Tcp, Self::Udp, Self::Sctp];
+
     /// The label, with its underscore.
     pub const fn label(self) -> &'static str {
         match self {
@@ -293,6 +296,35 @@ impl Protocol {
             Self::Udp => "_udp",
             Self::Sctp => "_sctp",
         }
+    }
+
+    /// The transport name, as RFC 6698 §3 defines it: `tcp`, `udp` or
+    /// `sctp`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::Sctp => "sctp",
+        }
+    }
+
+    /// The protocol a transport name stands for, in any ASCII case (DNS
+    /// labels are compared without case); `None` for any other name, as
+    /// "the transport names defined for this protocol are tcp, udp, and
+    /// sctp" (RFC 6698 §3).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::base_domain::Protocol;
+    /// assert_eq!(Protocol::from_name("tcp"), Some(Protocol::Tcp));
+    /// assert_eq!(Protocol::from_name("SCTP"), Some(Protocol::Sctp));
+    /// assert_eq!(Protocol::from_name("quic"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|protocol| protocol.name().eq_ignore_ascii_case(name))
     }
 }
 

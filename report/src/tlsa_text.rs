@@ -13,6 +13,7 @@
 //! reported, except when a CNAME chain in the same input leads to them
 //! (RFC 7672 §2.2.2).
 
+use mxtrust::base_domain::Protocol;
 use mxtrust::limits::{MAX_TLSA_DATA_LEN, MAX_TLSA_RECORDS};
 use mxtrust::{CertUsage, MatchingType, Selector, Tlsa};
 
@@ -243,9 +244,25 @@ impl RecordsReport {
 
 /// The TLSA name of a service: `_PORT._PROTO.HOST` (RFC 6698 §3), without
 /// a final dot.
-pub fn tlsa_name(port: u16, proto: &str, host: &str) -> String {
+pub fn tlsa_name(port: u16, protocol: Protocol, host: &str) -> String {
     let host = host.trim_start_matches('.').trim_end_matches('.');
-    format!("_{port}._{proto}.{host}")
+    format!("_{port}.{}.{host}", protocol.label())
+}
+
+/// The transport protocol a user named (`tcp`, `udp` or `sctp`, RFC 6698
+/// §3), or why not, in words that list the names.
+///
+/// # Errors
+///
+/// Any other name.
+pub fn protocol(name: &str) -> Result<Protocol, String> {
+    Protocol::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Protocol::ALL.iter().map(|p| p.name()).collect();
+        format!(
+            "the protocol must be {} (RFC 6698 §3), not {name:?}",
+            names.join(", ")
+        )
+    })
 }
 
 /// Why no record counts for `tlsa_name`, in words: the records that were
@@ -897,7 +914,15 @@ mod tests {
 
     #[test]
     fn tlsa_names() {
-        assert_eq!(tlsa_name(25, "tcp", "mx.example."), "_25._tcp.mx.example");
-        assert_eq!(tlsa_name(465, "udp", "a"), "_465._udp.a");
+        assert_eq!(
+            tlsa_name(25, Protocol::Tcp, "mx.example."),
+            "_25._tcp.mx.example"
+        );
+        assert_eq!(tlsa_name(465, Protocol::Udp, "a"), "_465._udp.a");
+        assert_eq!(protocol("sctp"), Ok(Protocol::Sctp));
+        assert_eq!(
+            protocol("quic"),
+            Err("the protocol must be tcp, udp, sctp (RFC 6698 §3), not \"quic\"".to_owned())
+        );
     }
 }

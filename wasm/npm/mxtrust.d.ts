@@ -88,8 +88,8 @@ export interface VerifyDaneOptions {
   trustAnchors?: Certificates;
   /** The TLSA name's port (default 25). */
   port?: number;
-  /** The TLSA name's protocol label (default `tcp`). */
-  proto?: string;
+  /** The TLSA name's transport protocol (default `tcp`; RFC 6698 §3 defines these three). */
+  proto?: "tcp" | "udp" | "sctp";
   /**
    * Take `dig` output without the `ad` flag or with a status other than
    * NOERROR: you vouch for the records' DNSSEC status.
@@ -197,7 +197,7 @@ export interface GenerateTlsaOptions {
   /** Zone lines with this owner name. */
   owner?: string;
   port?: number;
-  proto?: string;
+  proto?: "tcp" | "udp" | "sctp";
 }
 
 /** A TLSA record to publish. */
@@ -226,7 +226,7 @@ export interface ParseTlsaOptions {
   /** The TLSA base domain: records of other owners are ignored. Absent: every owner counts. */
   name?: string;
   port?: number;
-  proto?: string;
+  proto?: "tcp" | "udp" | "sctp";
   dnssecUnchecked?: boolean;
 }
 

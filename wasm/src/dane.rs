@@ -1,6 +1,7 @@
 //! `verifyDane`, `parseTlsa` and `generateTlsa`: DANE inputs as a developer
 //! has them, to the report documents of `mxtrust-report`.
 
+use mxtrust::base_domain::Protocol;
 use mxtrust::name::ReferenceId;
 use mxtrust::tlsa::DigestPreference;
 use mxtrust::{
@@ -47,8 +48,8 @@ pub fn verify(options: &JsValue) -> Result<dane::Report> {
     }
     let port = js::integer_or(&js::get(options, "port")?, 25, u32::from(u16::MAX), "port")?;
     let port = u16::try_from(port).unwrap_or(25);
-    let proto = protocol_label(&js::get(options, "proto")?)?;
-    let tlsa_name = tlsa_text::tlsa_name(port, &proto, names.first().map_or("", String::as_str));
+    let proto = protocol_label(&js::get(options, "proto")?, "proto")?;
+    let tlsa_name = tlsa_text::tlsa_name(port, proto, names.first().map_or("", String::as_str));
     let dnssec_unchecked = js::boolean(
         &js::get(options, "dnssecUnchecked")?,
         false,
@@ -113,21 +114,13 @@ pub fn verify(options: &JsValue) -> Result<dane::Report> {
     .map_err(|e| Failure::core("verifyDane", e))
 }
 
-fn protocol_label(value: &JsValue) -> Result<String> {
+/// `proto`: `tcp` (the default), `udp` or `sctp`, core's rule.
+pub fn protocol_label(value: &JsValue, what: &str) -> Result<Protocol> {
     if js::absent(value) {
-        return Ok("tcp".to_owned());
+        return Ok(Protocol::Tcp);
     }
-    let proto = js::string(value, 64, "proto")?;
-    if proto.is_empty()
-        || !proto
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Err(Failure::argument(
-            "proto must be a protocol label such as \"tcp\"",
-        ));
-    }
-    Ok(proto)
+    tlsa_text::protocol(&js::string(value, 8, what)?)
+        .map_err(|e| Failure::argument(format!("{what}: {e}")))
 }
 
 /// Trust anchors from DER certificates, each one usable (as the CLI reads
@@ -262,7 +255,7 @@ const MAX_TLSA_RDATA: usize = mxtrust::limits::MAX_TLSA_DATA_LEN + 3;
 pub fn parse(text: &JsValue, options: &JsValue) -> Result<RecordsReport> {
     let text = js::string(text, tlsa_text::MAX_INPUT_LEN, "text")?;
     let (name, port, proto, dnssec_unchecked) = if js::absent(options) {
-        (None, 25, "tcp".to_owned(), false)
+        (None, 25, Protocol::Tcp, false)
     } else {
         let name = js::get(options, "name")?;
         let name = if js::absent(&name) {
@@ -276,7 +269,7 @@ pub fn parse(text: &JsValue, options: &JsValue) -> Result<RecordsReport> {
         (
             name,
             u16::try_from(port).unwrap_or(25),
-            protocol_label(&js::get(options, "proto")?)?,
+            protocol_label(&js::get(options, "proto")?, "proto")?,
             js::boolean(
                 &js::get(options, "dnssecUnchecked")?,
                 false,
@@ -285,7 +278,7 @@ pub fn parse(text: &JsValue, options: &JsValue) -> Result<RecordsReport> {
         )
     };
     let tlsa_name = name
-        .map(|n| tlsa_text::tlsa_name(port, &proto, &n))
+        .map(|n| tlsa_text::tlsa_name(port, proto, &n))
         .unwrap_or_default();
     let file = tlsa_text::records(
         &text,
@@ -370,8 +363,8 @@ fn owner(options: &JsValue) -> Result<Option<String>> {
         (true, false) => {
             let host = js::string(&host, MAX_NAME_INPUT, "host")?;
             let port = js::integer_or(&js::get(options, "port")?, 25, u32::from(u16::MAX), "port")?;
-            let proto = protocol_label(&js::get(options, "proto")?)?;
-            tlsa_text::tlsa_name(u16::try_from(port).unwrap_or(25), &proto, &host)
+            let proto = protocol_label(&js::get(options, "proto")?, "proto")?;
+            tlsa_text::tlsa_name(u16::try_from(port).unwrap_or(25), proto, &host)
         }
     };
     ReferenceId::new(&owner).map_err(|e| Failure::core(&format!("owner {owner:?}"), e))?;

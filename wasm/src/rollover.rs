@@ -26,7 +26,7 @@ pub fn plan_dane(options: &JsValue) -> Result<PlanReport> {
     let port = js::integer_or(&js::get(options, "port")?, 25, u32::from(u16::MAX), "port")?;
     let tlsa_name = mxtrust_report::tlsa_text::tlsa_name(
         u16::try_from(port).unwrap_or(25),
-        "tcp",
+        mxtrust::base_domain::Protocol::Tcp,
         names.first().map_or("", String::as_str),
     );
     let (records, _) =

@@ -307,17 +307,7 @@ fn random_order() -> Result<Order> {
 }
 
 fn protocol(value: &JsValue) -> Result<Protocol> {
-    if js::absent(value) {
-        return Ok(Protocol::Tcp);
-    }
-    match js::string(value, 8, "protocol")?.as_str() {
-        "tcp" => Ok(Protocol::Tcp),
-        "udp" => Ok(Protocol::Udp),
-        "sctp" => Ok(Protocol::Sctp),
-        _ => Err(Failure::argument(
-            "protocol must be \"tcp\", \"udp\" or \"sctp\"",
-        )),
-    }
+    crate::dane::protocol_label(value, "protocol")
 }
 
 /// `tlsaBaseDomains({mxHost, cnames?, addresses, firstLookup?, port?, protocol?})`.

@@ -133,6 +133,7 @@ test("verifyDane: options", () => {
   assert.ok(verifyDane(dane({ time: undefined })).time > f.AT_SECONDS - 10 ** 9);
   const r = verifyDane(dane({ port: 465, proto: "tcp", tlsa: "_465._tcp.mx.example.test. IN TLSA 3 1 1 fc1d3a0b1a588d2a42f8b18ed13ad2df697708fce6554c9bd891e45b495c849b\n_25._tcp.mx.example.test. IN TLSA 3 1 1 00" }));
   assert.equal(r.tlsa_name, "_465._tcp.mx.example.test");
+  assert.equal(verifyDane(dane({ proto: "SCTP" })).tlsa_name, "_25._sctp.mx.example.test");
   assert.equal(r.ignored.length, 1);
   const generic = verifyDane({
     chain: f.p256Chain,
@@ -193,6 +194,10 @@ test("verifyDane: error paths", () => {
   throwsCode(() => verifyDane(dane({ eeNameChecks: "yes" })), "invalid-argument");
   throwsCode(() => verifyDane(dane({ port: 70000 })), "invalid-argument");
   throwsCode(() => verifyDane(dane({ proto: "t c p" })), "invalid-argument");
+  // RFC 6698 §3 defines tcp, udp and sctp only; every entry point asks core.
+  throwsCode(() => verifyDane(dane({ proto: "quic" })), "invalid-argument");
+  throwsCode(() => parseTlsa("3 1 1 00", { name: "a.example", proto: "tls" }), "invalid-argument");
+  throwsCode(() => generateTlsa({ chain: f.p256Chain, host: "a.example", proto: "http" }), "invalid-argument");
   throwsCode(() => verifyDane({ get chain() { throw new Error("boom"); }, tlsa: "", names: "a" }), "invalid-argument");
 });
 

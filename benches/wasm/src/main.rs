@@ -86,7 +86,8 @@ fn main() {
         let chain = vec![leaf.to_vec(), int.to_vec()];
         let records = vec![record_311(leaf)];
         let names = vec![NAME.to_owned()];
-        let tlsa_name = mxtrust_report::tlsa_text::tlsa_name(25, "tcp", NAME);
+        let tlsa_name =
+            mxtrust_report::tlsa_text::tlsa_name(25, mxtrust::base_domain::Protocol::Tcp, NAME);
         // What verifyDane does: the report (every record evaluated, the
         // chain described, hints) and its JSON text.
         let report = median_ns(|| {

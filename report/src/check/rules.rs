@@ -126,7 +126,13 @@ pub fn tlsa_candidates(host: &str, a: &Lookup, aaaa: &Lookup) -> Result<Vec<Stri
     match base_domain::candidates(host, &steps, addresses) {
         Ok(TlsaBase::Candidates(c)) => Ok(c
             .iter()
-            .map(|c| tlsa_text::tlsa_name(25, "tcp", c.tlsa_base_domain()))
+            .map(|c| {
+                tlsa_text::tlsa_name(
+                    25,
+                    mxtrust::base_domain::Protocol::Tcp,
+                    c.tlsa_base_domain(),
+                )
+            })
             .collect()),
         Ok(TlsaBase::NotApplicable) => Err("not-applicable"),
         Ok(TlsaBase::Indeterminate(_)) => Err("indeterminate"),
