@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mxtrust::rollover::Kind;
+use mxtrust::rollover::{Kind, StsChange};
 use mxtrust_report::rollover::{self as rollover_report, PlanReport};
 use mxtrust_report::tlsa_gen::KeySource;
 use mxtrust_report::{pem, time, tlsa_text};
@@ -120,7 +120,7 @@ pub struct StsArgs {
     #[arg(long, value_name = "HOST", required = true)]
     mx_next: Vec<String>,
     /// The MX RRset's TTL in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    #[arg(long, value_name = "SECONDS", default_value_t = StsChange::DEFAULT_MX_TTL)]
     mx_ttl: u32,
     /// The time of planning (default: now).
     #[arg(long, value_name = "TIME", value_parser = time::parse)]

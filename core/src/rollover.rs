@@ -507,6 +507,13 @@ pub struct StsChange<'a, 'p> {
     pub now: UnixTime,
 }
 
+impl StsChange<'_, '_> {
+    /// The MX RRset's TTL a plan assumes when the operator gives none, in
+    /// seconds: an hour, a common MX TTL. The CLI's `--mx-ttl` and the wasm
+    /// package's `mxTtl` default to it.
+    pub const DEFAULT_MX_TTL: u32 = 3600;
+}
+
 /// One step of an MTA-STS plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StsStep {

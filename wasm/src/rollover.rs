@@ -1,6 +1,7 @@
 //! `planDaneRollover` and `planStsRollover`: the plan documents of
 //! `mxtrust rollover dane|sts --json`, from inputs as a developer has them.
 
+use mxtrust::rollover::StsChange;
 use mxtrust_report::pem;
 use mxtrust_report::rollover::{self, DaneInputs, PlanError, PlanReport, StsInputs};
 use wasm_bindgen::JsValue;
@@ -123,7 +124,12 @@ pub fn plan_sts(options: &JsValue) -> Result<PlanReport> {
         MAX_NAME_INPUT,
         "mxNext",
     )?;
-    let mx_ttl = js::integer_or(&js::get(options, "mxTtl")?, 3600, u32::MAX, "mxTtl")?;
+    let mx_ttl = js::integer_or(
+        &js::get(options, "mxTtl")?,
+        StsChange::DEFAULT_MX_TTL,
+        u32::MAX,
+        "mxTtl",
+    )?;
     rollover::plan_sts(&StsInputs {
         policy: &policy,
         id: &id,
