@@ -383,6 +383,18 @@ pub enum Lookup<'c> {
     Absent,
 }
 
+impl Lookup<'_> {
+    /// A stable kebab-case code: `fresh`, `expired` or `absent`; never
+    /// changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Fresh(_) => "fresh",
+            Self::Expired(_) => "expired",
+            Self::Absent => "absent",
+        }
+    }
+}
+
 /// Whether to fetch a policy after seeing a TXT record's id (RFC 8461 §5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FetchNeed {
@@ -397,6 +409,18 @@ pub enum FetchNeed {
     },
 }
 
+impl FetchNeed {
+    /// A stable kebab-case code: `up-to-date`, `fetch` or `back-off`; never
+    /// changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::UpToDate => "up-to-date",
+            Self::Fetch => "fetch",
+            Self::BackOff { .. } => "back-off",
+        }
+    }
+}
+
 /// What to do after a failed fetch (RFC 8461 §5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FailureOutcome {
@@ -405,6 +429,17 @@ pub enum FailureOutcome {
     UseCached(Mode),
     /// No unexpired policy: deliver as if the domain had no MTA-STS policy.
     NoPolicy,
+}
+
+impl FailureOutcome {
+    /// A stable kebab-case code: `use-cached` or `no-policy`; never changes
+    /// once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::UseCached(_) => "use-cached",
+            Self::NoPolicy => "no-policy",
+        }
+    }
 }
 
 /// A domain name copied out of the cache, lower case, without a trailing
@@ -473,6 +508,18 @@ pub enum Stored {
         /// The last of them.
         last: DomainName,
     },
+}
+
+impl Stored {
+    /// A stable kebab-case code: `inserted`, `replaced` or `evicted`; never
+    /// changes once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Inserted => "inserted",
+            Self::Replaced => "replaced",
+            Self::Evicted { .. } => "evicted",
+        }
+    }
 }
 
 /// What [`PolicyCache::import`] did.

@@ -141,19 +141,15 @@ impl PolicyCache {
     ) -> core::result::Result<JsValue, JsValue> {
         let domain_name = domain(&domain_name)?;
         let now = unix_time(js::time(&time)?);
-        let value = self.with(|c| match c.lookup(domain_name.as_bytes(), now) {
-            Lookup::Fresh(p) => Found {
-                status: "fresh",
-                policy: Some(cached(&p)),
-            },
-            Lookup::Expired(p) => Found {
-                status: "expired",
-                policy: Some(cached(&p)),
-            },
-            Lookup::Absent => Found {
-                status: "absent",
-                policy: None,
-            },
+        let value = self.with(|c| {
+            let found = c.lookup(domain_name.as_bytes(), now);
+            Found {
+                status: found.code(),
+                policy: match found {
+                    Lookup::Fresh(p) | Lookup::Expired(p) => Some(cached(&p)),
+                    Lookup::Absent => None,
+                },
+            }
         });
         Ok(to_js(&value)?)
     }
@@ -170,18 +166,12 @@ impl PolicyCache {
         let domain_name = domain(&domain_name)?;
         let policy_id = id(&policy_id)?;
         let now = unix_time(js::time(&time)?);
-        let value = match self.with(|c| c.observe_id(domain_name.as_bytes(), &policy_id, now)) {
-            FetchNeed::UpToDate => Need {
-                need: "up-to-date",
-                until: None,
-            },
-            FetchNeed::Fetch => Need {
-                need: "fetch",
-                until: None,
-            },
-            FetchNeed::BackOff { until } => Need {
-                need: "back-off",
-                until: Some(until.as_secs()),
+        let need = self.with(|c| c.observe_id(domain_name.as_bytes(), &policy_id, now));
+        let value = Need {
+            need: need.code(),
+            until: match need {
+                FetchNeed::BackOff { until } => Some(until.as_secs()),
+                FetchNeed::UpToDate | FetchNeed::Fetch => None,
             },
         };
         Ok(to_js(&value)?)
@@ -224,22 +214,14 @@ impl PolicyCache {
         let stored = self
             .with(|c| c.store(domain_name.as_bytes(), policy_id, &parsed, now))
             .map_err(|e| Failure::core("store", e))?;
-        let value = match stored {
-            Stored::Inserted => StoredDoc {
-                stored: "inserted",
-                evicted: 0,
-                last_evicted: None,
-            },
-            Stored::Replaced => StoredDoc {
-                stored: "replaced",
-                evicted: 0,
-                last_evicted: None,
-            },
-            Stored::Evicted { count, last } => StoredDoc {
-                stored: "evicted",
-                evicted: count,
-                last_evicted: Some(last.as_str().to_owned()),
-            },
+        let (evicted, last_evicted) = match stored {
+            Stored::Evicted { count, last } => (count, Some(last.as_str().to_owned())),
+            Stored::Inserted | Stored::Replaced => (0, None),
+        };
+        let value = StoredDoc {
+            stored: stored.code(),
+            evicted,
+            last_evicted,
         };
         Ok(to_js(&value)?)
     }
@@ -259,14 +241,11 @@ impl PolicyCache {
         let outcome = self
             .with(|c| c.record_failure(domain_name.as_bytes(), policy_id, now))
             .map_err(|e| Failure::core("recordFailure", e))?;
-        let value = match outcome {
-            FailureOutcome::UseCached(mode) => Failed {
-                outcome: "use-cached",
-                mode: Some(mode.as_str()),
-            },
-            FailureOutcome::NoPolicy => Failed {
-                outcome: "no-policy",
-                mode: None,
+        let value = Failed {
+            outcome: outcome.code(),
+            mode: match outcome {
+                FailureOutcome::UseCached(mode) => Some(mode.as_str()),
+                FailureOutcome::NoPolicy => None,
             },
         };
         Ok(to_js(&value)?)
