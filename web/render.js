@@ -3,8 +3,6 @@
 // verdict: every outcome, status, reason and hint shown is the document's.
 import { chip, code, copyButton, dl, h, table } from "./dom.js";
 
-const USAGE = { 0: "PKIX-TA", 1: "PKIX-EE", 2: "DANE-TA", 3: "DANE-EE" };
-
 export const OUTCOME = {
   authenticated: { tone: "ok", icon: "✔", title: "Authenticated" },
   "unauthenticated-tls": { tone: "warn", icon: "!", title: "TLS without authentication" },
@@ -40,7 +38,7 @@ export function daneReport(r, { dnssec = null } = {}) {
   if (r.outcome === "authenticated") {
     const rec = r.records.find((x) => x.index === r.record);
     how = [
-      `Record ${r.record} (${USAGE[r.usage] || `usage ${r.usage}`}${rec ? `, ${rec.source}` : ""}) authenticated the chain`,
+      `Record ${r.record} (${r.usage_acronym}${rec ? `, ${rec.source}` : ""}) authenticated the chain`,
       r.depth !== null ? ` at depth ${r.depth}` : "",
       r.anchor && r.anchor !== "presented" ? ` (trust anchor from ${r.anchor === "dns" ? "the TLSA record itself" : r.anchor})` : "",
       ".",
@@ -76,7 +74,7 @@ function daneRecords(r) {
     [
       { label: "#", cell: (x) => String(x.index), row: true },
       { label: "Record", cell: (x) => h("span", { title: x.record }, x.record), class: "record" },
-      { label: "Kind", cell: (x) => USAGE[x.record.split(" ")[0]] || "—" },
+      { label: "Kind", cell: (x) => x.usage_acronym },
       { label: "Status", cell: (x) => chip(x.status, STATUS_TONE[x.status]) },
       { label: "Depth", cell: (x) => (x.depth === null ? "—" : String(x.depth)) },
       { label: "Reason", cell: (x) => [x.reason || (x.index === r.record ? "authenticated the chain" : "—"), x.code ? [" ", chip(x.code)] : null] },
@@ -150,7 +148,7 @@ export function generated(records) {
       "Records to publish",
       [
         { label: "For", cell: (r) => [r.role, r.depth !== null ? ` (depth ${r.depth})` : ""], row: true },
-        { label: "Kind", cell: (r) => `${USAGE[r.usage]} ${r.usage} ${r.selector} ${r.matching_type}` },
+        { label: "Kind", cell: (r) => `${r.usage_acronym} ${r.usage} ${r.selector} ${r.matching_type}` },
         { label: "Zone line", cell: (r) => h("span", { class: "zone-line" }, r.zone_line || r.record), class: "record" },
         { label: "Copy", cell: (r) => copyButton(r.zone_line || r.record, "Copy", `${r.usage} ${r.selector} ${r.matching_type} for ${r.role}`) },
       ],

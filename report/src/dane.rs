@@ -25,6 +25,8 @@ pub struct Report {
     pub record: Option<usize>,
     /// Its certificate usage.
     pub usage: Option<u8>,
+    /// The usage's RFC 7218 acronym (`DANE-EE`, `DANE-TA`, ...).
+    pub usage_acronym: Option<&'static str>,
     /// Depth of the certificate or key it matched, as OpenSSL's
     /// `SSL_get0_dane_authority` counts it.
     pub depth: Option<usize>,
@@ -95,6 +97,8 @@ pub struct RecordReport {
     pub source: String,
     /// Presentation form, `U S M HEX`.
     pub record: String,
+    /// The usage's RFC 7218 acronym (`DANE-EE`, `DANE-TA`, ...).
+    pub usage_acronym: &'static str,
     /// `matched`, `not-matched`, `unusable`, `superseded` or `rejected`.
     pub status: &'static str,
     /// Depth of the presented certificate it matched.
@@ -305,6 +309,7 @@ impl Report {
             outcome: outcome.code(),
             record: authenticated.map(|a| a.record.saturating_add(1)),
             usage: authenticated.map(|a| u8::from(a.usage)),
+            usage_acronym: authenticated.map(|a| a.usage.acronym()),
             depth: authenticated.map(|a| a.depth),
             anchor: authenticated.map(|a| a.anchor.code()),
             failure: failure.map(ToString::to_string),
@@ -460,6 +465,7 @@ impl RecordReport {
             dnssec: record.dnssec.code(),
             source: record.source.clone(),
             record: record.tlsa().to_string(),
+            usage_acronym: record.tlsa().usage.acronym(),
             status,
             depth,
             code,

@@ -23,6 +23,8 @@ pub struct Generated {
     pub record: String,
     /// Certificate usage.
     pub usage: u8,
+    /// The usage's RFC 7218 acronym (`DANE-EE`, `DANE-TA`, ...).
+    pub usage_acronym: &'static str,
     /// Selector.
     pub selector: u8,
     /// Matching type.
@@ -202,6 +204,7 @@ fn generated(
             format!("{owner}{dot} IN TLSA {record}")
         }),
         usage: u8::from(tlsa.usage),
+        usage_acronym: tlsa.usage.acronym(),
         selector: u8::from(tlsa.selector),
         matching_type: u8::from(tlsa.matching_type),
         data,

@@ -126,6 +126,8 @@ export interface DaneRecordReport {
   source: string;
   /** Presentation form, `U S M HEX`. */
   record: string;
+  /** The usage's RFC 7218 acronym: `DANE-EE`, `DANE-TA`, `PKIX-EE`, `PKIX-TA`, `PrivCert` or `unassigned`. */
+  usage_acronym: string;
   status: "matched" | "not-matched" | "unusable" | "superseded" | "skipped" | "rejected";
   depth: number | null;
   code: string | null;
@@ -147,6 +149,8 @@ export interface DaneReport {
   /** Number (from 1) of the record that authenticated the chain. */
   record: number | null;
   usage: number | null;
+  /** The usage's RFC 7218 acronym. */
+  usage_acronym: string | null;
   /** As OpenSSL's `SSL_get0_dane_authority` counts it. */
   depth: number | null;
   anchor: "presented" | "dns" | "trust-store" | null;
@@ -204,6 +208,8 @@ export interface GenerateTlsaOptions {
 export interface GeneratedRecord {
   record: string;
   usage: number;
+  /** The usage's RFC 7218 acronym. */
+  usage_acronym: string;
   selector: number;
   matching_type: number;
   data: string;
