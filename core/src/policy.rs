@@ -1660,6 +1660,10 @@ mod tests {
             "[ \t]{0,2}mx[ \t]{0,2}:[ \t]{0,2}(\\*\\.)?[a-z0-9_*.:\\[\\]-]{0,20}\\.?[ \t]{0,2}",
             "mx: (\\*\\.)?([a-z0-9-]{1,8}\\.){0,3}[a-z0-9-]{0,8}\\.?",
             "mx: [0-9.]{1,12}",
+            // Past 63 octets the word scan hands a domain to the octet
+            // scan, which finds labels longer than 63.
+            "mx: (\\*\\.)?[a-z]{50,70}(\\.[a-z]{1,20}){0,2}",
+            "mx: ([a-z]{1,9}\\.){6,9}[a-z]{1,9}",
             "mx: \\*\\.[0-9.]{1,12}",
             "[a-z_]{1,8}: [ -~]{0,12}",
             "[ \t]?(version|mode|max_age|mx|x-e|Mode)?[ \t]?:[ \t]{0,2}(STSv1|enforce|testing|none|86400|a\\.b)?[ \t]?",
