@@ -300,12 +300,8 @@ impl Protocol {
 
     /// The transport name, as RFC 6698 §3 defines it: `tcp`, `udp` or
     /// `sctp`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::Sctp => "sctp",
-        }
+    pub fn name(self) -> &'static str {
+        self.label().trim_start_matches('_')
     }
 
     /// The protocol a transport name stands for, in any ASCII case (DNS

@@ -435,18 +435,9 @@ fn check_name_octets(rdns: &[u8]) -> Result<(), Error> {
 }
 
 /// [`check_name_octets`], with (`FAST`) or without the one-step reading
-/// of the usual RDN and attribute; the tests hold the two to each other.
+/// of the usual attribute; the tests hold the two to each other.
 fn check_name_with<const FAST: bool>(mut rdns: &[u8]) -> Result<(), Error> {
     while !rdns.is_empty() {
-        // The usual RDN, a SET of one usual attribute, in one step.
-        if FAST
-            && let [der::SET, len @ 0..=0x7f, rest @ ..] = rdns
-            && let Some(after) = short_attribute(rest)
-            && rest.len().saturating_sub(after.len()) == usize::from(*len)
-        {
-            rdns = after;
-            continue;
-        }
         let (mut attributes, rest) = der::split_expected(rdns, der::SET)?;
         rdns = rest;
         while !attributes.is_empty() {

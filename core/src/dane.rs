@@ -1142,14 +1142,13 @@ impl DigestCache {
         let Some(digest) = record.matching_type.digest() else {
             return record.matching_type == MatchingType::Full && record.data == selected;
         };
-        let index = match (record.selector, digest) {
-            (Selector::Cert, DigestAlgorithm::Sha256) => 0,
-            (Selector::Cert, DigestAlgorithm::Sha512) => 1,
-            (_, DigestAlgorithm::Sha256) => 2,
-            (_, DigestAlgorithm::Sha512) => 3,
+        let [cert_256, cert_512, key_256, key_512] = &mut self.outs;
+        let slot = match (record.selector, digest) {
+            (Selector::Cert, DigestAlgorithm::Sha256) => cert_256,
+            (Selector::Cert, DigestAlgorithm::Sha512) => cert_512,
+            (_, DigestAlgorithm::Sha256) => key_256,
+            (_, DigestAlgorithm::Sha512) => key_512,
         };
-        let mut scratch = None;
-        let slot = self.outs.get_mut(index).unwrap_or(&mut scratch);
         let out = match slot {
             Some(out) => out,
             None => {
