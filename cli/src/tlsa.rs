@@ -97,9 +97,9 @@ pub struct Args {
     )]
     proto: Protocol,
 
-    /// Print the records as a JSON array, the document the wasm package's
-    /// `generateTlsa` returns: per record `record`, `usage`, `selector`,
-    /// `matching_type`, `data`, `depth`, `role` and `zone_line`.
+    /// Print the records as a JSON array of the documents the wasm package's
+    /// `generateTlsa` returns (report's `tlsa_gen::Generated`; cli/README.md
+    /// lists the fields).
     #[arg(long)]
     json: bool,
 }

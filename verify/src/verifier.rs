@@ -420,7 +420,7 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotSecure(status) => {
-                write!(f, "the TLSA RRset is not DNSSEC-secure ({status:?})")
+                write!(f, "the TLSA RRset is not DNSSEC-secure ({})", status.code())
             }
             Self::NoRecords => f.write_str("the TLSA RRset is empty"),
             Self::Tlsa { index, error } => write!(f, "TLSA record {index}: {error}"),

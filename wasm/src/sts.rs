@@ -3,6 +3,7 @@
 
 use mxtrust::decision::StsState;
 use mxtrust::name::ReferenceId;
+use mxtrust::policy::Mode;
 use mxtrust_report::pem;
 use mxtrust_report::policy::{self, PolicyReport};
 use mxtrust_report::sts_check::{self, StsCheck, StsCheckReport, TrustAnchorSource};
@@ -54,12 +55,12 @@ pub fn mx_sts_state(text: &JsValue, mx: &JsValue) -> Result<serde_json::Value> {
     let policy = parsed.as_ref().and_then(|p| p.as_ref().ok());
     Ok(match StsState::of(policy, mx.as_bytes()) {
         StsState::NoPolicy => serde_json::json!("no-policy"),
-        StsState::None => serde_json::json!({ "mode": "none" }),
+        StsState::None => serde_json::json!({ "mode": Mode::None.as_str() }),
         StsState::Enforce { mx_allowed } => {
-            serde_json::json!({ "mode": "enforce", "mxAllowed": mx_allowed })
+            serde_json::json!({ "mode": Mode::Enforce.as_str(), "mxAllowed": mx_allowed })
         }
         StsState::Testing { mx_allowed } => {
-            serde_json::json!({ "mode": "testing", "mxAllowed": mx_allowed })
+            serde_json::json!({ "mode": Mode::Testing.as_str(), "mxAllowed": mx_allowed })
         }
     })
 }
