@@ -83,10 +83,7 @@ pub struct Args {
 /// anchors; exit status 2.
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let mx = args.mx.as_str();
-    if mx.starts_with('.') {
-        return Err(InputError::new(format!("--mx {mx:?}: not a host name")));
-    }
-    ReferenceId::new(mx).map_err(|e| InputError::new(format!("--mx {mx:?}: {e}")))?;
+    ReferenceId::host(mx).map_err(|e| InputError::new(format!("--mx {mx:?}: {e}")))?;
     let stdin = Path::new("-");
     if args.policy == stdin && args.chain == stdin {
         return Err(InputError::new(

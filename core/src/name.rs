@@ -81,6 +81,29 @@ impl<'a> ReferenceId<'a> {
         })
     }
 
+    /// Checks and wraps the name of one host, such as an MX host: a
+    /// reference identifier without the leading `.` that would make it
+    /// stand for any subdomain.
+    ///
+    /// # Errors
+    ///
+    /// As [`ReferenceId::new`], and [`Error::InvalidReferenceName`] for a
+    /// name that starts with `.`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mxtrust::name::ReferenceId;
+    /// assert!(ReferenceId::host("mx1.example.com").is_ok());
+    /// assert!(ReferenceId::host(".example.com").is_err());
+    /// ```
+    pub fn host(name: &'a str) -> Result<Self, Error> {
+        match Self::new(name)? {
+            id if id.subdomains => Err(Error::InvalidReferenceName),
+            id => Ok(id),
+        }
+    }
+
     /// The domain name, without a leading or trailing dot.
     pub fn domain(&self) -> &'a [u8] {
         self.name

@@ -155,10 +155,7 @@ impl Sts {
         let body = policy.into();
         parse_policy(&body).map_err(ConfigError::Policy)?;
         let mx_host = mx_host.into();
-        if mx_host.starts_with('.') {
-            return Err(ConfigError::Input(mxtrust::Error::InvalidReferenceName));
-        }
-        ReferenceId::new(&mx_host).map_err(ConfigError::Input)?;
+        ReferenceId::host(&mx_host).map_err(ConfigError::Input)?;
         Ok(Self {
             body,
             mx_host,

@@ -69,13 +69,7 @@ pub fn mx_sts_state(text: &JsValue, mx: &JsValue) -> Result<serde_json::Value> {
 pub fn check(options: &JsValue) -> Result<StsCheckReport> {
     let policy = body(&js::required(options, "policy", "policy")?, "policy")?;
     let mx = js::string(&js::required(options, "mx", "mx")?, MAX_HOST_INPUT, "mx")?;
-    if mx.starts_with('.') {
-        return Err(Failure::core(
-            &format!("mx {mx:?}: not a host name"),
-            mxtrust::Error::InvalidReferenceName,
-        ));
-    }
-    ReferenceId::new(&mx).map_err(|e| Failure::core(&format!("mx {mx:?}"), e))?;
+    ReferenceId::host(&mx).map_err(|e| Failure::core(&format!("mx {mx:?}"), e))?;
     let chain = js::certificates(
         &js::required(options, "chain", "chain")?,
         pem::MAX_CHAIN_INPUT_LEN,
