@@ -73,6 +73,28 @@ pub enum MxPatternError {
     NonAscii,
 }
 
+/// An MX host as patterns are matched against it (RFC 8461 §4.1): the
+/// name without its trailing dot, and what follows its first label when
+/// that label is not empty (all a `*.` pattern may match).
+struct MxHost<'h> {
+    name: &'h [u8],
+    below_first_label: Option<&'h [u8]>,
+}
+
+impl<'h> MxHost<'h> {
+    fn new(host: &'h [u8]) -> Self {
+        let name = strip_trailing_dot(host);
+        let below_first_label = match name.iter().position(|&b| b == b'.') {
+            Some(dot) if dot > 0 => name.get(dot.saturating_add(1)..),
+            _ => None,
+        };
+        Self {
+            name,
+            below_first_label,
+        }
+    }
+}
+
 impl<'a> MxPattern<'a> {
     /// A placeholder for storage arrays; it matches nothing.
     pub const EMPTY: MxPattern<'static> = MxPattern {
@@ -288,19 +310,18 @@ impl<'a> MxPattern<'a> {
     /// this pattern under RFC 8461 §4.1: ASCII case-insensitive equality, or
     /// for `*.domain` exactly one non-empty label in front of `domain`.
     pub fn matches(&self, host: &[u8]) -> bool {
-        let host = strip_trailing_dot(host);
-        if self.domain.is_empty() {
-            return false;
-        }
-        if !self.wildcard {
-            return host.eq_ignore_ascii_case(self.domain);
-        }
-        match host.iter().position(|&b| b == b'.') {
-            Some(dot) if dot > 0 => host
-                .get(dot..)
-                .and_then(|rest| rest.get(1..))
-                .is_some_and(|rest| rest.eq_ignore_ascii_case(self.domain)),
-            _ => false,
+        self.matches_host(&MxHost::new(host))
+    }
+
+    /// [`Self::matches`] against a host already taken apart.
+    #[inline]
+    fn matches_host(&self, host: &MxHost<'_>) -> bool {
+        match (self.domain, self.wildcard) {
+            ([], _) => false,
+            (domain, false) => host.name.eq_ignore_ascii_case(domain),
+            (domain, true) => host
+                .below_first_label
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(domain)),
         }
     }
 
@@ -751,23 +772,9 @@ impl<'a, const N: usize> Policy<'a, N> {
     /// `mx` pattern matches it. This says nothing about certificates; see
     /// [`crate::sts::check_certificate`].
     pub fn allows_mx(&self, host: &[u8]) -> bool {
-        // MxPattern::matches for every pattern, with what depends only on
-        // the host (its trailing dot, what follows its first label) done
-        // once.
-        let host = strip_trailing_dot(host);
-        let below_first_label = match host.iter().position(|&b| b == b'.') {
-            Some(dot) if dot > 0 => host.get(dot.saturating_add(1)..),
-            _ => None,
-        };
-        self.mx_patterns()
-            .iter()
-            .any(|p| match (p.domain, p.wildcard) {
-                ([], _) => false,
-                (domain, false) => host.eq_ignore_ascii_case(domain),
-                (domain, true) => {
-                    below_first_label.is_some_and(|rest| rest.eq_ignore_ascii_case(domain))
-                }
-            })
+        // What depends only on the host is done once, not per pattern.
+        let host = MxHost::new(host);
+        self.mx_patterns().iter().any(|p| p.matches_host(&host))
     }
 
     /// How many warnings parsing found, including those that did not fit in
