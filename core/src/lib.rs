@@ -61,7 +61,8 @@
 //!   for the TLSA record of a certificate not yet issued.
 //!
 //! Private: `der` (the strict DER reader), `hex`, `txt` (the TXT-record
-//! grammar `_mta-sts` and `_smtp._tls` share), `error`.
+//! grammar `_mta-sts` and `_smtp._tls` share), `word` (the
+//! eight-octets-at-a-time scans of TXT records and policies), `error`.
 //!
 //! # Module graph
 //!
@@ -77,16 +78,17 @@
 //! base_domain → decision, limits, name
 //! decision    → policy, tlsa, tlsrpt
 //! chain       → cert, limits, name, tlsrpt
-//! policy      → limits, name, tlsrpt, txt
+//! policy      → limits, name, tlsrpt, txt, word
 //! fetch       → limits, name, tlsrpt
 //! key         → cert, der, tlsa
 //! csr         → cert, der
 //! tlsa        → cert, hex, limits
 //! tlsrpt      → limits, name, txt
 //! mx          → limits, name
+//! txt         → word
 //! cert        → der, limits, time
 //! name        → der, limits
-//! algorithms, der, error, hex, limits, time, txt → (nothing)
+//! algorithms, der, error, hex, limits, time, word → (nothing)
 //! ```
 //!
 //! # Signature algorithms
@@ -142,6 +144,7 @@ pub mod time;
 pub mod tlsa;
 pub mod tlsrpt;
 mod txt;
+mod word;
 
 pub use error::Error;
 pub use tlsa::{CertUsage, MatchingType, Selector, Tlsa};

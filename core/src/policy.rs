@@ -16,6 +16,7 @@ use crate::limits::{
 use crate::name::strip_trailing_dot;
 use crate::tlsrpt::ResultType;
 use crate::txt::{is_ext_name, is_wsp, trim_wsp_end, trim_wsp_start};
+use crate::word::{HIGH_BITS, ONES, splat};
 use core::fmt;
 
 /// The policy mode (RFC 8461 §3.2 `mode`, §5).
@@ -182,11 +183,7 @@ impl<'a> MxPattern<'a> {
         let mut base = 0usize;
         let end = 'scan: loop {
             let word = word_at(text, at);
-            let mut other = if ASCII {
-                not_alphanumeric_ascii(word)
-            } else {
-                not_alphanumeric(word)
-            };
+            let mut other = not_alphanumeric::<ASCII>(word);
             while other != 0 {
                 // The next octet that is no letter or digit, or the end
                 // (`word_at` pads with zeros).
@@ -850,16 +847,13 @@ fn next_line(rest: &[u8]) -> (&[u8], Terminator, &[u8], bool) {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
 /// The high bit of each octet of `word` (little-endian) that is a control
 /// character (below 0x20) or DEL, and maybe of octets above such an octet:
 /// the lowest bit set is always exact, which is all a scan needs (the
 /// "has less than" and "has zero" tricks of Anderson's Bit Twiddling Hacks).
 fn control_bits(word: u64) -> u64 {
-    let below_space = word.wrapping_sub(ONES.wrapping_mul(0x20)) & !word;
-    let del = word ^ ONES.wrapping_mul(0x7f);
+    let below_space = word.wrapping_sub(splat(0x20)) & !word;
+    let del = word ^ splat(0x7f);
     let is_del = del.wrapping_sub(ONES) & !del;
     (below_space | is_del) & HIGH_BITS
 }
@@ -867,22 +861,7 @@ fn control_bits(word: u64) -> u64 {
 /// The index of the first control character or DEL in `bytes`, eight
 /// octets at a time.
 fn first_control(bytes: &[u8]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0usize;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let bits = control_bits(word);
-        if bits != 0 {
-            let index = usize::try_from(bits.trailing_zeros() / 8).unwrap_or(0);
-            return Some(offset.saturating_add(index));
-        }
-        offset = offset.saturating_add(8);
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b < 0x20 || b == 0x7f)
-        .map(|index| offset.saturating_add(index))
+    crate::word::first_where(bytes, control_bits, |b| b < 0x20 || b == 0x7f)
 }
 
 /// The eight octets of `bytes` from `at` as a little-endian word, zeros
@@ -910,33 +889,22 @@ fn word_at_end(bytes: &[u8], at: usize) -> u64 {
 
 /// The high bit of each octet of `word` (little-endian) that is not an
 /// ASCII letter or digit, exactly: every range test below adds to seven
-/// bit values only, so no carry crosses an octet.
+/// bit values only, so no carry crosses an octet. With `ASCII`, the word
+/// is known to hold no octet with its high bit set, and the masking of
+/// those octets is left out.
 #[cfg(target_pointer_width = "64")]
 #[inline]
-fn not_alphanumeric(word: u64) -> u64 {
-    const fn splat(octet: u64) -> u64 {
-        ONES.wrapping_mul(octet)
-    }
-    let low = word & !HIGH_BITS;
+fn not_alphanumeric<const ASCII: bool>(word: u64) -> u64 {
+    let (low, foreign) = if ASCII {
+        (word, 0)
+    } else {
+        (word & !HIGH_BITS, word)
+    };
     let folded = low | splat(0x20); // 'A'..='Z' onto 'a'..='z'
     // 0x61 'a', 0x7a 'z', 0x30 '0', 0x39 '9'.
     let letter = folded.wrapping_add(splat(0x80 - 0x61)) & !folded.wrapping_add(splat(0x7f - 0x7a));
     let digit = low.wrapping_add(splat(0x80 - 0x30)) & !low.wrapping_add(splat(0x7f - 0x39));
-    !((letter | digit) & !word) & HIGH_BITS
-}
-
-/// [`not_alphanumeric`] of a word of ASCII octets (no high bit set):
-/// none can carry into the next, so the masking is left out.
-#[cfg(target_pointer_width = "64")]
-#[inline]
-fn not_alphanumeric_ascii(word: u64) -> u64 {
-    const fn splat(octet: u64) -> u64 {
-        ONES.wrapping_mul(octet)
-    }
-    let folded = word | splat(0x20); // 'A'..='Z' onto 'a'..='z'
-    let letter = folded.wrapping_add(splat(0x80 - 0x61)) & !folded.wrapping_add(splat(0x7f - 0x7a));
-    let digit = word.wrapping_add(splat(0x80 - 0x30)) & !word.wrapping_add(splat(0x7f - 0x39));
-    !(letter | digit) & HIGH_BITS
+    !((letter | digit) & !foreign) & HIGH_BITS
 }
 
 struct Parser<'a, 'w, const N: usize, const FAST: bool> {
@@ -1812,7 +1780,7 @@ mod tests {
                         .filter(|(_, o)| !o.is_ascii_alphanumeric())
                         .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
                     assert_eq!(
-                        not_alphanumeric(u64::from_le_bytes(octets)),
+                        not_alphanumeric::<false>(u64::from_le_bytes(octets)),
                         expected,
                         "{octets:?}"
                     );
@@ -1906,7 +1874,7 @@ mod tests {
                     expected |= 0x80 << (8 * i);
                 }
             }
-            proptest::prop_assert_eq!(not_alphanumeric(word), expected);
+            proptest::prop_assert_eq!(not_alphanumeric::<false>(word), expected);
         }
 
         /// On ASCII words, the ASCII letter-or-digit mask is the general
@@ -1919,7 +1887,7 @@ mod tests {
             dense in "(\\*\\.)?([aZ0]{0,3}[.-]{0,2}){0,30}[a.\r-]{0,3}",
         ) {
             let ascii = word & !HIGH_BITS;
-            proptest::prop_assert_eq!(not_alphanumeric_ascii(ascii), not_alphanumeric(ascii));
+            proptest::prop_assert_eq!(not_alphanumeric::<true>(ascii), not_alphanumeric::<false>(ascii));
             for text in [value.as_bytes(), dense.as_bytes()] {
                 proptest::prop_assert_eq!(MxPattern::plain_prefix_words::<true>(text), MxPattern::plain_prefix_octets(text), "{:?}", text);
             }

@@ -156,22 +156,16 @@ pub(crate) fn for_each_field<'a>(
 /// (Anderson's "has zero byte", in its exact form: no carry crosses an
 /// octet once the high bits are cleared).
 pub(crate) fn find(bytes: &[u8], octet: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let pattern = ONES.wrapping_mul(u64::from(octet));
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0usize;
-    for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) ^ pattern;
-        let found = !((x & !HIGH).wrapping_add(!HIGH) | x) & HIGH;
-        if found != 0 {
-            let index = usize::try_from(found.trailing_zeros() / 8).unwrap_or(0);
-            return Some(offset.saturating_add(index));
-        }
-        offset = offset.saturating_add(8);
-    }
-    let tail = chunks.remainder().iter().position(|&b| b == octet);
-    tail.map(|index| offset.saturating_add(index))
+    use crate::word::{HIGH_BITS, first_where, splat};
+    let pattern = splat(u64::from(octet));
+    first_where(
+        bytes,
+        |word| {
+            let x = word ^ pattern;
+            !((x & !HIGH_BITS).wrapping_add(!HIGH_BITS) | x) & HIGH_BITS
+        },
+        |b| b == octet,
+    )
 }
 
 /// The octets before the first `;` and, when there is one, those after it.
