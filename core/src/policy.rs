@@ -1006,14 +1006,16 @@ impl<'a, const N: usize, const FAST: bool> Parser<'a, '_, N, FAST> {
         }
         // Most lines of most policies: `mx: ` and a value, no whitespace
         // around it. What [`Self::checked_line`] would find for them is no
-        // warning but the line ending's, the key `mx` and this value.
-        if let Some(value) = line.strip_prefix(b"mx: ") {
-            let bare = value.first().is_some_and(|&b| !is_wsp(b))
-                && value.last().is_some_and(|&b| !is_wsp(b));
-            if bare {
-                self.line_ending(n, term);
-                return self.mx(n, value);
-            }
+        // warning but the line ending's, the key `mx` and this value. On
+        // 64-bit targets the `key: value` path below takes them.
+        if FAST
+            && !cfg!(target_pointer_width = "64")
+            && let Some(value) = line.strip_prefix(b"mx: ")
+            && value.first().is_some_and(|&b| !is_wsp(b))
+            && value.last().is_some_and(|&b| !is_wsp(b))
+        {
+            self.line_ending(n, term);
+            return self.mx(n, value);
         }
         // The other lines of most policies: `key: value`, the key and the
         // value without whitespace around them. What checked_line would
