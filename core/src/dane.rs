@@ -769,8 +769,9 @@ impl<'o> Verifier<'_, 'o> {
         }
     }
 
-    /// Turns a record's provisional status into its final one, and says
-    /// where what it matched came from.
+    /// Turns the provisional status of a record of another usage than
+    /// DANE-EE (whose matches [`ee_pass`] settles) into its final one, and
+    /// says where what it matched came from.
     fn evaluate(
         &mut self,
         record: &Tlsa<'_>,
@@ -783,7 +784,6 @@ impl<'o> Verifier<'_, 'o> {
             other => return (other, presented),
         };
         let (result, depth, source) = match (record.usage, depth) {
-            (CertUsage::DaneEe, _) => return (self.evaluate_ee(status), presented),
             (CertUsage::DaneTa, Some(d)) => (self.check_presented_anchor(d), depth, presented),
             (CertUsage::DaneTa, None) if record.matching_type == MatchingType::Full => {
                 match self.check_record_anchor(record) {
