@@ -145,6 +145,9 @@ pub enum TlsaUsability {
 }
 
 impl TlsaUsability {
+    /// Every usability, usable first.
+    pub const ALL: [Self; 2] = [Self::SomeUsable, Self::AllUnusable];
+
     /// A stable kebab-case code (`some-usable`, `all-unusable`); never
     /// changes once published.
     pub const fn code(self) -> &'static str {
@@ -156,9 +159,7 @@ impl TlsaUsability {
 
     /// The usability whose [`code`](Self::code) is `code`.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::SomeUsable, Self::AllUnusable]
-            .into_iter()
-            .find(|s| s.code() == code)
+        Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
     /// The usability of a TLSA RRset under a profile and digest preference

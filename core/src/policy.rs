@@ -31,6 +31,9 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode, in the order RFC 8461 §5 describes them.
+    pub const ALL: [Self; 3] = [Self::Enforce, Self::Testing, Self::None];
+
     /// The mode as it is written in a policy.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -43,7 +46,7 @@ impl Mode {
     /// The mode a policy value names, exactly and case-sensitively
     /// (RFC 8461 §3.2 uses `%s` strings).
     pub fn from_value(value: &[u8]) -> Option<Self> {
-        [Self::Enforce, Self::Testing, Self::None]
+        Self::ALL
             .into_iter()
             .find(|m| m.as_str().as_bytes() == value)
     }

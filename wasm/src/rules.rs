@@ -93,15 +93,20 @@ pub fn decide(options: &JsValue) -> Result<DecisionReport> {
     let usability = js::get(options, "tlsaUsability")?;
     let tlsa_usability = if js::absent(&usability) {
         if tlsa_rrset == TlsaStatus::SecureWithRecords {
-            return Err(Failure::argument(
-                "tlsaUsability (\"some-usable\" or \"all-unusable\") is required with tlsa \"secure-with-records\"",
-            ));
+            return Err(Failure::argument(format!(
+                "tlsaUsability (one of {}) is required with tlsa \"{}\"",
+                quoted_codes(&TlsaUsability::ALL, TlsaUsability::code),
+                TlsaStatus::SecureWithRecords.code()
+            )));
         }
         TlsaUsability::SomeUsable
     } else {
         let name = js::string(&usability, 32, "tlsaUsability")?;
         TlsaUsability::from_code(&name).ok_or_else(|| {
-            Failure::argument("tlsaUsability must be \"some-usable\" or \"all-unusable\"")
+            Failure::argument(format!(
+                "tlsaUsability must be one of {}",
+                quoted_codes(&TlsaUsability::ALL, TlsaUsability::code)
+            ))
         })?
     };
     let sts = sts_state(&js::required(
@@ -142,9 +147,10 @@ fn sts_state(value: &JsValue) -> Result<StsState> {
             mx_allowed: allowed()?,
         }),
         Some(Mode::None) => Ok(StsState::None),
-        None => Err(Failure::argument(
-            "sts.mode must be \"enforce\", \"testing\" or \"none\"",
-        )),
+        None => Err(Failure::argument(format!(
+            "sts.mode must be one of {}",
+            quoted_codes(&Mode::ALL, Mode::as_str)
+        ))),
     }
 }
 
